@@ -1,0 +1,234 @@
+"""The ``charter`` command: serve, demo, import, rules, record, count, and Django's own commands.
+
+Commands that need no database (``rules check``, ``count``) do not start Django.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import sys
+from collections.abc import Sequence
+
+
+def _django() -> None:
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "charter.settings")
+    import django
+
+    django.setup()
+
+
+def _manage(*args: str) -> None:
+    from django.core.management import call_command
+
+    call_command(*args)
+
+
+def _migrate() -> None:
+    from django.conf import settings
+
+    settings.VAR_DIR.mkdir(parents=True, exist_ok=True)
+    _manage("migrate", "--verbosity", "0")
+
+
+def _start_notice_worker(interval: float = 5.0) -> None:
+    """Deliver queued notices while the server runs (production runs `charter manage db_worker`)."""
+    import logging
+    import threading
+    import time
+
+    from django.db import close_old_connections
+
+    from charter.notices.tasks import deliver_batch
+
+    def loop() -> None:
+        while True:
+            try:
+                deliver_batch()
+            except Exception:  # noqa: BLE001 - keep delivering; the rows stay queued
+                logging.getLogger("charter.notices").exception("notice delivery failed; will retry")
+            finally:
+                close_old_connections()
+            time.sleep(interval)
+
+    threading.Thread(target=loop, name="notice-worker", daemon=True).start()
+
+
+def cmd_serve(ns: argparse.Namespace) -> int:
+    _django()
+    _migrate()
+    from django.core.management import call_command
+
+    if not getattr(ns, "no_worker", False):
+        _start_notice_worker()
+
+    call_command("collectstatic", "--noinput", "--verbosity", "0")
+    call_command("runserver", f"{ns.host}:{ns.port}", "--noreload", "--insecure")
+    return 0
+
+
+def cmd_demo(ns: argparse.Namespace) -> int:
+    _django()
+    _migrate()
+    from charter import demo
+    from charter.org.models import Organization
+
+    if Organization.objects.exists():
+        print("The database already holds an organization; the demo loads only into an empty one.", file=sys.stderr)
+        print("Remove var/ (or point DATABASE_URL at an empty database) to load it again.", file=sys.stderr)
+        if ns.load_only:
+            return 1
+    else:
+        summary = demo.load(progress=lambda msg: print(msg, file=sys.stderr))
+        print(f"Loaded the demo: {summary['members']} members in {summary['branches']} branches, {summary['entries']} record entries.")
+    _print_cast()
+    if ns.load_only:
+        return 0
+    return cmd_serve(argparse.Namespace(host="127.0.0.1", port=ns.port))
+
+
+def _print_cast() -> None:
+    from charter.accounts.models import User
+
+    print("\nSign in at http://127.0.0.1:8000/ as (password: charter-demo):")
+    for username, role in [
+        ("member", "a branch member"), ("secretary", "a branch secretary"), ("regional", "the Sindh Regional Secretary"),
+        ("secretariat", "a Secretariat member"), ("cc", "a Central Committee member"), ("control", "a Control Commission member"),
+    ]:
+        user = User.objects.filter(username=username).select_related("member").first()
+        if user is not None:
+            who = getattr(getattr(user, "member", None), "name", "")
+            print(f"  {username:<12} {role} ({who})")
+
+
+def cmd_import(ns: argparse.Namespace, rest: Sequence[str]) -> int:
+    _django()
+    _migrate()
+    from charter.members import importing
+
+    return int(importing.main(list(rest)))
+
+
+def cmd_rules(ns: argparse.Namespace) -> int:
+    from charter.rulebook import explain, spec
+
+    if ns.rules_cmd == "check":
+        try:
+            rb = spec.load(ns.file)
+        except spec.RulebookError as exc:
+            for problem in exc.problems:
+                where = f"{ns.file}:{problem.line}" if problem.line else ns.file
+                print(f"{where}: {problem.path or '(top)'}: {problem.message}", file=sys.stderr)
+            print(f"{len(exc.problems)} problem(s); the rulebook was not accepted.", file=sys.stderr)
+            return 1
+        print(f"{ns.file}: OK")
+        print(explain.summary(rb))
+        return 0
+    rb = _rulebook_for_explain(ns.rulebook)
+    try:
+        print(explain.explain(rb, ns.act))
+    except KeyError as exc:
+        print(str(exc.args[0] if exc.args else exc), file=sys.stderr)
+        return 1
+    return 0
+
+
+def _rulebook_for_explain(path: str | None):  # type: ignore[no-untyped-def]
+    from charter.rulebook import spec
+
+    if path:
+        return spec.load(path)
+    try:
+        _django()
+        from charter.lib import clock
+        from charter.rulebook.store import rulebook_on
+
+        return rulebook_on(clock.today())
+    except Exception:  # noqa: BLE001 - no database yet: fall back to the bundled rulebook
+        return spec.bundled()
+
+
+def cmd_record(ns: argparse.Namespace) -> int:
+    _django()
+    from charter.record import log
+
+    if ns.record_cmd == "verify":
+        from tqdm import tqdm
+
+        from charter.record.models import Entry
+
+        total = Entry.objects.count()
+        with tqdm(total=total, unit="entry", disable=not sys.stderr.isatty(), file=sys.stderr) as bar:
+            problem = log.verify(progress=bar.update)
+        if problem is not None:
+            print(f"INVALID: {problem}", file=sys.stderr)
+            return 1
+        from charter.record.models import LogState
+
+        state = LogState.objects.filter(id=1).first()
+        print(f"OK: {total} entries, root {state.root if state else 'empty'}")
+        return 0
+    return 2
+
+
+def cmd_count(rest: Sequence[str]) -> int:
+    from charter.voting.counting import cli
+
+    return int(cli.main(list(rest)))
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    argv = list(sys.argv[1:] if argv is None else argv)
+    if argv[:1] == ["count"]:
+        return cmd_count(argv[1:])
+    if argv[:2] == ["import", "members"]:
+        return cmd_import(argparse.Namespace(), argv[2:])
+    if argv[:1] == ["manage"]:
+        _django()
+        from django.core.management import execute_from_command_line
+
+        execute_from_command_line(["charter manage", *argv[1:]])
+        return 0
+    parser = argparse.ArgumentParser(prog="charter", description="Charter: run an organization under its own rules.")
+    sub = parser.add_subparsers(dest="cmd", required=True)
+    p = sub.add_parser("serve", help="serve the configured database on http://HOST:PORT")
+    p.add_argument("--port", type=int, default=8000)
+    p.add_argument("--host", default="127.0.0.1")
+    p.add_argument("--no-worker", action="store_true", help="do not deliver notices from this process")
+    p = sub.add_parser("demo", help="load the demo organization (into an empty database) and serve it")
+    p.add_argument("--load-only", action="store_true", help="load and exit")
+    p.add_argument("--port", type=int, default=8000)
+    sub.add_parser("migrate", help="create or upgrade the database tables")
+    sub.add_parser("import", help="import members FILE.csv [--skip-bad-rows]")
+    p = sub.add_parser("rules", help="check or explain a rulebook")
+    rs = p.add_subparsers(dest="rules_cmd", required=True)
+    c = rs.add_parser("check", help="validate a rulebook file; each problem with its line")
+    c.add_argument("file")
+    e = rs.add_parser("explain", help="who may do ACT and under what conditions")
+    e.add_argument("act")
+    e.add_argument("--rulebook", help="a rulebook file (default: the one in force)")
+    p = sub.add_parser("record", help="the public record")
+    rc = p.add_subparsers(dest="record_cmd", required=True)
+    rc.add_parser("verify", help="recompute every hash and the root from the stored entries")
+    sub.add_parser("count", help="count a BLT file: count --method M [--seats N] FILE.blt [--json]")
+    sub.add_parser("manage", help="run a Django management command")
+    ns = parser.parse_args(argv)
+    if ns.cmd == "serve":
+        return cmd_serve(ns)
+    if ns.cmd == "demo":
+        return cmd_demo(ns)
+    if ns.cmd == "migrate":
+        _django()
+        _migrate()
+        return 0
+    if ns.cmd == "rules":
+        return cmd_rules(ns)
+    if ns.cmd == "record":
+        return cmd_record(ns)
+    if ns.cmd == "import":
+        parser.error("usage: charter import members FILE.csv [--skip-bad-rows]")
+    return 2
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,59 @@
+"""The public record: an append-only log whose root is an RFC 9162 Merkle tree hash.
+
+``Entry.body`` holds the canonical JSON bytes that are hashed; it names no person. People appear
+as commitments (``Subject``): SHA-256 over a secret salt and the member's id. The salts stay here,
+off the public log; erasing a person deletes the salt, and the log still verifies.
+"""
+
+from __future__ import annotations
+
+from django.db import models
+
+
+class Entry(models.Model):
+    index = models.BigIntegerField(unique=True)
+    body = models.TextField()  # canonical JSON: exactly the bytes that are hashed (UTF-8)
+    leaf_hash = models.CharField(max_length=64)
+    root = models.CharField(max_length=64)  # tree head after this entry (size = index + 1)
+    created_at = models.DateTimeField()
+    act = models.CharField(max_length=60, db_index=True)
+    outcome = models.CharField(max_length=20)
+
+    class Meta:
+        ordering = ["index"]
+        verbose_name_plural = "entries"
+        constraints = [models.CheckConstraint(condition=models.Q(index__gte=0), name="entry_index_non_negative")]
+
+    def __str__(self) -> str:
+        return f"#{self.index} {self.act} ({self.outcome})"
+
+
+class LogState(models.Model):
+    """One row: the size of the log and the right edge of its tree, locked by every append."""
+
+    id = models.PositiveSmallIntegerField(primary_key=True, default=1)
+    size = models.BigIntegerField(default=0)
+    compact = models.JSONField(default=list)  # hex hashes of the perfect subtrees on the right edge
+    root = models.CharField(max_length=64)
+
+    class Meta:
+        constraints = [models.CheckConstraint(condition=models.Q(id=1), name="single_log_state")]
+
+
+class Subject(models.Model):
+    """The private link between a person and the commitment that stands for them on the log."""
+
+    member = models.OneToOneField("members.Member", null=True, on_delete=models.SET_NULL, related_name="record_subject")
+    commitment = models.CharField(max_length=64, unique=True)
+    salt = models.CharField(max_length=64, blank=True, default="")  # emptied when the person is erased
+
+
+class EntrySubject(models.Model):
+    """Which entries concern which people (private; lets a member find their own entries)."""
+
+    entry = models.ForeignKey(Entry, on_delete=models.PROTECT, related_name="subjects")
+    subject = models.ForeignKey(Subject, on_delete=models.PROTECT, related_name="entries")
+    role = models.CharField(max_length=20)  # "actor" or "subject"
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["entry", "subject", "role"], name="entry_subject_once")]

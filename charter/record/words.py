@@ -1,0 +1,93 @@
+"""An entry of the public record in words a member understands."""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop as N_
+
+from charter.record.models import Entry
+
+# What happened, by act: one sentence each. Bodies and units are named; people never are.
+ACT_WORDS = {
+    "install_rulebook": N_("The rules were installed (version %(version)s, in force from %(effective_from)s)."),
+    "amend_rulebook": N_("The %(body)s adopted version %(version)s of the rules."),
+    "found_organization": N_("The organization was founded."),
+    "close_founding": N_("The founding period closed; from now on the rules decide."),
+    "create_unit": N_("A new unit was created: %(unit)s."),
+    "dissolve_unit": N_("The %(body)s dissolved a unit."),
+    "merge_units": N_("The %(body)s merged two units."),
+    "enrol_founder": N_("A founding member was enrolled in %(unit)s."),
+    "seat_founder": N_("A founding member took a seat on the %(body)s."),
+    "apply_for_membership": N_("Someone applied to join %(unit)s."),
+    "admit_member": N_("The %(body)s admitted a member."),
+    "refuse_admission": N_("The %(body)s refused an application, with reasons."),
+    "dues_reminder": N_("A written reminder of dues in arrears was sent."),
+    "lapse_member": N_("A membership lapsed after arrears and reminders (not a disciplinary measure)."),
+    "reinstate_member": N_("A lapsed membership was restored on payment of the arrears."),
+    "resign_membership": N_("A member resigned in writing."),
+    "transfer_member": N_("A member transferred to another branch."),
+    "import_members": N_("The existing register was imported (%(rows)s members)."),
+    "convene_meeting": N_("A meeting of the %(body)s was called."),
+    "record_attendance": N_("Attendance at a meeting of the %(body)s was recorded: %(present)s present, %(quorum_needed)s needed for quorum."),
+    "decide_motion": N_("The %(body)s decided a motion."),
+    "approve_minutes": N_("The %(body)s approved the minutes of its previous meeting."),
+    "elect_to_seat": N_("The %(body)s elected a member to the %(seat_body)s."),
+    "co_opt_to_seat": N_("The %(body)s co-opted a member."),
+    "appoint_to_seat": N_("The %(body)s appointed a member."),
+    "elect_officer": N_("The %(body)s elected an officer."),
+    "remove_from_seat": N_("A member was removed from a seat."),
+    "term_expired": N_("A term of office on the %(body)s came to its end."),
+    "fix_seats": N_("The number of seats of the %(body)s was fixed at %(seats)s."),
+    "frame_charge": N_("The %(body)s framed a disciplinary charge."),
+    "warn_member": N_("The %(body)s issued a written warning."),
+    "suspend_member": N_("The %(body)s suspended a member."),
+    "expel_member": N_("The %(body)s expelled a member."),
+}
+REFUSED_WORDS = N_("Refused: an attempt to %(act)s, claimed for the %(body)s, broke articles %(articles)s.")
+LOST_WORDS = N_("The %(body)s voted on a motion to %(act)s; it did not reach the majority the rules require.")
+
+
+def content(entry: Entry) -> dict[str, Any]:
+    return json.loads(entry.body)
+
+
+def describe(entry: Entry) -> str:
+    data = content(entry)
+    detail = data.get("detail") or {}
+    params: dict[str, Any] = {k: v for k, v in detail.items() if isinstance(v, (str, int))}
+    params["body"] = (detail.get("body") or {}).get("name", _("organization"))
+    params["unit"] = (detail.get("unit") or {}).get("name", "")
+    params["seat_body"] = (detail.get("seat_body") or {}).get("name", "") if isinstance(detail.get("seat_body"), dict) else ""
+    params.setdefault("present", "?")
+    params.setdefault("quorum_needed", "?")
+    params.setdefault("rows", "?")
+    params.setdefault("version", "?")
+    params.setdefault("effective_from", "?")
+    act_label = _act_name(data["act"], data.get("time", "")[:10])
+    if data["outcome"] == "refused":
+        return _(REFUSED_WORDS) % {"act": act_label, "body": params["body"], "articles": ", ".join(data.get("articles") or [])}
+    if data["outcome"] == "lost":
+        return _(LOST_WORDS) % {"act": act_label, "body": params["body"]}
+    template = ACT_WORDS.get(data["act"])
+    if template is None:
+        return act_label
+    try:
+        return _(template) % params
+    except (KeyError, TypeError, ValueError):
+        return act_label
+
+
+def _act_name(act: str, day: str) -> str:
+    """The rulebook's own name for the act (lower case), or its key in words."""
+    import datetime as dt
+
+    from charter.rulebook.store import NoRulebook, rulebook_on
+
+    try:
+        rb = rulebook_on(dt.date.fromisoformat(day))
+        return str(rb.act(act)["name"]).lower()
+    except (KeyError, ValueError, NoRulebook):
+        return act.replace("_", " ")

@@ -1,0 +1,23 @@
+from django.contrib import admin
+from django.shortcuts import redirect
+from django.urls import include, path
+
+from charter.api import api
+
+
+def home(request):  # type: ignore[no-untyped-def]
+    return redirect("members:home" if request.user.is_authenticated else "org:unit_top")
+
+
+urlpatterns = [
+    path("", home, name="home"),
+    path("accounts/", include("charter.accounts.urls")),
+    path("", include("charter.members.urls")),
+    path("", include("charter.org.urls")),
+    path("", include("charter.meetings.urls")),
+    path("", include("charter.discipline.urls")),
+    path("record/", include("charter.record.urls")),
+    path("rules/", include("charter.rulebook.urls")),
+    path("api/", api.urls),
+    path("admin/", admin.site.urls),
+]
