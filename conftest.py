@@ -16,6 +16,15 @@ def _reset_clock() -> Iterator[None]:
     clock.set_frozen(None)
 
 
+@pytest.fixture(autouse=True, scope="session")
+def _record_signing_key(tmp_path_factory):  # type: ignore[no-untyped-def]
+    """The record's checkpoints are signed with a key made for this test run, not one under var/."""
+    from django.conf import settings
+
+    settings.RECORD_SIGNING_KEY = ""
+    settings.RECORD_SIGNING_KEY_FILE = tmp_path_factory.mktemp("record") / "signing.key"
+
+
 @pytest.fixture
 def cast(db):  # type: ignore[no-untyped-def]
     from charter.testing.cast import build

@@ -2,7 +2,8 @@
 through actions.
 
 ``load()`` walks forward through time with a frozen clock, from the founding on 2019-01-10 to the
-demo's "now", 2026-11-20, and does every act at its real date: the founding (rulebook, units,
+demo's "now", 2026-11-20 (moved forward by whole weeks when it is loaded later, so that "now" is
+the week of loading), and does every act at its real date: the founding (rulebook, units,
 founders and their seats), then applications and their admission or refusal by the Regional
 Committees, dues, reminders and lapses, transfers and resignations, the yearly Regional Aggregates
 that elect the Regional Committees (which then elect their Regional Secretaries), branch meetings
@@ -84,6 +85,7 @@ from charter.members.actions import (
 from charter.members.models import Member, subtract_months
 from charter.org.actions import close_founding, create_unit, found_organization
 from charter.org.models import Body, Mandate, Unit
+from charter.record.checkpoints import sign_if_due
 from charter.rulebook import judge as J
 from charter.rulebook.actions import install_founding_rulebook
 from charter.rulebook.compute import months_between
@@ -93,52 +95,64 @@ from charter.rulebook.spec import DATA_DIR
 from charter.rulebook.store import rulebook_on
 
 UTC = dt.UTC
-FOUNDED = dt.datetime(2019, 1, 10, 4, 0, tzinfo=UTC)  # 09:00 in Pakistan
-NOW = dt.datetime(2026, 11, 20, 12, 0, tzinfo=UTC)  # the demo's "now"
-LAST_YEAR = dt.date(2025, 11, 1)  # from here on branches meet monthly
-QUIET_FROM = dt.date(2026, 5, 20)  # Balochistan's branches do not meet after this
+# The story is written for a "now" of 2026-11-20. Loaded later, the whole timeline moves forward by
+# whole weeks (weekdays stay weekdays), so the demo's "now" is always the week it was loaded in and
+# terms, dues and deadlines are as fresh when it is served as the story says.
+STORY_NOW = dt.datetime(2026, 11, 20, 12, 0, tzinfo=UTC)
+SHIFT = dt.timedelta(weeks=(dt.datetime.now(UTC) - STORY_NOW) // dt.timedelta(weeks=1))
+
+
+def story_date(year: int, month: int, day: int) -> dt.date:
+    """A date of the story, moved to the week the demo is loaded in."""
+    return dt.date(year, month, day) + SHIFT
+
+
+FOUNDED = dt.datetime(2019, 1, 10, 4, 0, tzinfo=UTC) + SHIFT  # 09:00 in Pakistan
+NOW = STORY_NOW + SHIFT  # the demo's "now"
+LAST_YEAR = story_date(2025, 11, 1)  # from here on branches meet monthly
+QUIET_FROM = story_date(2026, 5, 20)  # Balochistan's branches do not meet after this
 PASSWORD = "charter-demo"
 
 # --- the map: regions, areas, branches (weight = relative size) ----------------------------------
 # (region, Regional Committee seats, date of the first aggregate (2020), areas)
 STRUCTURE: list[tuple[str, int, dt.date, list[tuple[str, list[tuple[str, float]]]]]] = [
-    ("Sindh", 7, dt.date(2020, 11, 9), [
+    ("Sindh", 7, story_date(2020, 11, 9), [
         ("Karachi", [("Karachi Port", 3.0), ("Karachi Steel Mills", 3.0), ("Korangi Industrial Area", 2.0),
                      ("Lyari", 1.5), ("Orangi Town", 1.5)]),
         ("Hyderabad", [("Hyderabad City", 1.5), ("Latifabad", 1.0), ("Kotri Industrial Estate", 1.0)]),
         ("Upper Sindh", [("Sukkur", 1.0), ("Larkana", 1.0)]),
     ]),
-    ("Punjab", 7, dt.date(2020, 10, 24), [
+    ("Punjab", 7, story_date(2020, 10, 24), [
         ("Lahore", [("Lahore Railway Workshops", 3.0), ("Kot Lakhpat", 2.0), ("Shahdara", 1.2), ("Lahore University Campus", 1.5)]),
         ("Faisalabad", [("Faisalabad Textile Mills", 2.5), ("Jhang Bazaar", 1.0)]),
         ("Multan", [("Multan City", 1.2)]),
         ("Rawalpindi", [("Rawalpindi Saddar", 1.2), ("Taxila Heavy Industries", 1.2)]),
     ]),
-    ("Khyber Pakhtunkhwa", 7, dt.date(2020, 10, 17), [
+    ("Khyber Pakhtunkhwa", 7, story_date(2020, 10, 17), [
         ("Peshawar", [("Peshawar University", 1.5), ("Hayatabad Industrial Estate", 1.5)]),
         ("Mardan and Swat", [("Mardan", 1.0), ("Mingora", 0.8)]),
         ("Southern Districts", [("Kohat", 0.7), ("Dera Ismail Khan", 0.7)]),
     ]),
-    ("Balochistan", 5, dt.date(2020, 10, 10), [
+    ("Balochistan", 5, story_date(2020, 10, 10), [
         ("Quetta", [("Quetta City", 1.2), ("Sariab Road", 0.8), ("Sor Range Coal Miners", 1.0)]),
         ("Makran", [("Gwadar Port", 0.9), ("Turbat", 0.6)]),
         ("Lasbela", [("Hub Industrial Estate", 1.0)]),
     ]),
-    ("Islamabad", 5, dt.date(2020, 10, 3), [
+    ("Islamabad", 5, story_date(2020, 10, 3), [
         ("Islamabad Urban", [("I-9 Industrial Area", 1.0), ("Quaid-i-Azam University", 1.2)]),
         ("Islamabad Rural", [("Bhara Kahu", 0.6), ("Tarnol", 0.6)]),
     ]),
-    ("Gilgit-Baltistan", 5, dt.date(2020, 9, 26), [
+    ("Gilgit-Baltistan", 5, story_date(2020, 9, 26), [
         ("Gilgit", [("Gilgit City", 1.0), ("Hunza", 0.7)]),
         ("Baltistan", [("Skardu", 0.9), ("Khaplu", 0.5)]),
     ]),
-    ("Azad Kashmir", 5, dt.date(2020, 9, 19), [
+    ("Azad Kashmir", 5, story_date(2020, 9, 19), [
         ("Muzaffarabad", [("Muzaffarabad City", 1.0), ("University of Azad Jammu and Kashmir", 0.8)]),
         ("Mirpur", [("Mirpur City", 1.0), ("Kotli", 0.6)]),
         ("Poonch", [("Rawalakot", 0.8)]),
     ]),
 ]
-NEW_BRANCH = ("Punjab", "Lahore", "Lahore Township", dt.date(2025, 3, 1))
+NEW_BRANCH = ("Punjab", "Lahore", "Lahore Township", story_date(2025, 3, 1))
 ENLARGED = ("Punjab", 2024, 9)  # the Punjab aggregate of 2024 fixes its growing committee at 9 seats
 
 # --- names ---------------------------------------------------------------------------------------
@@ -571,9 +585,9 @@ class _Demo:
         for i, (region, _seats, first, _areas) in enumerate(STRUCTURE):
             meetings: list[dt.datetime] = []
             # The founding committee's year, from February 2019 until its term ends in January 2020.
-            term0 = self.committee_dates(dt.date(2019, 2, 4 + i), dt.date(2020, 1, 7))
+            term0 = self.committee_dates(story_date(2019, 2, 4 + i), story_date(2020, 1, 7))
             meetings += term0
-            self.at(_at(dt.date(2019, 1, 24 + i), 6), self.convene_rc, region, term0, 0)
+            self.at(_at(story_date(2019, 1, 24 + i), 6), self.convene_rc, region, term0, 0)
             day = first
             while _at(day, 5) <= NOW:
                 term = self.committee_dates(day + dt.timedelta(days=8), _plus_months(day, 12) - dt.timedelta(days=3))
@@ -584,33 +598,33 @@ class _Demo:
         self.plan_applications()
         # Branch annual meetings from 2020 (the founding secretaries' terms end on 2020-01-10).
         for b in self.branches.values():
-            self.plan_branch_agm(b, dt.date(2020, 1, 11) + dt.timedelta(days=rng.randint(0, 20)))
+            self.plan_branch_agm(b, story_date(2020, 1, 11) + dt.timedelta(days=rng.randint(0, 20)))
         # National bodies.
-        day = dt.date(2019, 4, 13)
+        day = story_date(2019, 4, 13)
         while day < LAST_YEAR:
             self.at(_at(day - dt.timedelta(days=16), 6), self.convene_national, "cc", day)
             day += dt.timedelta(days=91)
-        day = dt.date(2025, 11, 8)
+        day = story_date(2025, 11, 8)
         while day <= NOW.date():
             self.at(_at(day - dt.timedelta(days=16), 6), self.convene_national, "cc", day)
             day += dt.timedelta(days=61)
-        day = dt.date(2025, 11, 3)
+        day = story_date(2025, 11, 3)
         while day <= NOW.date():
             self.at(_at(day - dt.timedelta(days=15), 6), self.convene_national, "secretariat", day)
             day += dt.timedelta(days=30)
         for year in range(2020, 2027):
-            self.at(_at(dt.date(year, 2, 26), 6), self.convene_national, "commission", dt.date(year, 3, 14))
+            self.at(_at(story_date(year, 2, 26), 6), self.convene_national, "commission", story_date(year, 3, 14))
         # Membership churn, month by month; the story's events.
-        month = dt.date(2019, 3, 1)
+        month = story_date(2019, 3, 1)
         while month <= NOW.date():
             self.at(_at(month, 2), self.churn)
             month = _plus_months(month, 1)
-        self.at(_at(dt.date(2019, 5, 20), 9), self.apply_special, "farhan")
-        self.at(_at(dt.date(2020, 11, 2), 9), self.apply_special, "saima")
-        self.at(_at(dt.date(2022, 5, 15), 9), self.resign_seated, "cc", None)
-        self.at(_at(dt.date(2023, 4, 20), 9), self.resign_seated, "rc", "Khyber Pakhtunkhwa")
-        self.at(_at(dt.date(2026, 1, 20), 9), self.resign_seated, "rc", "Balochistan")
-        self.at(_at(dt.date(2026, 10, 25), 9), self.resign_seated, "rc", "Khyber Pakhtunkhwa")
+        self.at(_at(story_date(2019, 5, 20), 9), self.apply_special, "farhan")
+        self.at(_at(story_date(2020, 11, 2), 9), self.apply_special, "saima")
+        self.at(_at(story_date(2022, 5, 15), 9), self.resign_seated, "cc", None)
+        self.at(_at(story_date(2023, 4, 20), 9), self.resign_seated, "rc", "Khyber Pakhtunkhwa")
+        self.at(_at(story_date(2026, 1, 20), 9), self.resign_seated, "rc", "Balochistan")
+        self.at(_at(story_date(2026, 10, 25), 9), self.resign_seated, "rc", "Khyber Pakhtunkhwa")
         self.at(_at(NOW.date(), 5), self.scenario_one)
 
     @staticmethod
@@ -657,9 +671,9 @@ class _Demo:
         if region == "Punjab":
             base *= {2024: 1.3, 2025: 1.7, 2026: 2.2}.get(day.year, 1.0)
         if region == "Balochistan":
-            if day >= dt.date(2026, 2, 1):
+            if day >= story_date(2026, 2, 1):
                 return 0.0
-            if day >= dt.date(2025, 6, 1):
+            if day >= story_date(2025, 6, 1):
                 base *= 0.3
         return base
 
@@ -693,7 +707,7 @@ class _Demo:
         paid = p.m.dues_paid_until or self.today
         if not (p.activist or p.reserved or self.holds_anything(p)) and self.safe_to_leave(p):
             chance = {6: 0.025, 12: 0.05, 24: 0.09}[p.cycle]
-            if p.region == "Balochistan" and self.today >= dt.date(2025, 4, 1):
+            if p.region == "Balochistan" and self.today >= story_date(2025, 4, 1):
                 chance = 0.3
             if self.rng.random() < chance:
                 p.defaulting = True
@@ -742,6 +756,7 @@ class _Demo:
 
     def churn(self) -> None:
         """This month's transfers and resignations, at random moments of the month."""
+        sign_if_due()  # the record's monthly checkpoint (a server signs one within the minute)
         current = [p for b in self.branches.values() for p in (self.people[pk] for pk in sorted(b.members))]
         movable = [p for p in current if not (p.reserved or p.activist or p.defaulting)]
         if not movable:
@@ -869,7 +884,7 @@ class _Demo:
                 p.m = refused
         if self.rng.random() < (0.3 if self.today >= LAST_YEAR else 0.08):
             text = self.rng.choice(_RC_MOTIONS)
-            if region == "Balochistan" and self.today >= dt.date(2026, 6, 1):
+            if region == "Balochistan" and self.today >= story_date(2026, 6, 1):
                 text = "Send members of the committee to every branch that has stopped meeting, and report back"
             self.motion(meeting, chair, text)
         if k + 1 < len(term):
@@ -879,7 +894,7 @@ class _Demo:
         rc = meeting.body
         rashid = self.special["rashid"]
         previous = self.flags.get(f"rs:{region}")
-        if region == "Sindh" and self.today >= dt.date(2022, 1, 1) and rashid in seated:
+        if region == "Sindh" and self.today >= story_date(2022, 1, 1) and rashid in seated:
             choice = rashid
         elif previous in seated and self.rng.random() < 0.7:
             choice = previous
@@ -1016,7 +1031,7 @@ class _Demo:
         standing = [p for p in members if self.good_standing(p)]
         needed = max(math.ceil(len(standing) / 3), 3)
         extra = self.rng.randint(0, max(1, len(members) // 5))
-        if b.region == "Balochistan" and self.today >= dt.date(2026, 2, 1):
+        if b.region == "Balochistan" and self.today >= story_date(2026, 2, 1):
             extra = -self.rng.randint(0, 2)  # attendance falling off; some meetings inquorate
         present = self.rng.sample(members, max(1, min(len(members), needed + extra)))
         secretary = self.office_holder(b.body, "branch_secretary")
@@ -1153,6 +1168,7 @@ def load(*, seed: int = 2011, members_target: int = 2000, progress: Callable[[st
             demo.run()
             demo.report()
             cast = demo.sign_ins()
+            sign_if_due()
     finally:
         clock.set_frozen(None)
         gc.set_threshold(*thresholds)

@@ -75,7 +75,7 @@ TEMPLATES = [
 _default_db = f"sqlite:///{VAR_DIR / 'charter.sqlite3'}"
 DATABASES = {
     "default": dj_database_url.parse(
-        env_str("DATABASE_URL", _default_db), conn_max_age=env_int("DB_CONN_MAX_AGE", 0)
+        env_str("DATABASE_URL", "") or _default_db, conn_max_age=env_int("DB_CONN_MAX_AGE", 0)
     )
 }
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
@@ -126,6 +126,13 @@ NOTICE_OUTBOX_DIR = Path(env_str("NOTICE_OUTBOX_DIR", str(VAR_DIR / "outbox")))
 DEFAULT_FROM_EMAIL = env_str("DEFAULT_FROM_EMAIL", "charter@localhost")
 EMAIL_HOST = env_str("EMAIL_HOST", "localhost")
 EMAIL_PORT = env_int("EMAIL_PORT", 25)
+
+# The public record's checkpoints: signed with Ed25519 under the log's origin (also the key's name).
+# The signing key is RECORD_SIGNING_KEY (a "PRIVATE+KEY+..." string) or, when unset, the file
+# RECORD_SIGNING_KEY_FILE, created on first use with a new key (keep it, and back it up).
+RECORD_ORIGIN = env_str("RECORD_ORIGIN", "charter.localhost/record")
+RECORD_SIGNING_KEY = env_str("RECORD_SIGNING_KEY", "")
+RECORD_SIGNING_KEY_FILE = Path(env_str("RECORD_SIGNING_KEY_FILE", str(VAR_DIR / "record-signing.key")))
 
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SECURE = env_bool("SECURE_COOKIES", False)

@@ -17,7 +17,6 @@ router = Router()
 class EntryOut(Schema):
     index: int
     leaf_hash: str
-    root: str
     entry: dict[str, Any]
     words: str
 
@@ -33,7 +32,7 @@ class Page(Schema):
 
 
 def _out(e: Entry) -> EntryOut:
-    return EntryOut(index=e.index, leaf_hash=e.leaf_hash, root=e.root, entry=json.loads(e.body), words=describe(e))
+    return EntryOut(index=e.index, leaf_hash=e.leaf_hash, entry=json.loads(e.body), words=describe(e))
 
 
 @router.get("/head", response=HeadOut, summary="The size and root of the public log")

@@ -14,7 +14,6 @@ class Entry(models.Model):
     index = models.BigIntegerField(unique=True)
     body = models.TextField()  # canonical JSON: exactly the bytes that are hashed (UTF-8)
     leaf_hash = models.CharField(max_length=64)
-    root = models.CharField(max_length=64)  # tree head after this entry (size = index + 1)
     created_at = models.DateTimeField()
     act = models.CharField(max_length=60, db_index=True)
     outcome = models.CharField(max_length=20)
@@ -38,6 +37,48 @@ class LogState(models.Model):
 
     class Meta:
         constraints = [models.CheckConstraint(condition=models.Q(id=1), name="single_log_state")]
+
+
+class Node(models.Model):
+    """A perfect subtree of the log's tree, ``[start, start + 2**level)`` with ``level >= 1``.
+
+    Written by the append that completes it; proofs read their O(log n) nodes from here (single
+    leaves come from ``Entry.leaf_hash``). The key packs both coordinates: ``start * 64 + level``.
+    """
+
+    key = models.BigIntegerField(primary_key=True)
+    hash = models.CharField(max_length=64)
+
+    @staticmethod
+    def key_for(start: int, end: int) -> int:
+        width = end - start
+        return start * 64 + width.bit_length() - 1
+
+    @property
+    def range(self) -> tuple[int, int]:
+        level = self.key % 64
+        start = self.key // 64
+        return start, start + (1 << level)
+
+
+class Checkpoint(models.Model):
+    """A signed tree head: the C2SP checkpoint note exactly as it was signed and served.
+
+    ``size`` and ``root`` repeat what the note says, for queries; ``record verify`` checks they
+    agree with the signed text. ``compact`` is the tree's right edge at ``size``, from which the
+    next checkpoint is built and so proved consistent before it is signed.
+    """
+
+    size = models.BigIntegerField(unique=True)
+    root = models.CharField(max_length=64)
+    note = models.TextField()
+    compact = models.JSONField(default=list)
+
+    class Meta:
+        ordering = ["size"]
+
+    def __str__(self) -> str:
+        return f"checkpoint {self.size} {self.root[:12]}"
 
 
 class Subject(models.Model):

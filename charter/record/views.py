@@ -3,7 +3,10 @@ from __future__ import annotations
 from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import render
+from django.utils.translation import gettext as _
 
+from charter.lib.errors import InvalidInput
+from charter.record import checkpoints, proofs
 from charter.record.models import Entry, LogState
 from charter.record.words import content, describe
 
@@ -15,7 +18,11 @@ def entry_list(request: HttpRequest) -> HttpResponse:
         entries = entries.filter(outcome=outcome)
     page = Paginator(entries, 50).get_page(request.GET.get("page"))
     rows = [(e, describe(e)) for e in page.object_list]
-    return render(request, "record/list.html", {"page": page, "rows": rows, "state": LogState.objects.filter(id=1).first(), "outcome": outcome})
+    head = checkpoints.latest()
+    return render(request, "record/list.html", {
+        "page": page, "rows": rows, "state": LogState.objects.filter(id=1).first(), "outcome": outcome,
+        "head": head, "signed_at": checkpoints.signed_time(head) if head else "",
+    })
 
 
 def entry_detail(request: HttpRequest, index: int) -> HttpResponse:
@@ -23,12 +30,32 @@ def entry_detail(request: HttpRequest, index: int) -> HttpResponse:
     if entry is None:
         raise Http404
     data = content(entry)
-    return render(request, "record/entry.html", {"entry": entry, "words": describe(entry), "data": data, "breaches": (data.get("detail") or {}).get("breaches", [])})
+    head = checkpoints.latest()
+    return render(request, "record/entry.html", {
+        "entry": entry, "words": describe(entry), "data": data, "breaches": (data.get("detail") or {}).get("breaches", []),
+        "head": head, "proved": checkpoints.proved(entry),
+    })
+
+
+def _count(request: HttpRequest, name: str, default: int | None = None) -> int:
+    raw = request.GET.get(name, "")
+    if raw == "" and default is not None:
+        return default
+    if not raw.isdigit() or len(raw) > 19:
+        raise InvalidInput(_("The parameter %(name)s must be a whole number of 0 or more, not %(raw)r.") % {"name": name, "raw": raw})
+    return int(raw)
+
+
+def _bad_request(exc: Exception) -> HttpResponse:
+    return HttpResponse(f"{exc}\n", status=400, content_type="text/plain; charset=utf-8")
 
 
 def public_log(request: HttpRequest) -> HttpResponse:
-    """The whole public log as JSON Lines, for anyone to keep and check a copy."""
-    start = int(request.GET.get("start", "0") or 0)
+    """The whole public log as JSON Lines (10,000 entries a page from ``?start=N``), to keep and check."""
+    try:
+        start = _count(request, "start", 0)
+    except InvalidInput as exc:
+        return _bad_request(exc)
     rows = Entry.objects.filter(index__gte=max(start, 0)).order_by("index").values_list("index", "body", "leaf_hash")[:10000]
     lines = [f'{{"index":{i},"leaf_hash":"{h}","entry":{b}}}' for i, b, h in rows]
     return HttpResponse("\n".join(lines) + ("\n" if lines else ""), content_type="application/jsonl; charset=utf-8")
@@ -37,3 +64,48 @@ def public_log(request: HttpRequest) -> HttpResponse:
 def tree_head(request: HttpRequest) -> JsonResponse:
     state = LogState.objects.filter(id=1).first()
     return JsonResponse({"size": state.size if state else 0, "root": state.root if state else None})
+
+
+def checkpoint_note(request: HttpRequest) -> HttpResponse:
+    """The latest signed checkpoint, as a C2SP signed note."""
+    head = checkpoints.latest()
+    if head is None:
+        return HttpResponse(_("No checkpoint has been signed yet; one is signed within a minute.") + "\n", status=503, content_type="text/plain; charset=utf-8")
+    return HttpResponse(head.note, content_type="text/plain; charset=utf-8")
+
+
+def public_key(request: HttpRequest) -> HttpResponse:
+    """The log's verifier key (C2SP note format): what members check checkpoints and receipts with."""
+    return HttpResponse(checkpoints.verifier_key() + "\n", content_type="text/plain; charset=utf-8")
+
+
+def inclusion_proof(request: HttpRequest) -> HttpResponse:
+    try:
+        index, size = _count(request, "index"), _count(request, "size")
+        proof = proofs.inclusion(index, size)
+        leaf = Entry.objects.values_list("leaf_hash", flat=True).get(index=index)
+    except (InvalidInput, proofs.ProofError) as exc:
+        return _bad_request(exc)
+    return JsonResponse({"index": index, "size": size, "leaf_hash": leaf, "proof": [h.hex() for h in proof]})
+
+
+def consistency_proof(request: HttpRequest) -> HttpResponse:
+    try:
+        size1, size2 = _count(request, "size1"), _count(request, "size2")
+        proof = proofs.consistency(size1, size2)
+    except (InvalidInput, proofs.ProofError) as exc:
+        return _bad_request(exc)
+    return JsonResponse({"size1": size1, "size2": size2, "proof": [h.hex() for h in proof]})
+
+
+def entry_receipt(request: HttpRequest, index: int) -> HttpResponse:
+    """A receipt for one entry: check it with ``charter-verify receipt FILE --key KEY``."""
+    entry = Entry.objects.filter(index=index).first()
+    if entry is None:
+        raise Http404
+    receipt = checkpoints.receipt(entry)
+    if receipt is None:
+        return HttpResponse(_("This entry is not yet covered by a signed checkpoint; one is signed within a minute.") + "\n", status=503, content_type="text/plain; charset=utf-8")
+    response = JsonResponse(receipt, json_dumps_params={"ensure_ascii": False, "indent": 1})
+    response["Content-Disposition"] = f'attachment; filename="receipt-{index}.json"'
+    return response

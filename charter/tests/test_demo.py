@@ -12,6 +12,7 @@ import pytest
 from django.core.management import call_command
 from django.db.models import Count, Q
 
+from charter.demo import NOW, story_date
 from charter.lib import clock
 from charter.meetings.models import Attendance, Meeting
 from charter.members.models import Member, Transfer
@@ -19,7 +20,6 @@ from charter.org.models import Body, Mandate, Unit
 from charter.record import log as record
 from charter.record.models import Entry
 
-NOW = dt.datetime(2026, 11, 20, 12, 0, tzinfo=dt.UTC)
 REGIONS = {"Sindh", "Punjab", "Khyber Pakhtunkhwa", "Balochistan", "Islamabad", "Gilgit-Baltistan", "Azad Kashmir"}
 
 pytestmark = [pytest.mark.slow, pytest.mark.django_db]
@@ -116,6 +116,18 @@ def test_the_record_verifies(demo):
     assert record.verify() is None
 
 
+def test_the_tables_and_the_record_agree(demo):
+    from charter.record import reconcile
+
+    assert list(reconcile.problems()) == []
+
+
+def test_the_record_names_no_one(demo):
+    log = "\n".join(Entry.objects.values_list("body", flat=True))
+    found = [v for m in Member.objects.all() for v in (m.name, m.email, m.phone, f"member:{m.pk}") if v and v in log]
+    assert found == []
+
+
 def test_scenario_one_refused_on_the_record(demo):
     sindh_rc = Body.objects.get(kind="regional_committee", unit=region("Sindh"))
     farhan, saima, tariq = (Member.objects.get(name=n) for n in ("Farhan Shaikh", "Saima Jatoi", "Tariq Mirani"))
@@ -126,11 +138,11 @@ def test_scenario_one_refused_on_the_record(demo):
     assert Entry.objects.filter(act="remove_from_seat", outcome="refused").exists()
     for m in (farhan, saima, tariq):
         assert m.status == "member"
-        assert dt.date(2019, 1, 10) <= m.joined_on <= dt.date(2020, 12, 31)
+        assert story_date(2019, 1, 10) <= m.joined_on <= story_date(2020, 12, 31)
         assert attempts.filter(subjects__subject__member=m).exists()
     # Saima was elected to the Sindh Regional Committee by the aggregate five days earlier.
     seat = held().get(body=sindh_rc, member=saima, office="")
-    assert seat.filled_by == "elected" and seat.starts_on == dt.date(2026, 11, 15)
+    assert seat.filled_by == "elected" and seat.starts_on == story_date(2026, 11, 15)
     rashid = Member.objects.get(user__username="regional")
     assert held().filter(body=sindh_rc, member=rashid, office="regional_secretary").exists()
 
@@ -165,3 +177,12 @@ def test_balochistan_has_gone_quiet(demo):
     # Its Regional Committee still meets.
     rc = Body.objects.get(kind="regional_committee", unit=baloch)
     assert rc.meetings.filter(state="held", starts_at__gte=NOW - dt.timedelta(days=60)).exists()
+
+
+def test_the_story_is_moved_to_the_week_of_loading():
+    from charter.demo import SHIFT, STORY_NOW
+
+    real_now = dt.datetime.now(dt.UTC)
+    assert SHIFT % dt.timedelta(weeks=1) == dt.timedelta(0)  # weekdays stay weekdays
+    assert NOW == STORY_NOW + SHIFT
+    assert real_now - dt.timedelta(weeks=1) < NOW <= real_now

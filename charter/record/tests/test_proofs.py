@@ -1,0 +1,192 @@
+"""Proofs and signed checkpoints served from the stored record, receipts, and the append-only tables."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+
+import pytest
+from django.db import DatabaseError, connection, transaction
+
+from charter.lib import merkle
+from charter.lib.checkpoint import open_checkpoint
+from charter.record import checkpoints, log, proofs
+from charter.record.models import Checkpoint, Entry, LogState, Node
+from charter.testing.tamper import rewrite
+
+pytestmark = pytest.mark.django_db
+
+
+def grow(n: int) -> None:
+    """Append ``n`` entries of a record-only act (the record itself is what is under test here)."""
+    with transaction.atomic():
+        for i in range(n):
+            log.append("test_entry", "done", detail={"n": i})
+
+
+def memory_tree() -> merkle.MemoryTree:
+    return merkle.MemoryTree(bytes.fromhex(h) for h in Entry.objects.order_by("index").values_list("leaf_hash", flat=True))
+
+
+def test_proofs_from_the_store_are_the_rfc_proofs_for_every_index_and_size(db):
+    grow(37)
+    tree = memory_tree()
+    for size in range(1, 38):
+        root = tree.root(size)
+        assert proofs.root_at(size) == root
+        for index in range(size):
+            proof = proofs.inclusion(index, size)
+            assert proof == tree.inclusion_proof(index, size)
+            assert merkle.verify_inclusion(tree.leaf(index), index, size, proof, root)
+        for size1 in range(0, size + 1):
+            proof = proofs.consistency(size1, size)
+            assert proof == tree.consistency_proof(size1, size)
+            assert merkle.verify_consistency(size1, size, tree.root(size1), root, proof)
+    assert Node.objects.count() == 37 - bin(37).count("1")  # every perfect subtree, stored once
+
+
+def test_proof_outside_the_log_is_refused(db):
+    grow(5)
+    for bad in [(5, 5), (0, 6), (-1, 3)]:
+        with pytest.raises(proofs.ProofError):
+            proofs.inclusion(*bad)
+    with pytest.raises(proofs.ProofError):
+        proofs.consistency(3, 6)
+    with pytest.raises(proofs.ProofError):
+        proofs.consistency(4, 2)
+
+
+def test_checkpoints_are_signed_once_per_growth_and_each_extends_the_last(db):
+    first = checkpoints.sign_if_due()  # the empty log has a checkpoint too
+    assert first is not None and first.size == 0 and first.root == merkle.EMPTY_ROOT.hex()
+    assert checkpoints.sign_if_due() is None
+    grow(10)
+    second = checkpoints.sign_if_due()
+    grow(7)
+    third = checkpoints.sign_if_due()
+    assert checkpoints.sign_if_due() is None
+    key = checkpoints.verifier_key()
+    opened = [open_checkpoint(c.note, key) for c in (first, second, third)]
+    assert [c.size for c in opened] == [0, 10, 17]
+    assert opened[2].root.hex() == LogState.objects.get().root
+    proof = proofs.consistency(10, 17)
+    assert merkle.verify_consistency(10, 17, opened[1].root, opened[2].root, proof)
+    assert any(line.startswith("time ") for line in opened[2].extensions)
+
+
+def test_charter_will_not_sign_over_a_changed_history(db):
+    grow(12)
+    checkpoints.sign_if_due()
+    grow(3)
+    body = json.loads(Entry.objects.get(index=4).body)
+    body["detail"] = {"n": 999}
+    data = json.dumps(body, separators=(",", ":"), sort_keys=True)
+    # The superuser rewrites an entry already signed, and rehashes it and the log state to match.
+    rewrite('UPDATE record_entry SET body = %s, leaf_hash = %s WHERE "index" = 4', data, merkle.leaf_hash(data.encode()).hex())
+    tree = memory_tree()
+    LogState.objects.filter(id=1).update(root=tree.root().hex(), compact=tree.compact_range().to_list())
+    # Built from the last signed edge, the new entries give another root than the stored one: no.
+    with pytest.raises(checkpoints.CannotSign):
+        checkpoints.sign_if_due()
+    assert Checkpoint.objects.count() == 1
+    problem = log.verify()
+    assert problem is not None and problem.index == 4 and "4–5" in problem.reason
+
+
+def test_charter_will_not_sign_a_shorter_log(db):
+    grow(6)
+    checkpoints.sign_if_due()
+    rewrite("DELETE FROM record_entry WHERE \"index\" = 5")
+    LogState.objects.filter(id=1).update(size=5)
+    with pytest.raises(checkpoints.CannotSign):
+        checkpoints.sign_if_due()
+
+
+def test_checkpoint_key_and_proof_urls(client):
+    assert client.get("/record/checkpoint").status_code == 503  # nothing signed yet: says so
+    grow(20)
+    checkpoints.sign_if_due()
+    note = client.get("/record/checkpoint")
+    key = client.get("/record/key")
+    assert note.status_code == key.status_code == 200
+    signed = open_checkpoint(note.content.decode(), key.content.decode().strip())
+    assert signed.size == 20
+    got = client.get("/record/proof/inclusion", {"index": 7, "size": 20}).json()
+    proof = [bytes.fromhex(h) for h in got["proof"]]
+    assert merkle.verify_inclusion(bytes.fromhex(got["leaf_hash"]), 7, 20, proof, signed.root)
+    got = client.get("/record/proof/consistency", {"size1": 13, "size2": 20}).json()
+    assert merkle.verify_consistency(13, 20, proofs.root_at(13), signed.root, [bytes.fromhex(h) for h in got["proof"]])
+    for params in ({"index": "x", "size": 3}, {"index": 3}, {"index": 30, "size": 40}, {"size1": 5, "size2": 2}):
+        path = "/record/proof/inclusion" if "index" in params else "/record/proof/consistency"
+        response = client.get(path, params)
+        assert response.status_code == 400 and response.content.strip()
+    assert client.get("/record/log.jsonl", {"start": "-3"}).status_code == 400
+
+
+def _charter_verify(*args: str) -> subprocess.CompletedProcess[str]:
+    return subprocess.run([sys.executable, "-m", "charter.verify", *args], capture_output=True, text=True, timeout=60)
+
+
+def test_receipt_checks_with_the_standalone_verifier(client, tmp_path):
+    grow(9)
+    assert client.get("/record/3/receipt.json").status_code == 503  # not yet under a checkpoint
+    checkpoints.sign_if_due()
+    response = client.get("/record/3/receipt.json")
+    assert response.status_code == 200 and "attachment" in response["Content-Disposition"]
+    receipt = response.json()
+    assert receipt["index"] == 3 and receipt["entry"] == json.loads(Entry.objects.get(index=3).body)
+    (tmp_path / "receipt.json").write_text(json.dumps(receipt))
+    (tmp_path / "key").write_text(checkpoints.verifier_key())
+    ok = _charter_verify("receipt", str(tmp_path / "receipt.json"), "--key", str(tmp_path / "key"))
+    assert ok.returncode == 0, ok.stdout + ok.stderr
+    receipt["entry"]["detail"]["n"] = 4
+    (tmp_path / "forged.json").write_text(json.dumps(receipt))
+    bad = _charter_verify("receipt", str(tmp_path / "forged.json"), "--key", str(tmp_path / "key"))
+    assert bad.returncode == 1 and "INVALID" in bad.stdout
+
+
+def test_downloaded_log_checks_against_the_served_checkpoint(client, tmp_path):
+    grow(25)
+    checkpoints.sign_if_due()
+    (tmp_path / "log.jsonl").write_bytes(client.get("/record/log.jsonl").content)
+    (tmp_path / "checkpoint").write_bytes(client.get("/record/checkpoint").content)
+    (tmp_path / "key").write_bytes(client.get("/record/key").content)
+    ok = _charter_verify("log", str(tmp_path / "log.jsonl"), "--checkpoint", str(tmp_path / "checkpoint"), "--key", str(tmp_path / "key"))
+    assert ok.returncode == 0, ok.stdout + ok.stderr
+
+
+def test_entry_page_shows_its_proof(client):
+    grow(4)
+    page = client.get("/record/2/")
+    assert "Not yet covered by a signed checkpoint" in page.content.decode()
+    checkpoints.sign_if_due()
+    page = client.get("/record/2/").content.decode()
+    assert "included in the signed checkpoint of the first 4 entries" in page and "/record/2/receipt.json" in page
+    listing = client.get("/record/").content.decode()
+    assert "Latest signed checkpoint: the first 4 entries" in listing
+
+
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="the append-only triggers are PostgreSQL's")
+@pytest.mark.parametrize("sql", [
+    "UPDATE record_entry SET act = 'x' WHERE \"index\" = 0",
+    "DELETE FROM record_entry WHERE \"index\" = 0",
+    "UPDATE record_node SET hash = 'x'",
+    "DELETE FROM record_node",
+    "UPDATE record_checkpoint SET note = 'x'",
+    "DELETE FROM record_checkpoint",
+])
+def test_postgresql_refuses_to_change_the_record(db, sql):
+    grow(4)
+    checkpoints.sign_if_due()
+    with pytest.raises(DatabaseError, match="append-only"), transaction.atomic(), connection.cursor() as cur:
+        cur.execute(sql)
+    assert log.verify() is None
+
+
+def test_a_clean_log_with_checkpoints_verifies(db):
+    for n in (1, 2, 5, 30):
+        grow(n)
+        checkpoints.sign_if_due()
+    assert Checkpoint.objects.count() == 4
+    assert log.verify() is None

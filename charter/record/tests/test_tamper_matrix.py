@@ -1,0 +1,199 @@
+"""Every way of changing the stored record behind Charter's back is found by `record verify`.
+
+A log of more than 1,000 entries (the cast's real acts, then record-only entries) with checkpoints
+signed along the way. Each case changes the stored tables as a database superuser would, inside a
+savepoint that is rolled back, and asks verify for the first bad entry.
+"""
+
+from __future__ import annotations
+
+import json
+import random
+from collections.abc import Callable
+
+import pytest
+from django.db import transaction
+
+from charter.cli import main
+from charter.lib import merkle
+from charter.record import checkpoints, log
+from charter.record.models import Checkpoint, Entry, LogState, Node
+from charter.testing.tamper import rewrite
+
+pytestmark = [pytest.mark.django_db, pytest.mark.slow]
+
+SIZE = 1100
+rng = random.Random(9162)
+
+
+class Undo(Exception):
+    pass
+
+
+@pytest.fixture
+def record(cast) -> int:
+    with transaction.atomic():
+        while LogState.objects.get().size < SIZE:
+            log.append("test_entry", "done", detail={"n": LogState.objects.get().size, "note": "ünïcode ✓"})
+            if LogState.objects.get().size % 97 == 0:
+                checkpoints.sign_if_due()
+    checkpoints.sign_if_due()
+    assert log.verify() is None  # a clean log raises no alarm
+    return SIZE
+
+
+def found_after(tamper: Callable[[], None]) -> log.Problem | None:
+    problem = None
+    try:
+        with transaction.atomic():
+            tamper()
+            problem = log.verify()
+            raise Undo
+    except Undo:
+        pass
+    return problem
+
+
+def flip_hex(value: str, at: int) -> str:
+    return value[:at] + ("0" if value[at] != "0" else "1") + value[at + 1 :]
+
+
+def sample(n: int, k: int) -> list[int]:
+    return sorted({0, n - 1, *rng.sample(range(n), k)})
+
+
+def test_any_byte_of_any_entry(record):
+    for index in sample(record, 60):
+        body = Entry.objects.get(index=index).body
+        at = rng.randrange(len(body))
+        changed = body[:at] + chr((ord(body[at]) + 1) % 0x7F or 0x20) + body[at + 1 :]
+        problem = found_after(lambda i=index, b=changed: rewrite('UPDATE record_entry SET body = %s WHERE "index" = %s', b, i))
+        assert problem is not None and problem.index == index, (index, at, problem)
+
+
+def test_any_stored_leaf_hash(record):
+    for index in sample(record, 40):
+        leaf = Entry.objects.get(index=index).leaf_hash
+        forged = flip_hex(leaf, rng.randrange(64))
+        problem = found_after(lambda i=index, h=forged: rewrite('UPDATE record_entry SET leaf_hash = %s WHERE "index" = %s', h, i))
+        assert problem is not None and problem.index == index
+
+
+def test_an_entry_changed_and_rehashed_is_placed_by_its_subtree(record):
+    for index in sample(record, 30):
+        body = json.loads(Entry.objects.get(index=index).body)
+        body["outcome"] = "refused"
+        data = json.dumps(body, ensure_ascii=False, separators=(",", ":"), sort_keys=True)
+        leaf = merkle.leaf_hash(data.encode()).hex()
+        problem = found_after(lambda i=index, d=data, h=leaf: rewrite('UPDATE record_entry SET body = %s, leaf_hash = %s WHERE "index" = %s', d, h, i))
+        assert problem is not None and problem.index in (index, index - 1), (index, problem)
+
+
+def test_any_stored_subtree_hash(record):
+    keys = list(Node.objects.values_list("key", flat=True))
+    for key in rng.sample(keys, 40):
+        start = key // 64
+        end = start + (1 << key % 64)
+        node = Node.objects.get(key=key)
+        forged = flip_hex(node.hash, rng.randrange(64))
+        problem = found_after(lambda k=key, h=forged: rewrite("UPDATE record_node SET hash = %s WHERE key = %s", h, k))
+        assert problem is not None and start <= problem.index < end, (start, end, problem)
+    problem = found_after(lambda: rewrite("DELETE FROM record_node WHERE key = %s", keys[len(keys) // 2]))
+    assert problem is not None
+
+
+def test_any_stored_checkpoint_field(record):
+    heads = list(Checkpoint.objects.all())
+    assert len(heads) >= 10
+    for head in heads:
+        cases = [
+            ("size", head.size + 1),
+            ("root", flip_hex(head.root, rng.randrange(64))),
+            ("note", _flip_note_byte(head.note)),
+        ]
+        if head.compact:
+            cases.append(("compact", json.dumps([flip_hex(head.compact[0], 5), *head.compact[1:]])))
+        for field, value in cases:
+            if field == "size" and Checkpoint.objects.filter(size=value).exists():
+                continue
+            problem = found_after(lambda f=field, v=value, pk=head.pk: rewrite(f"UPDATE record_checkpoint SET {f} = %s WHERE id = %s", v, pk))
+            assert problem is not None, (head.size, field)
+    assert found_after(lambda: rewrite("DELETE FROM record_checkpoint WHERE id = %s", heads[3].pk)) is None  # a checkpoint less proves less, but nothing is wrong
+
+
+def _flip_note_byte(note: str) -> str:
+    at = rng.randrange(len(note) - 1)
+    while note[at] == "\n":
+        at = rng.randrange(len(note) - 1)
+    return note[:at] + ("A" if note[at] != "A" else "B") + note[at + 1 :]
+
+
+def test_log_state_fields(record):
+    state = LogState.objects.get()
+    for field, value in (("size", state.size + 1), ("root", flip_hex(state.root, 3)), ("compact", json.dumps([flip_hex(state.compact[0], 1), *state.compact[1:]]))):
+        problem = found_after(lambda f=field, v=value: rewrite(f"UPDATE record_logstate SET {f} = %s WHERE id = 1", v))
+        assert problem is not None, field
+
+
+def _delete(index: int) -> None:
+    rewrite('DELETE FROM record_entrysubject WHERE entry_id IN (SELECT id FROM record_entry WHERE "index" = %s)', index)
+    rewrite('DELETE FROM record_entry WHERE "index" = %s', index)
+
+
+def test_deleting_any_entry(record):
+    for index in sample(record, 25):
+        problem = found_after(lambda i=index: _delete(i))
+        assert problem is not None and problem.index == index
+
+
+def test_truncating_the_log(record):
+    for keep in (record - 1, record - 50, 600, 1):
+        def truncate(keep: int = keep) -> None:
+            for index in range(keep, record):
+                _delete(index)
+            tree = merkle.MemoryTree(bytes.fromhex(h) for h in Entry.objects.order_by("index").values_list("leaf_hash", flat=True))
+            rewrite("DELETE FROM record_node WHERE key / 64 + (CAST(1 AS BIGINT) << CAST(key %% 64 AS INTEGER)) > %s", keep)
+            LogState.objects.filter(id=1).update(size=keep, root=tree.root().hex(), compact=tree.compact_range().to_list())
+
+        problem = found_after(truncate)
+        assert problem is not None and problem.index <= keep, (keep, problem)
+
+
+def test_reordering_entries(record):
+    for index in sample(record - 1, 20):
+        a, b = Entry.objects.get(index=index), Entry.objects.get(index=index + 1)
+
+        def swap(a: Entry = a, b: Entry = b) -> None:
+            rewrite('UPDATE record_entry SET "index" = %s WHERE id = %s', 10**12, a.pk)
+            rewrite('UPDATE record_entry SET "index" = %s WHERE id = %s', a.index, b.pk)
+            rewrite('UPDATE record_entry SET "index" = %s WHERE id = %s', b.index, a.pk)
+
+        problem = found_after(swap)
+        assert problem is not None and problem.index == index
+
+
+def test_inserting_an_entry(record):
+    for index in sample(record, 15):
+        def insert(index: int = index) -> None:
+            for row in Entry.objects.filter(index__gte=index).order_by("-index").values_list("id", "index"):
+                rewrite('UPDATE record_entry SET "index" = %s WHERE id = %s', row[1] + 1, row[0])
+            body = json.loads(Entry.objects.get(index=index + 1).body)
+            body.update(index=index, act="admit_member", detail={"forged": True})
+            data = json.dumps(body, separators=(",", ":"), sort_keys=True)
+            template = Entry.objects.get(index=index + 1)
+            Entry.objects.create(index=index, body=data, leaf_hash=merkle.leaf_hash(data.encode()).hex(), created_at=template.created_at, act="admit_member", outcome="done")
+
+        problem = found_after(insert)
+        # The forged entry is self-consistent: it is placed by the first entry it pushed out of place,
+        # or by the smallest stored subtree (a pair of entries) that no longer matches.
+        assert problem is not None and index - 1 <= problem.index <= index + 1, (index, problem)
+
+
+def test_the_command_names_the_first_bad_entry(record, capsys):
+    def change() -> None:
+        rewrite('UPDATE record_entry SET leaf_hash = %s WHERE "index" = 500', "0" * 64)
+        assert main(["record", "verify"]) == 1
+
+    found_after(change)
+    assert "entry 500" in capsys.readouterr().err
+    assert main(["record", "verify"]) == 0
