@@ -1,7 +1,7 @@
 from __future__ import annotations
 
 from django.contrib.auth.decorators import login_required
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import render
 
 from charter.lib import clock
@@ -9,6 +9,7 @@ from charter.members import permissions
 from charter.members.queries import standing_of
 from charter.notices.models import Notice
 from charter.org.models import Mandate
+from charter.record import checkpoints
 from charter.record import log as record
 from charter.record.words import describe
 from charter.rulebook.store import rulebook_on
@@ -42,3 +43,18 @@ def _profile(request: HttpRequest, member, own: bool) -> HttpResponse:  # type: 
         "current": current, "past": past, "entries": about, "recorded": recorded, "notices": notices,
         "history": member.status_history.all()[:50], "transfers": member.transfers.select_related("from_unit", "to_unit")[:20],
     })
+
+
+@login_required
+def receipts(request: HttpRequest) -> HttpResponse:
+    """Every record entry about me, with its proof: each receipt one click away, or all in one file."""
+    member = permissions.member_of(request.user)
+    entries = list(record.entries_about(member))
+    head = checkpoints.latest()
+    if request.GET.get("download") == "all":
+        bundle = [r for r in (checkpoints.receipt(e) for e in entries) if r is not None]
+        response = JsonResponse({"key": checkpoints.verifier_key(), "receipts": bundle}, json_dumps_params={"ensure_ascii": False})
+        response["Content-Disposition"] = f'attachment; filename="receipts-{member.number}.json"'
+        return response
+    rows = [(e, describe(e), head is not None and head.size > e.index) for e in entries]
+    return render(request, "members/receipts.html", {"member": member, "rows": rows, "head": head})

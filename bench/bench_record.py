@@ -1,0 +1,196 @@
+"""Benchmark: the public record at 1,000,000 entries, on SQLite and on PostgreSQL.
+
+For each database, in a subprocess of its own (Django reads its settings once per process):
+
+1. builds a log of N entries shaped like Charter's (canonical JSON with commitments, articles and
+   details), its stored subtrees, its log state and a signed checkpoint: the bytes and hashes
+   computed here, the rows bulk-inserted (building it through N separate acts would take hours);
+2. times ``charter record verify`` (``record.log.verify``: every leaf hash, every stored subtree,
+   every checkpoint, read from the database) beside a bare loop that hashes the same entry bytes,
+   already in memory, with ``hashlib.sha256(b"\\x00" + entry)``;
+3. times 1,000 inclusion proofs and 1,000 consistency proofs at random (median, 95th percentile)
+   and prints their length beside log2(N);
+4. times appending: entries each in its own transaction (``record.log.append``, what every act
+   does inside its own transaction), one writer, then two writers at once.
+
+    .venv/bin/python bench/bench_record.py [--entries N] [--appends M] [--only sqlite|postgres]
+
+PostgreSQL is reached at postgres://postgres@127.0.0.1:5432 (override with --pg-url); the run
+drops and recreates the database charter_bench_record. When it cannot connect, it says so.
+"""
+
+from __future__ import annotations
+
+import argparse
+import hashlib
+import json
+import math
+import os
+import random
+import statistics
+import subprocess
+import sys
+import threading
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+
+CHILD_ENV = "CHARTER_BENCH_RECORD"
+WORK = Path("/tmp/charter-bench-record")
+PG_URL = "postgres://postgres@127.0.0.1:5432"
+PG_DB = "charter_bench_record"
+ACTS = ["admit_member", "dues_payment", "convene_meeting", "record_attendance", "decide_motion", "transfer_member", "elect_to_seat"]
+
+
+def entry_body(i: int, rng: random.Random) -> dict:
+    return {
+        "v": 1, "index": i, "time": f"2026-{1 + i % 12:02d}-{1 + i % 28:02d}T10:{i % 60:02d}:00Z",
+        "act": ACTS[i % len(ACTS)], "outcome": "done" if i % 17 else "refused",
+        "actor": "p:" + hashlib.sha256(f"a{i % 5000}".encode()).hexdigest(),
+        "subjects": ["p:" + hashlib.sha256(f"s{rng.randrange(10**6)}".encode()).hexdigest()],
+        "articles": ["1.1", "4.2"], "detail": {"unit": i % 10000, "body": i % 700, "meeting": i // 40},
+    }
+
+
+def build(n: int) -> list[bytes]:
+    from django.db import connection, transaction
+
+    from charter.lib import merkle
+    from charter.lib.canonical import canonical_json
+    from charter.record.checkpoints import sign_if_due
+    from charter.record.models import LogState, Node
+
+    rng = random.Random(9162)
+    bodies: list[bytes] = []
+    tree = merkle.CompactRange()
+    started = time.perf_counter()
+    with transaction.atomic(), connection.cursor() as cur:
+        entries, nodes = [], []
+        for i in range(n):
+            data = canonical_json(entry_body(i, rng))
+            bodies.append(data)
+            completed = tree.append_with_subtrees(merkle.leaf_hash(data))
+            entries.append((i, data.decode(), completed[0][2].hex(), "2026-01-01 10:00:00+00:00", ACTS[i % len(ACTS)], "done"))
+            nodes.extend((Node.key_for(lo, hi), h.hex()) for lo, hi, h in completed[1:])
+            if len(entries) >= 20000 or i == n - 1:
+                cur.executemany('INSERT INTO record_entry ("index", body, leaf_hash, created_at, act, outcome) VALUES (%s, %s, %s, %s, %s, %s)', entries)
+                cur.executemany("INSERT INTO record_node (key, hash) VALUES (%s, %s)", nodes)
+                entries, nodes = [], []
+        LogState.objects.update_or_create(id=1, defaults={"size": n, "compact": tree.to_list(), "root": tree.root().hex()})
+    sign_if_due()
+    print(f"  built {n:,} entries in {time.perf_counter() - started:.1f} s", flush=True)
+    return bodies
+
+
+def bench_verify(bodies: list[bytes]) -> None:
+    from charter.record import log
+
+    started = time.perf_counter()
+    problem = log.verify()
+    took = time.perf_counter() - started
+    assert problem is None, problem
+    sha = hashlib.sha256
+    started = time.perf_counter()
+    for b in bodies:
+        sha(b"\x00" + b).digest()
+    bare = time.perf_counter() - started
+    print(f"  record verify over {len(bodies):,} entries: {took:.2f} s   bare hashlib loop over the same bytes: {bare:.2f} s   ratio {took / bare:.1f}x", flush=True)
+
+
+def bench_proofs(n: int) -> None:
+    from charter.record import proofs
+
+    rng = random.Random(6962)
+    for name, make, length in (
+        ("inclusion", lambda: proofs.inclusion(rng.randrange(n), n), None),
+        ("consistency", lambda: proofs.consistency(rng.randrange(1, n), n), None),
+    ):
+        times, sizes = [], []
+        for _ in range(1000):
+            started = time.perf_counter()
+            proof = make()
+            times.append((time.perf_counter() - started) * 1000)
+            sizes.append(len(proof))
+        times.sort()
+        print(f"  {name} proof: median {statistics.median(times):.2f} ms, p95 {times[949]:.2f} ms; "
+              f"{min(sizes)}-{max(sizes)} hashes (log2 N = {math.log2(n):.1f})", flush=True)
+        del length
+
+
+def bench_append(m: int) -> None:
+    from django.db import close_old_connections, transaction
+
+    from charter.record import log
+
+    def writer(count: int, tag: int) -> None:
+        for i in range(count):
+            with transaction.atomic():
+                log.append("dues_payment", "done", detail={"writer": tag, "n": i, "months": 3}, articles=["1.3"])
+        close_old_connections()
+
+    for writers in (1, 2):
+        started = time.perf_counter()
+        threads = [threading.Thread(target=writer, args=(m // writers, t)) for t in range(writers)]
+        for t in threads:
+            t.start()
+        for t in threads:
+            t.join()
+        took = time.perf_counter() - started
+        print(f"  append, one act per transaction, {writers} writer(s): {m / took:,.0f} acts/s ({m:,} in {took:.1f} s)", flush=True)
+
+
+def child(n: int, m: int) -> None:
+    import django
+
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "charter.settings")
+    django.setup()
+    from django.core.management import call_command
+
+    call_command("migrate", verbosity=0)
+    bodies = build(n)
+    bench_verify(bodies)
+    del bodies
+    bench_proofs(n)
+    bench_append(m)
+
+
+def run(label: str, url: str, args: argparse.Namespace) -> None:
+    print(f"== {label}", flush=True)
+    env = {**os.environ, "DATABASE_URL": url, CHILD_ENV: "1", "RECORD_SIGNING_KEY_FILE": str(WORK / "signing.key")}
+    subprocess.run([sys.executable, __file__, "--entries", str(args.entries), "--appends", str(args.appends)], env=env, check=True)
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--entries", type=int, default=1_000_000)
+    parser.add_argument("--appends", type=int, default=4000)
+    parser.add_argument("--only", choices=["sqlite", "postgres"])
+    parser.add_argument("--pg-url", default=PG_URL)
+    args = parser.parse_args()
+    if os.environ.get(CHILD_ENV):
+        child(args.entries, args.appends)
+        return
+    WORK.mkdir(parents=True, exist_ok=True)
+    if args.only != "postgres":
+        db = WORK / "record.sqlite3"
+        for suffix in ("", "-wal", "-shm"):
+            Path(f"{db}{suffix}").unlink(missing_ok=True)
+        run("SQLite", f"sqlite:///{db}", args)
+    if args.only != "sqlite":
+        try:
+            import psycopg
+
+            with psycopg.connect(args.pg_url.replace("postgres://", "postgresql://") + "/postgres", autocommit=True, connect_timeout=5) as conn:
+                conn.execute(f"DROP DATABASE IF EXISTS {PG_DB}")
+                conn.execute(f"CREATE DATABASE {PG_DB}")
+        except Exception as exc:  # noqa: BLE001 - report and go on
+            print(f"== PostgreSQL: not reachable ({exc}); skipped")
+            return
+        run("PostgreSQL", f"{args.pg_url}/{PG_DB}", args)
+    print(json.dumps({"entries": args.entries, "appends": args.appends}))
+
+
+if __name__ == "__main__":
+    main()
