@@ -44,6 +44,7 @@ import gc
 import heapq
 import itertools
 import math
+import os
 import random
 import time
 from collections import defaultdict
@@ -99,12 +100,25 @@ UTC = dt.UTC
 # whole weeks (weekdays stay weekdays), so the demo's "now" is always the week it was loaded in and
 # terms, dues and deadlines are as fresh when it is served as the story says.
 STORY_NOW = dt.datetime(2026, 11, 20, 12, 0, tzinfo=UTC)
-SHIFT = dt.timedelta(weeks=(dt.datetime.now(UTC) - STORY_NOW) // dt.timedelta(weeks=1))
+
+
+def _loaded_at() -> dt.datetime:
+    """Now, or the moment CHARTER_DEMO_LOADED_AT names (to try the demo as it would load later)."""
+    named = os.environ.get("CHARTER_DEMO_LOADED_AT", "")
+    return dt.datetime.fromisoformat(named).replace(tzinfo=UTC) if named else dt.datetime.now(UTC)
+
+
+SHIFT = dt.timedelta(weeks=(_loaded_at() - STORY_NOW) // dt.timedelta(weeks=1))
 
 
 def story_date(year: int, month: int, day: int) -> dt.date:
     """A date of the story, moved to the week the demo is loaded in."""
     return dt.date(year, month, day) + SHIFT
+
+
+def story_year(day: dt.date) -> int:
+    """The year of the story a (moved) date belongs to: what the story's yearly figures key on."""
+    return (day - SHIFT).year
 
 
 FOUNDED = dt.datetime(2019, 1, 10, 4, 0, tzinfo=UTC) + SHIFT  # 09:00 in Pakistan
@@ -667,9 +681,9 @@ class _Demo:
 
     @staticmethod
     def rate(region: str, day: dt.date) -> float:
-        base = {2019: 1.0, 2020: 0.7, 2021: 0.9, 2022: 1.0, 2023: 1.05, 2024: 1.1, 2025: 1.15, 2026: 1.2}[day.year]
+        base = {2019: 1.0, 2020: 0.7, 2021: 0.9, 2022: 1.0, 2023: 1.05, 2024: 1.1, 2025: 1.15, 2026: 1.2}[story_year(day)]
         if region == "Punjab":
-            base *= {2024: 1.3, 2025: 1.7, 2026: 2.2}.get(day.year, 1.0)
+            base *= {2024: 1.3, 2025: 1.7, 2026: 2.2}.get(story_year(day), 1.0)
         if region == "Balochistan":
             if day >= story_date(2026, 2, 1):
                 return 0.0
@@ -864,7 +878,7 @@ class _Demo:
         meeting = self.attend(meeting, chair, present)
         # A new committee elects its Secretary at its first meeting. In 2025 the Sindh committee
         # took until its December meeting, so Rashid's office runs to December 2026.
-        if rs is None and not (region == "Sindh" and k == 0 and term[0].year == 2025):
+        if rs is None and not (region == "Sindh" and k == 0 and story_year(term[0]) == 2025):
             self.elect_regional_secretary(region, meeting, chair, seated)
         self.minutes(meeting, chair)
         if self.flags.pop(f"co_opt:{rc.pk}", False):
@@ -944,7 +958,7 @@ class _Demo:
         by = self.office_holder(rc, "regional_secretary") or self.rng.choice([p for p in self.region_members(region) if p.activist])
         if by.status != "member" or by.region != region:
             by = self.rng.choice([p for p in self.region_members(region) if p.activist])
-        seats = ENLARGED[2] if (region, day.year) == ENLARGED[:2] else rc.seats
+        seats = ENLARGED[2] if (region, story_year(day)) == ENLARGED[:2] else rc.seats
         meeting = self.convene(aggregate, by, f"{aggregate.name} {day.year}", _at(day, 5), [
             "Minutes of the last aggregate", "Report of the outgoing Regional Committee",
             f"Election of the Regional Committee ({seats} seats, single transferable vote)", "Resolutions",
@@ -960,7 +974,7 @@ class _Demo:
         meeting = self.attend(meeting, chair, present)
         self.minutes(meeting, chair)
         self.motion(meeting, chair, f"Adopt the report of the outgoing {rc.name}")
-        if (region, self.today.year) == ENLARGED[:2]:
+        if (region, story_year(self.today)) == ENLARGED[:2]:
             fix_seats(rc, seats=ENLARGED[2], decision=Decision(by=chair.m, body=meeting.body, meeting=meeting, votes=self.votes(meeting.present_count, contested=True)))
         seats = int(rc.seats or 0)
         # Candidates: most of the outgoing committee stand again; others are nominated.
@@ -969,7 +983,7 @@ class _Demo:
         winners: list[_Person] = []
         if region == "Sindh":
             winners.append(self.special["rashid"])
-            if self.today.year == 2026:
+            if story_year(self.today) == 2026:
                 winners.append(self.special["saima"])
         for p in keep:
             if p not in winners and len(winners) < seats:
@@ -1162,7 +1176,7 @@ def load(*, seed: int = 2011, members_target: int = 2000, progress: Callable[[st
         # One transaction for the whole history: every action still runs (and nests its own), and a
         # load that fails part-way leaves the database empty rather than half-built.
         with transaction.atomic():
-            demo.say("Founding the Workers' Democratic Alliance (2019-01-10)")
+            demo.say(f"Founding the Workers' Democratic Alliance ({FOUNDED.date()})")
             demo.found()
             demo.plan()
             demo.run()

@@ -138,9 +138,12 @@ def test_admin_is_read_only_for_domain_data(client, cast):
 
 
 def test_public_log_download_is_the_hashed_bytes(client, cast):
-    lines = client.get("/record/log.jsonl").content.decode().splitlines()
+    lines = b"".join(client.get("/record/log.jsonl").streaming_content).decode().splitlines()
     first = json.loads(lines[0])
     assert first["index"] == 0 and first["entry"]["act"] == "install_rulebook"
+    assert len(lines) == Entry.objects.count()
+    page = b"".join(client.get("/record/log.jsonl", {"start": 2, "limit": 3}).streaming_content).decode().splitlines()
+    assert [json.loads(line)["index"] for line in page] == [2, 3, 4]
 
 
 def test_officer_records_attendance_and_a_decision_from_the_meeting_page(client, cast, at):

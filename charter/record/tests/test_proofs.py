@@ -149,7 +149,7 @@ def test_receipt_checks_with_the_standalone_verifier(client, tmp_path):
 def test_downloaded_log_checks_against_the_served_checkpoint(client, tmp_path):
     grow(25)
     checkpoints.sign_if_due()
-    (tmp_path / "log.jsonl").write_bytes(client.get("/record/log.jsonl").content)
+    (tmp_path / "log.jsonl").write_bytes(b"".join(client.get("/record/log.jsonl").streaming_content))
     (tmp_path / "checkpoint").write_bytes(client.get("/record/checkpoint").content)
     (tmp_path / "key").write_bytes(client.get("/record/key").content)
     ok = _charter_verify("log", str(tmp_path / "log.jsonl"), "--checkpoint", str(tmp_path / "checkpoint"), "--key", str(tmp_path / "key"))
@@ -190,3 +190,15 @@ def test_a_clean_log_with_checkpoints_verifies(db):
         checkpoints.sign_if_due()
     assert Checkpoint.objects.count() == 4
     assert log.verify() is None
+
+
+def test_the_worker_signs_new_entries_in_its_next_round(db):
+    from charter.cli import main
+
+    grow(3)
+    assert main(["worker", "--once"]) == 0  # what `charter serve` runs every 5 seconds in a thread
+    head = checkpoints.latest()
+    assert head is not None and head.size == 3
+    grow(2)
+    assert main(["worker", "--once"]) == 0
+    assert checkpoints.latest().size == 5
