@@ -31,27 +31,41 @@ def _migrate() -> None:
     _manage("migrate", "--verbosity", "0")
 
 
-def _start_notice_worker(interval: float = 5.0) -> None:
-    """Deliver queued notices while the server runs (production runs `charter manage db_worker`)."""
-    import logging
+def _start_worker(interval: float = 5.0) -> None:
+    """While the server runs: deliver queued notices and sign a checkpoint of the record when it has
+    grown (production runs the same loop as `charter worker`, in its own process)."""
     import threading
+
+    threading.Thread(target=_work, args=(interval, None), name="charter-worker", daemon=True).start()
+
+
+def _work(interval: float, rounds: int | None) -> None:
+    import logging
     import time
 
     from django.db import close_old_connections
 
     from charter.notices.tasks import deliver_batch
+    from charter.record.checkpoints import sign_if_due
 
-    def loop() -> None:
-        while True:
+    done = 0
+    while rounds is None or done < rounds:
+        for name, job in (("notices", deliver_batch), ("record", sign_if_due)):
             try:
-                deliver_batch()
-            except Exception:  # noqa: BLE001 - keep delivering; the rows stay queued
-                logging.getLogger("charter.notices").exception("notice delivery failed; will retry")
+                job()
+            except Exception:  # noqa: BLE001 - keep going; what was not done stays to do
+                logging.getLogger(f"charter.{name}").exception("background work failed; will retry")
             finally:
                 close_old_connections()
+        done += 1
+        if rounds is None or done < rounds:
             time.sleep(interval)
 
-    threading.Thread(target=loop, name="notice-worker", daemon=True).start()
+
+def cmd_worker(ns: argparse.Namespace) -> int:
+    _django()
+    _work(ns.interval, 1 if ns.once else None)
+    return 0
 
 
 def cmd_serve(ns: argparse.Namespace) -> int:
@@ -60,7 +74,7 @@ def cmd_serve(ns: argparse.Namespace) -> int:
     from django.core.management import call_command
 
     if not getattr(ns, "no_worker", False):
-        _start_notice_worker()
+        _start_worker()
 
     call_command("collectstatic", "--noinput", "--verbosity", "0")
     call_command("runserver", f"{ns.host}:{ns.port}", "--noreload", "--insecure")
@@ -149,8 +163,17 @@ def _rulebook_for_explain(path: str | None):  # type: ignore[no-untyped-def]
 
 
 def cmd_record(ns: argparse.Namespace) -> int:
+    if ns.record_cmd == "mirror":  # a member's own copy: needs no Django and no database
+        from charter.record import mirror
+
+        return mirror.main(ns)
     _django()
     from charter.record import log
+
+    if ns.record_cmd == "reconcile":
+        from charter.record import reconcile
+
+        return reconcile.main(ns)
 
     if ns.record_cmd == "verify":
         from tqdm import tqdm
@@ -199,6 +222,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     p.add_argument("--load-only", action="store_true", help="load and exit")
     p.add_argument("--port", type=int, default=8000)
     sub.add_parser("migrate", help="create or upgrade the database tables")
+    p = sub.add_parser("worker", help="deliver notices and sign record checkpoints (when `serve --no-worker`)")
+    p.add_argument("--interval", type=float, default=5.0, help="seconds between rounds (default 5)")
+    p.add_argument("--once", action="store_true", help="one round, then exit")
     sub.add_parser("import", help="import members FILE.csv [--skip-bad-rows]")
     p = sub.add_parser("rules", help="check or explain a rulebook")
     rs = p.add_subparsers(dest="rules_cmd", required=True)
@@ -210,6 +236,13 @@ def main(argv: Sequence[str] | None = None) -> int:
     p = sub.add_parser("record", help="the public record")
     rc = p.add_subparsers(dest="record_cmd", required=True)
     rc.add_parser("verify", help="recompute every hash and the root from the stored entries")
+    m = rc.add_parser("mirror", help="keep a verified copy of a Charter server's public log")
+    m.add_argument("url", help="the server's address, e.g. https://charter.example.org")
+    m.add_argument("--dir", default="charter-mirror", help="where the copy is kept (default: ./charter-mirror)")
+    m.add_argument("--key", help="the log's verifier key (or a file holding it); default: trust the key seen first")
+    m.add_argument("--peer", action="append", default=[], help="another mirror's folder or checkpoint URL to compare with (repeatable)")
+    m.add_argument("--watch", type=float, metavar="SECONDS", help="keep going, checking every SECONDS")
+    rc.add_parser("reconcile", help="find acts without their record entry and entries without their act")
     sub.add_parser("count", help="count a BLT file: count --method M [--seats N] FILE.blt [--json]")
     sub.add_parser("manage", help="run a Django management command")
     ns = parser.parse_args(argv)
@@ -217,6 +250,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         return cmd_serve(ns)
     if ns.cmd == "demo":
         return cmd_demo(ns)
+    if ns.cmd == "worker":
+        return cmd_worker(ns)
     if ns.cmd == "migrate":
         _django()
         _migrate()
