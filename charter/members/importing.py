@@ -649,7 +649,7 @@ def import_members(
     skipped = report.rows_bad
     entry = record.append(
         "import_members", "done",
-        detail={"rows": report.rows_ok, "skipped": skipped, "sha256": report.sha256, "file_name": file_name},
+        detail={"rows": report.rows_ok, "skipped": skipped, "sha256": report.sha256},  # no file name: it may name a person
         articles=[],
     )
     if progress is not None and callable(getattr(progress, "start", None)):
