@@ -39,16 +39,20 @@ def validation(request: HttpRequest, exc: ValidationError) -> HttpResponse:
 
 def _routers() -> None:
     from charter.discipline.api import router as discipline
+    from charter.initiatives.api import router as initiatives
     from charter.meetings.api import router as meetings
     from charter.members.api import router as members
     from charter.org.api import router as org
     from charter.record.api import router as record
     from charter.rulebook.api import router as rulebook
+    from charter.voting.api import router as voting
 
     api.add_router("/", members, tags=["members"])
     api.add_router("/", org, tags=["organization"])
     api.add_router("/", meetings, tags=["meetings"])
     api.add_router("/", discipline, tags=["discipline"])
+    api.add_router("/", initiatives, tags=["initiatives"])
+    api.add_router("/", voting, tags=["voting"])
     api.add_router("/record", record, tags=["record"])
     api.add_router("/rules", rulebook, tags=["rules"])
 

@@ -1163,7 +1163,7 @@ class _Demo:
         return out
 
 
-def load(*, seed: int = 2011, members_target: int = 2000, progress: Callable[[str], None] | None = None) -> dict:
+def load(*, seed: int = 2011, members_target: int = 2450, progress: Callable[[str], None] | None = None) -> dict:
     """Build the demo organization into the configured (empty, migrated) database."""
     from charter.record.models import Entry
 

@@ -38,6 +38,8 @@ INSTALLED_APPS = [
     "charter.notices",
     "charter.meetings",
     "charter.discipline",
+    "charter.initiatives",
+    "charter.voting",
     "charter.dashboards",
 ]
 
@@ -119,13 +121,25 @@ TASKS = {
     }
 }
 
-# Notices: which transports deliver which channel. "console" writes to var/outbox/.
+# Notices: which transports deliver which channel. "console" writes to var/outbox/; email may be
+# "smtp" (the EMAIL_* settings below), SMS "http" (an SMS gateway's HTTP API, SMS_GATEWAY_*).
 NOTICE_EMAIL_TRANSPORT = env_str("NOTICE_EMAIL_TRANSPORT", "console")
 NOTICE_SMS_TRANSPORT = env_str("NOTICE_SMS_TRANSPORT", "console")
 NOTICE_OUTBOX_DIR = Path(env_str("NOTICE_OUTBOX_DIR", str(VAR_DIR / "outbox")))
 DEFAULT_FROM_EMAIL = env_str("DEFAULT_FROM_EMAIL", "charter@localhost")
 EMAIL_HOST = env_str("EMAIL_HOST", "localhost")
 EMAIL_PORT = env_int("EMAIL_PORT", 25)
+EMAIL_HOST_USER = env_str("EMAIL_HOST_USER", "")
+EMAIL_HOST_PASSWORD = env_str("EMAIL_HOST_PASSWORD", "")
+EMAIL_USE_TLS = env_bool("EMAIL_USE_TLS", False)  # STARTTLS, usually on port 587
+EMAIL_USE_SSL = env_bool("EMAIL_USE_SSL", False)  # TLS from the start, usually on port 465
+EMAIL_TIMEOUT = env_int("EMAIL_TIMEOUT", 10)  # seconds; a slow server delays a notice, not the worker
+SMS_GATEWAY_URL = env_str("SMS_GATEWAY_URL", "")
+SMS_GATEWAY_TOKEN = env_str("SMS_GATEWAY_TOKEN", "")
+SMS_GATEWAY_TIMEOUT = env_int("SMS_GATEWAY_TIMEOUT", 10)
+
+# Disciplinary cases: whoever must act is warned this many days before a deadline passes.
+DEADLINE_WARNING_DAYS = env_int("DEADLINE_WARNING_DAYS", 3)
 
 # The public record's checkpoints: signed with Ed25519 under the log's origin (also the key's name).
 # The signing key is RECORD_SIGNING_KEY (a "PRIVATE+KEY+..." string) or, when unset, the file

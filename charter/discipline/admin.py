@@ -1,7 +1,16 @@
 from django.contrib import admin
 
-from charter.discipline.models import Case, Measure
+from charter.discipline.models import (
+    Appeal,
+    Case,
+    Deadline,
+    Hearing,
+    InterimSuspension,
+    Measure,
+    Recusal,
+    Reply,
+)
 from charter.lib.admin_readonly import ReadOnlyAdmin
 
-admin.site.register(Case, ReadOnlyAdmin)
-admin.site.register(Measure, ReadOnlyAdmin)
+for model in (Case, Reply, Hearing, Recusal, Measure, InterimSuspension, Appeal, Deadline):
+    admin.site.register(model, ReadOnlyAdmin)

@@ -12,6 +12,7 @@ from charter.meetings.decisions import carried, judge_decision
 from charter.members.models import Member, subtract_months
 from charter.org.models import Body, Mandate
 from charter.record import log as record
+from charter.record.models import Entry
 from charter.rulebook import enforce, rosters
 from charter.rulebook.enforce import Decision, consequential
 from charter.rulebook.spec import Rulebook
@@ -44,6 +45,13 @@ def _seat(member: Member, body: Body, rb: Rulebook, *, filled_by: str, decided_b
     )
 
 
+def _made_by(mandate: Mandate, entry: Entry) -> Mandate:
+    """Link the mandate to the record entry of the act that filled it."""
+    mandate.entry_index = entry.index
+    mandate.save(update_fields=["entry_index"])
+    return mandate
+
+
 @consequential
 def seat_founder(member: Member, *, body: Body, office: str = "") -> Mandate:
     """A seat or office held at founding (elected at the founding congress, before Charter)."""
@@ -52,8 +60,8 @@ def seat_founder(member: Member, *, body: Body, office: str = "") -> Mandate:
     require_founding()
     rb = rulebook_on(clock.today())
     mandate = _seat(member, body, rb, filled_by=Mandate.FilledBy.ELECTED, decided_by=None, meeting=None, office=office)
-    record.append("seat_founder", "done", subjects=[member], detail=enforce.detail_for(body=body, office=office or None, founding=True))
-    return mandate
+    entry = record.append("seat_founder", "done", subjects=[member], detail=enforce.detail_for(body=body, office=office or None, founding=True))
+    return _made_by(mandate, entry)
 
 
 @consequential
@@ -64,8 +72,8 @@ def elect_to_seat(member: Member, *, body: Body, decision: Decision, nominators:
     text = _("Declare %(name)s elected to the %(body)s") % {"name": member.number, "body": body.name}
     rb = judge_decision("elect_to_seat", decision, text=text, target=member, facts=facts, subjects=[member], detail={"seat_body": body.pk})
     mandate = _seat(member, body, rb, filled_by=Mandate.FilledBy.ELECTED, decided_by=decision.body, meeting=decision.meeting)
-    carried("elect_to_seat", decision, rb, text=text, subjects=[member], detail={"seat_body": {"id": body.pk, "name": body.name}, "method": count_method})
-    return mandate
+    entry = carried("elect_to_seat", decision, rb, text=text, subjects=[member], detail={"seat_body": {"id": body.pk, "name": body.name}, "method": count_method})
+    return _made_by(mandate, entry)
 
 
 @consequential
@@ -80,8 +88,8 @@ def co_opt_to_seat(member: Member, *, body: Body, decision: Decision) -> Mandate
     if elected_until is not None and mandate.expires_on is not None and elected_until < mandate.expires_on:
         mandate.expires_on = elected_until
         mandate.save(update_fields=["expires_on"])
-    carried("co_opt_to_seat", decision, rb, text=text, subjects=[member], detail={"seat_body": {"id": body.pk, "name": body.name}})
-    return mandate
+    entry = carried("co_opt_to_seat", decision, rb, text=text, subjects=[member], detail={"seat_body": {"id": body.pk, "name": body.name}})
+    return _made_by(mandate, entry)
 
 
 @consequential
@@ -90,8 +98,8 @@ def appoint_to_seat(member: Member, *, body: Body, decision: Decision) -> Mandat
     text = _("Appoint %(name)s to the %(body)s") % {"name": member.number, "body": body.name}
     rb = judge_decision("appoint_to_seat", decision, text=text, target=member, facts=_seat_facts(body, rb), subjects=[member])
     mandate = _seat(member, body, rb, filled_by=Mandate.FilledBy.APPOINTED, decided_by=decision.body, meeting=decision.meeting)
-    carried("appoint_to_seat", decision, rb, text=text, subjects=[member], detail={"seat_body": {"id": body.pk, "name": body.name}})
-    return mandate
+    entry = carried("appoint_to_seat", decision, rb, text=text, subjects=[member], detail={"seat_body": {"id": body.pk, "name": body.name}})
+    return _made_by(mandate, entry)
 
 
 @consequential
@@ -102,8 +110,8 @@ def elect_officer(member: Member, *, body: Body, office: str, decision: Decision
     text = _("Elect %(name)s as %(office)s") % {"name": member.number, "office": rb.office(office)["name"]}
     rb = judge_decision("elect_officer", decision, text=text, target=member, facts=facts, subjects=[member])
     mandate = _seat(member, body, rb, filled_by=Mandate.FilledBy.ELECTED, decided_by=decision.body, meeting=decision.meeting, office=office)
-    carried("elect_officer", decision, rb, text=text, subjects=[member], detail={"office": office, "seat_body": {"id": body.pk, "name": body.name}})
-    return mandate
+    entry = carried("elect_officer", decision, rb, text=text, subjects=[member], detail={"office": office, "seat_body": {"id": body.pk, "name": body.name}})
+    return _made_by(mandate, entry)
 
 
 @consequential

@@ -52,7 +52,7 @@ def convene_meeting(
     meeting.save(update_fields=["entry_index"])
     invitees = rosters.attendees(body, now.date(), rb)
 
-    def render(member: Member) -> tuple[str, str]:
+    def render() -> tuple[str, str]:  # the same for every invitee who reads a language: rendered once per language
         when = starts_at.strftime("%Y-%m-%d %H:%M UTC")
         subject = _("%(body)s meets on %(when)s") % {"body": body.name, "when": when}
         text = _("The %(body)s has been called to meet on %(when)s: %(title)s.\n\nAgenda:\n%(agenda)s") % {"body": body.name, "when": when, "title": title, "agenda": agenda}

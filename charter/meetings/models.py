@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import ClassVar
+
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
@@ -16,6 +18,7 @@ class Meeting(models.Model):
         HELD = "held", _("held")
         CANCELLED = "cancelled", _("cancelled")
 
+    recorded_by: ClassVar[tuple[str, ...]] = ("convene_meeting",)
     body = models.ForeignKey(Body, on_delete=models.PROTECT, related_name="meetings")
     title = models.CharField(_("title"), max_length=200)
     called_at = models.DateTimeField()
@@ -69,6 +72,11 @@ class Motion(models.Model):
         LOST = "lost", _("lost")
         REFUSED = "refused", _("refused by the rules")
 
+    # Every decision taken at a meeting is minuted as a motion, whatever its outcome, and names its
+    # act; decide_motion and approve_minutes are always taken at one.
+    recorded_by: ClassVar[tuple[str, ...]] = ("decide_motion", "approve_minutes")
+    recorded_outcomes: ClassVar[tuple[str, ...]] = ("done", "lost", "refused")
+    recorded_act_field: ClassVar[str] = "act"
     meeting = models.ForeignKey(Meeting, on_delete=models.PROTECT, related_name="motions")
     text = models.TextField(_("text"))
     act = models.CharField(max_length=60, default="decide_motion")

@@ -6,8 +6,11 @@ from __future__ import annotations
 import datetime as dt
 import uuid
 
+from django.contrib.auth.hashers import make_password
 from django.utils.translation import gettext as _
 
+from charter.accounts.models import User
+from charter.discipline.models import Appeal, Hearing, Reply
 from charter.lib import clock
 from charter.lib.errors import InvalidInput
 from charter.meetings.decisions import carried, judge_decision
@@ -16,6 +19,7 @@ from charter.notices import outbox
 from charter.notices.models import Notice
 from charter.org.models import Organization, Unit
 from charter.record import log as record
+from charter.record.models import Subject
 from charter.rulebook import enforce
 from charter.rulebook.enforce import Decision, consequential
 from charter.rulebook.store import rulebook_on
@@ -204,4 +208,35 @@ def transfer_member(member: Member, *, to_branch: Unit, by: Member, decision: De
     Transfer.objects.create(member=member, on=clock.today(), from_unit=member.branch, to_unit=to_branch, entry_index=entry.index)
     member.branch = to_branch
     member.save(update_fields=["branch"])
+    return member
+
+
+@consequential
+def erase_person(member: Member, *, by: Member) -> Member:
+    """The right to erasure, asked by the person themself once they are off the register.
+
+    Their name, contacts, messages, payment references, sign-in and what they wrote in their own
+    disciplinary cases go; so does the salt of their commitment, after which nobody can tell which
+    entries of the public record concern them. The entries stay, and the log still verifies: it
+    never held their data.
+    """
+    member = Member.objects.select_for_update().get(pk=member.pk)
+    prop = enforce.proposal("erase_person", actor=by, target=member)
+    rb = enforce.check(prop, actor=by, subjects=[member])
+    record.append("erase_person", "done", actor=by, subjects=[member], articles=[rb.act("erase_person")["article"]])
+    member.name = _("erased person")
+    member.email = ""
+    member.phone = ""
+    member.save(update_fields=["name", "email", "phone"])
+    DuesPayment.objects.filter(member=member).update(reference="")
+    Notice.objects.filter(member=member).delete()
+    # What they wrote or named in a disciplinary case of theirs; the bodies' own records stay.
+    Reply.objects.filter(case__member=member).update(text="", evidence="")
+    Appeal.objects.filter(case__member=member).update(statement="")
+    Hearing.objects.filter(case__member=member).update(companion="")
+    Subject.objects.filter(member=member).update(salt="")
+    if member.user_id is not None:
+        User.objects.filter(pk=member.user_id).update(
+            username=f"erased-{member.user_id}", email="", first_name="", last_name="", is_active=False, password=make_password(None),
+        )
     return member

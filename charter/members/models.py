@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from typing import ClassVar
 
 from django.conf import settings
 from django.db import models
@@ -72,6 +73,16 @@ class Member(models.Model):
 
 
 class StatusChange(models.Model):
+    # Acts whose entries made these rows (``charter record reconcile`` checks both ways).
+    recorded_by: ClassVar[tuple[str, ...]] = (
+        "enrol_founder", "apply_for_membership", "admit_member", "refuse_admission", "lapse_member",
+        "reinstate_member", "resign_membership", "suspend_member", "expel_member", "import_members",
+    )
+    # Discipline changes a status only in some cases (an interim suspension replaced by a warning…).
+    recorded_sometimes_by: ClassVar[tuple[str, ...]] = (
+        "warn_member", "interim_suspension", "lapse_interim_suspension", "end_suspension", "decide_appeal", "decide_referral",
+    )
+
     member = models.ForeignKey(Member, on_delete=models.CASCADE, related_name="status_history")
     on = models.DateField()
     status_from = models.CharField(max_length=20, blank=True, default="")
@@ -84,6 +95,9 @@ class StatusChange(models.Model):
 
 
 class Transfer(models.Model):
+    recorded_by: ClassVar[tuple[str, ...]] = ("transfer_member",)
+    recorded_sometimes_by: ClassVar[tuple[str, ...]] = ("merge_units",)  # a merger moves the members it finds
+
     member = models.ForeignKey(Member, on_delete=models.CASCADE, related_name="transfers")
     on = models.DateField()
     from_unit = models.ForeignKey(Unit, on_delete=models.PROTECT, related_name="+")

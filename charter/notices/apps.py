@@ -5,3 +5,6 @@ class Config(AppConfig):
     name = "charter.notices"
     label = "notices"
     default_auto_field = "django.db.models.BigAutoField"
+
+    def ready(self) -> None:
+        from charter.notices import checks  # noqa: F401 - registers the system checks

@@ -93,20 +93,19 @@ def dissolve_unit(unit: Unit, *, decision: Decision, heard: bool, merge_into: Un
     rb = judge_decision(act, decision, text=text, target_unit=unit, facts={"level": unit.level, "heard_concerned": heard})
     if merge_into is not None and (merge_into.level != unit.level or merge_into.parent_id != unit.parent_id or merge_into.pk == unit.pk):
         raise InvalidStructure(_("Units can only be merged with another unit of the same level under the same parent."))
-    from charter.members.models import Member
+    from charter.members.models import Member, Transfer
 
     remaining = Member.objects.within(unit).current()
+    moving: list[Member] = []
     if merge_into is not None:
-        from charter.members.models import Transfer
-
-        today = clock.today()
         moving = list(Member.objects.filter(branch=unit))
-        Transfer.objects.bulk_create([Transfer(member=m, on=today, from_unit=unit, to_unit=merge_into) for m in moving])
         Member.objects.filter(branch=unit).update(branch=merge_into)
         unit.merged_into = merge_into
     elif remaining.exists() or Unit.objects.filter(parent=unit, dissolved_on__isnull=True).exists():
         raise InvalidStructure(_("A unit with members or active units inside it cannot be dissolved; transfer them first."))
     unit.dissolved_on = clock.today()
     unit.save(update_fields=["dissolved_on", "merged_into"])
-    carried(act, decision, rb, text=text, detail={"unit": {"id": unit.pk, "name": unit.name}, "into": merge_into.pk if merge_into else None})
+    entry = carried(act, decision, rb, text=text, detail={"unit": {"id": unit.pk, "name": unit.name}, "into": merge_into.pk if merge_into else None})
+    if merge_into is not None:
+        Transfer.objects.bulk_create([Transfer(member=m, on=unit.dissolved_on, from_unit=unit, to_unit=merge_into, entry_index=entry.index) for m in moving])
     return unit

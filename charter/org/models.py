@@ -4,6 +4,7 @@ the seats and offices people hold on bodies, with how and until when."""
 from __future__ import annotations
 
 import datetime as dt
+from typing import ClassVar
 
 from django.db import models
 from django.db.models import Q
@@ -87,6 +88,7 @@ class Mandate(models.Model):
         CO_OPTED = "co_opted", _("co-opted")
         APPOINTED = "appointed", _("appointed")
 
+    recorded_by: ClassVar[tuple[str, ...]] = ("seat_founder", "elect_to_seat", "co_opt_to_seat", "appoint_to_seat", "elect_officer")
     body = models.ForeignKey(Body, on_delete=models.PROTECT, related_name="mandates")
     office = models.CharField(max_length=60, blank=True, default="")
     member = models.ForeignKey("members.Member", on_delete=models.PROTECT, related_name="mandates")
@@ -98,6 +100,7 @@ class Mandate(models.Model):
     ended_on = models.DateField(null=True, blank=True)
     end_reason = models.CharField(max_length=40, blank=True, default="")
     suspended = models.BooleanField(default=False)
+    entry_index = models.BigIntegerField(null=True, blank=True)  # the record entry that filled it
 
     objects = MandateQuerySet.as_manager()
 

@@ -29,6 +29,7 @@ ACT_WORDS = {
     "reinstate_member": N_("A lapsed membership was restored on payment of the arrears."),
     "resign_membership": N_("A member resigned in writing."),
     "transfer_member": N_("A member transferred to another branch."),
+    "erase_person": N_("A person's personal data was erased at their own request."),
     "import_members": N_("The existing register was imported (%(rows)s members)."),
     "convene_meeting": N_("A meeting of the %(body)s was called."),
     "record_attendance": N_("Attendance at a meeting of the %(body)s was recorded: %(present)s present, %(quorum_needed)s needed for quorum."),
@@ -45,6 +46,12 @@ ACT_WORDS = {
     "warn_member": N_("The %(body)s issued a written warning."),
     "suspend_member": N_("The %(body)s suspended a member."),
     "expel_member": N_("The %(body)s expelled a member."),
+    "create_poll": N_("A vote of the %(body)s was prepared."),
+    "require_secret_ballot": N_("The %(body)s required a secret ballot."),
+    "open_poll": N_("A vote of the %(body)s opened: %(electorate)s may vote."),
+    "enter_paper_batch": N_("Tellers entered a batch of %(papers)s paper ballots for a vote of the %(body)s."),
+    "close_poll": N_("A vote of the %(body)s closed: %(ballots)s ballots, their list sealed by its hash."),
+    "publish_poll": N_("The result of a vote of the %(body)s was published, counted from the sealed ballots."),
 }
 REFUSED_WORDS = N_("Refused: an attempt to %(act)s, claimed for the %(body)s, broke articles %(articles)s.")
 LOST_WORDS = N_("The %(body)s voted on a motion to %(act)s; it did not reach the majority the rules require.")

@@ -41,6 +41,7 @@ _FROM = {
     "appeal_filed": _("the appeal being filed"),
     "appeal_decided": _("the appeal decision"),
     "decision_delivered": _("receiving the decision"),
+    "charge_delivered": _("the charge being delivered"),
 }
 
 
@@ -328,6 +329,17 @@ def _need_words(rb: Rulebook, act: Mapping[str, Any], need: str) -> str | None:
         if appeal.get("exclude_participants"):
             return _with_art(_("no one who took part in the decision under appeal sits on it"), appeal.get("exclusion_article"))
         return None
+    if need == "reply_period":
+        dp = rb.section("discipline").get("due_process") or {}
+        text = _("the charge has been delivered in writing")
+        if int(dp.get("reply_days", 0)):
+            text += f", {_('and the reply comes within')} {_days(dp['reply_days'])} {_('of its delivery')}"
+        return _with_art(text, dp.get("reply_article") or (dp.get("charge_in_writing") or {}).get("article"))
+    if need == "companion":
+        hearing = (rb.section("discipline").get("due_process") or {}).get("hearing") or {}
+        if hearing.get("companion"):
+            return _with_art(_("the member may bring a person of their choice to the hearing"), hearing.get("article"))
+        return _("the rules give a right to bring a companion (these rules do not)")
     if need == "proposal_circulated":
         days = act.get("circulated_days_before")
         return _with_art(f"{_('the proposal was circulated to the members at least')} {_days(days or 0)} {_('before the decision')}", act.get("article"))

@@ -399,6 +399,10 @@ def _limits(j: _Judgement) -> None:
     p, act = j.p, j.act
     if "max_days" in act and p.facts.get("days") is not None and int(p.facts["days"]) > int(act["max_days"]):
         j.breach(act.get("max_days_article"), "too_long", _("This may last at most %(max)s days; %(days)s were asked for."), max=act["max_days"], days=p.facts["days"])
+    outcome = p.facts.get("appeal_outcome")
+    appeal = j.rb.section("discipline").get("appeal") or {}
+    if outcome is not None and appeal.get("outcomes") and outcome not in appeal["outcomes"]:
+        j.breach(appeal.get("article"), "outcome_not_allowed", _("An appeal may %(allowed)s the measure, not %(outcome)s it."), allowed=" or ".join(appeal["outcomes"]), outcome=outcome)
     if act.get("reasons_required") and not p.reasons.strip():
         dp = j.rb.section("discipline").get("due_process") or {}
         article = (dp.get("written_decision") or {}).get("article") if act.get("category") == "discipline" else None
@@ -431,9 +435,46 @@ def _due_process(j: _Judgement) -> None:
     hearing = dp.get("hearing")
     if hearing and not f.get("hearing_offered"):
         j.breach(hearing.get("article", art), "no_hearing", _("The member was not offered a hearing before the deciding body."))
+    _recusal(j)
+    uncharged = [str(g) for g in f.get("uncharged_grounds") or []]
+    if uncharged:
+        j.breach(art, "ground_not_charged", _("A decision may rest only on the grounds of the charge delivered to the member; %(grounds)s was not charged."), grounds=", ".join(uncharged))
+
+
+def _recusal(j: _Judgement) -> None:
+    """Those who brought the charge or have a personal interest take no part: none of them among
+    those taking part, and no more votes counted than members taking part."""
+    f, dp = j.p.facts, j.rb.section("discipline").get("due_process") or {}
     recusal = dp.get("recusal")
-    if recusal and int(f.get("conflicted_voters", 0)) > 0:
-        j.breach(recusal.get("article", art), "not_recused", _("%(n)s of those voting brought the charge or have a personal interest and must not take part."), n=f["conflicted_voters"])
+    if not recusal:
+        return
+    art = recusal.get("article") or (dp.get("charge_in_writing") or {}).get("article")
+    if int(f.get("conflicted_voters", 0)) > 0:
+        j.breach(art, "not_recused", _("%(n)s of those voting brought the charge or have a personal interest and must not take part."), n=f["conflicted_voters"])
+    votes, taking_part = j.p.votes, f.get("participants")
+    if votes is not None and taking_part is not None and votes.yes + votes.no + votes.abstain > int(taking_part):
+        j.breach(art, "votes_beyond_participants", _("%(cast)s votes were counted, but only %(n)s members took part in the decision: the votes of members who must stand aside cannot count."), cast=votes.yes + votes.no + votes.abstain, n=taking_part)
+
+
+def _reply_period(j: _Judgement) -> None:
+    """A written reply is received while the reply period runs: from delivery, ``reply_days`` days."""
+    dp = j.rb.section("discipline").get("due_process") or {}
+    art = (dp.get("charge_in_writing") or {}).get("article")
+    delivered: dt.date | None = j.p.facts.get("charge_delivered_on")
+    if delivered is None:
+        j.breach(art, "charge_not_delivered", _("The charge has not been delivered in writing yet, so there is nothing to reply to."))
+        return
+    days = int(dp.get("reply_days", 0))
+    ends = delivered + dt.timedelta(days=days)
+    if days and j.p.on > ends:
+        j.breach(dp.get("reply_article", art), "reply_period_over", _("The %(days)s days to reply in writing ran from %(delivered)s and ended on %(ends)s."), days=days, delivered=delivered.isoformat(), ends=ends.isoformat())
+
+
+def _companion(j: _Judgement) -> None:
+    hearing = (j.rb.section("discipline").get("due_process") or {}).get("hearing")
+    if not hearing or not hearing.get("companion"):
+        article = (hearing or {}).get("article")
+        j.breach(article, "no_companion_right", _("These rules give no right to bring a companion to the hearing."))
 
 
 def _lapse_conditions(j: _Judgement) -> None:
@@ -580,6 +621,7 @@ def _appeal_composition(j: _Judgement) -> None:
     appeal = j.rb.section("discipline").get("appeal") or {}
     if appeal.get("exclude_participants") and int(j.p.facts.get("participants_sitting", 0)) > 0:
         j.breach(appeal.get("exclusion_article"), "participant_sits", _("A member who took part in the decision under appeal may not sit on the appeal."))
+    _recusal(j)
 
 
 def _proposal_circulated(j: _Judgement) -> None:
@@ -610,6 +652,8 @@ _NEEDS: dict[str, Any] = {
     "facts_stated": _simple("facts", "no_facts", _("A charge must state the facts relied on.")),
     "open_charge": _simple("open_charge", "no_open_charge", _("There is no open charge against this member.")),
     "appeal_composition": _appeal_composition,
+    "reply_period": _reply_period,
+    "companion": _companion,
 }
 
 

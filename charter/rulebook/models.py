@@ -2,10 +2,14 @@
 
 from __future__ import annotations
 
+from typing import ClassVar
+
 from django.db import models
 
 
 class RulebookVersion(models.Model):
+    recorded_by: ClassVar[tuple[str, ...]] = ("install_rulebook", "amend_rulebook")
+
     text = models.TextField()
     sha256 = models.CharField(max_length=64, unique=True)
     organization = models.CharField(max_length=200)

@@ -29,7 +29,7 @@ NEEDS = (
     "lapse_conditions", "arrears_paid_within_window", "in_writing", "heard_concerned", "notice",
     "agenda", "candidate_in_good_standing", "nominated", "accepted", "seat_free", "vacancy",
     "co_option_limit", "composition", "office_free", "drawn_from", "facts_stated", "open_charge",
-    "due_process", "appeal_composition", "proposal_circulated",
+    "due_process", "appeal_composition", "proposal_circulated", "reply_period", "companion",
 )
 
 
@@ -313,9 +313,11 @@ THRESHOLD = MAP(
         "or_bodies": MAP(required={"kind": STR, "count": INT(1)}),
     }
 )
+# What closes the obligation an initiative creates (docs/rulebook.md, `initiatives`).
+FULFILMENTS = ("recorded_vote", "investigation_opened", "meeting_convened", "circulated_unaltered")
 INITIATIVE = MAP(
-    required={"key": STR, "name": STR, "threshold": THRESHOLD, "addressed_to": STR, "deadline": MAP(required={"days": INT(1)}, optional={"or": STR}), "article": ARTICLE},
-    optional={"fulfilled_by": STR},
+    required={"key": STR, "name": STR, "threshold": THRESHOLD, "addressed_to": STR, "deadline": MAP(required={"days": INT(1)}, optional={"or": ONE_OF("next_ordinary_meeting")}), "article": ARTICLE},
+    optional={"fulfilled_by": ONE_OF(*FULFILMENTS), "convenes": STR},
 )
 ROOT = MAP(
     required={
@@ -537,6 +539,8 @@ def _iter_refs(data: dict[str, Any]) -> Iterator[tuple[str, str, Any]]:
         ob = (ini.get("threshold") or {}).get("or_bodies")
         if isinstance(ob, dict):
             yield f"initiatives[{i}].threshold.or_bodies.kind", "body", ob.get("kind")
+        if "convenes" in ini:
+            yield f"initiatives[{i}].convenes", "body", ini["convenes"]
 
 
 # Acts Charter itself carries out: every rulebook must define them (maybe with nobody allowed).
@@ -584,6 +588,7 @@ def _semantic(c: _Checker, data: dict[str, Any]) -> None:
         if isinstance(body, dict) and body.get("roster") == "delegates" and "delegates" not in body:
             c.fail(f"bodies[{i}]", "has roster 'delegates' but no 'delegates' rule")
     _deciders(c, data)
+    _initiatives(c, data)
     doc = data.get("document") or {}
     if isinstance(doc.get("adopted_on"), dt.date) and isinstance(doc.get("effective_from"), dt.date):
         if doc["effective_from"] < doc["adopted_on"]:
@@ -629,6 +634,27 @@ def _deciders(c: _Checker, data: dict[str, Any]) -> None:
             office = next((o for o in data.get("offices") or [] if isinstance(o, dict) and o.get("key") == d["office"]), None)
             if office is not None and name not in (office.get("powers") or []):
                 c.fail(f"acts.{name}.decided_by[{j}].office", f"names the office '{d['office']}', whose 'powers' do not list '{name}'")
+
+
+def _initiatives(c: _Checker, data: dict[str, Any]) -> None:
+    """An initiative's threshold is a number or a fraction of members in good standing, not both;
+    one fulfilled by a meeting says which body's meeting (``convenes``), and only then."""
+    seen: set[str] = set()
+    for i, ini in enumerate(data.get("initiatives") or []):
+        if not isinstance(ini, dict):
+            continue
+        p = f"initiatives[{i}]"
+        if ini.get("key") in seen:
+            c.fail(f"{p}.key", f"the initiative '{ini.get('key')}' is defined twice")
+        seen.add(str(ini.get("key")))
+        threshold = ini.get("threshold")
+        if isinstance(threshold, dict) and ("members_in_good_standing" in threshold) == ("fraction" in threshold):
+            c.fail(f"{p}.threshold", "should give either 'members_in_good_standing' (a number) or 'fraction' (of the members in good standing)")
+        convened = ini.get("fulfilled_by") == "meeting_convened"
+        if convened and "convenes" not in ini:
+            c.fail(p, "is fulfilled by a meeting convened but does not say which body's ('convenes')")
+        if "convenes" in ini and not convened:
+            c.fail(f"{p}.convenes", "only applies to an initiative with 'fulfilled_by: meeting_convened'")
 
 
 def load_text(text: str, source: str = "") -> Rulebook:

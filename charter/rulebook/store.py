@@ -15,9 +15,11 @@ class NoRulebook(RuntimeError):
 
 
 def rulebook_on(day: dt.date) -> Rulebook:
-    version = RulebookVersion.objects.filter(effective_from__lte=day).order_by("-effective_from", "-id").first()
+    # Every act asks this: the text (tens of kilobytes) is read only when its parse is not cached.
+    versions = RulebookVersion.objects.defer("text")
+    version = versions.filter(effective_from__lte=day).order_by("-effective_from", "-id").first()
     if version is None:
-        version = RulebookVersion.objects.order_by("effective_from", "id").first()
+        version = versions.order_by("effective_from", "id").first()
         if version is None:
             raise NoRulebook("No rulebook is installed. Run: charter rules install FILE")
     return parsed(version)

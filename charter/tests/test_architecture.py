@@ -10,7 +10,7 @@ import pytest
 
 ROOT = Path(__file__).resolve().parents[1]
 
-PURE = ["lib/merkle.py", "lib/canonical.py", "lib/checkpoint.py", "verify.py", "rulebook/spec.py", "rulebook/judge.py", "rulebook/compute.py", "rulebook/explain.py"]
+PURE = ["lib/merkle.py", "lib/canonical.py", "lib/checkpoint.py", "verify.py", "rulebook/spec.py", "rulebook/judge.py", "rulebook/compute.py", "rulebook/explain.py", "rulebook/initiatives.py", "voting/tally.py"]
 LOW_MODELS = ["accounts/models.py", "members/models.py", "org/models.py"]
 SINKS = ["record", "notices"]
 SINK_MAY_IMPORT = ("charter.lib", "charter.accounts.models", "charter.members.models", "charter.org.models", "charter.record", "charter.notices")

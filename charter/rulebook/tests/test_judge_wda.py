@@ -141,6 +141,7 @@ ALLOWED: dict[str, Proposal] = {
     "lapse_member": alone("lapse_member", None, target=omar, facts={"arrears_months": 7, "reminder_dates": [dt.date(2026, 8, 1), dt.date(2026, 9, 1)]}),
     "reinstate_member": alone("reinstate_member", None, target=leila, facts={"arrears_paid": True, "lapsed_on": ON - dt.timedelta(days=100)}),
     "resign_membership": alone("resign_membership", alice, target=alice, facts={"in_writing": True}),
+    "erase_person": alone("erase_person", leila, target=leila),
     "transfer_member": alone("transfer_member", alice, target=alice),
     "create_unit": decision("create_unit", RC, facts={"level": "branch"}),
     "merge_units": decision("merge_units", RC, target_unit=KARACHI, facts={"level": "branch", "heard_concerned": True}),
@@ -162,6 +163,17 @@ ALLOWED: dict[str, Proposal] = {
     "file_appeal": alone("file_appeal", farhan, target=farhan, facts={"window_from": ON - dt.timedelta(days=30)}),
     "decide_appeal": decision("decide_appeal", CONTROL, target=farhan, votes=Votes(2, 1), facts={"participants_sitting": 0}),
     "refer_appeal": alone("refer_appeal", farhan, target=farhan),
+    # A disciplinary case, step by step (charter/discipline).
+    "deliver_charge": Proposal(act="deliver_charge", on=ON, actor=sara, body=SECRETARIAT, target=farhan, facts={"open_charge": True}),
+    "reply_to_charge": alone("reply_to_charge", farhan, target=farhan, facts={"open_charge": True, "in_writing": True, "charge_delivered_on": ON - dt.timedelta(days=14)}),
+    "schedule_hearing": Proposal(act="schedule_hearing", on=ON, actor=zainab, body=CC, target=farhan, facts={"open_charge": True, "meeting_body_kind": "central_committee", "notice_hours": 14 * 24}),
+    "name_companion": alone("name_companion", farhan, target=farhan),
+    "record_recusal": Proposal(act="record_recusal", on=ON, actor=zainab, body=CC, facts={"concerns_body_id": CC.id}),
+    "minute_hearing": Proposal(act="minute_hearing", on=ON, actor=zainab, body=CC, facts={"concerns_body_id": CC.id}),
+    "end_suspension": alone("end_suspension", None, target=replace(farhan, status="suspended")),
+    "lapse_interim_suspension": alone("lapse_interim_suspension", None, target=replace(farhan, status="suspended")),
+    "schedule_appeal_hearing": Proposal(act="schedule_appeal_hearing", on=ON, actor=imran, body=CONTROL, target=farhan, facts={"meeting_body_kind": "control_commission", "notice_hours": 14 * 24}),
+    "decide_referral": decision("decide_referral", CONGRESS, target=farhan, at=meeting(CONGRESS, present=80)),
     "amend_rulebook": decision("amend_rulebook", CONGRESS, at=meeting(CONGRESS, present=90), votes=Votes(60, 30), facts={"circulated_on": ON - dt.timedelta(days=60)}),
 }
 
@@ -187,6 +199,7 @@ REFUSED: dict[str, tuple[Proposal, set[str]]] = {
     "lapse_member": (alone("lapse_member", rashid, target=omar, office="regional_secretary", facts=ALLOWED["lapse_member"].facts), {"3.5"}),
     "reinstate_member": (replace(ALLOWED["reinstate_member"], facts={"arrears_paid": True, "lapsed_on": ON - dt.timedelta(days=400)}), {"1.4"}),
     "resign_membership": (replace(ALLOWED["resign_membership"], facts={}), {"1.5"}),
+    "erase_person": (alone("erase_person", alice, target=alice), {"1.2"}),  # still a member: resigns first
     "transfer_member": (decision("transfer_member", RC_PUNJAB, target=alice), {"2.2"}),
     "create_unit": (decision("create_unit", CC, facts={"level": "branch"}), {"2.1"}),
     "merge_units": (replace(ALLOWED["merge_units"], facts={"level": "branch"}), {"2.1"}),
@@ -209,6 +222,16 @@ REFUSED: dict[str, tuple[Proposal, set[str]]] = {
     "file_appeal": (replace(ALLOWED["file_appeal"], facts={"window_from": ON - dt.timedelta(days=31)}), {"8.1"}),
     "decide_appeal": (replace(ALLOWED["decide_appeal"], facts={"participants_sitting": 1}), {"8.2"}),
     "refer_appeal": (alone("refer_appeal", rashid, target=farhan), {"8.3"}),
+    "deliver_charge": (alone("deliver_charge", rashid, target=farhan, office="regional_secretary", facts={"open_charge": True}), {"3.5"}),
+    "reply_to_charge": (replace(ALLOWED["reply_to_charge"], facts={"open_charge": True, "in_writing": True, "charge_delivered_on": ON - dt.timedelta(days=15)}), {"7.4"}),
+    "schedule_hearing": (replace(ALLOWED["schedule_hearing"], actor=sara, body=SECRETARIAT), {"7.4"}),  # not a deciding body
+    "name_companion": (alone("name_companion", rashid, target=farhan), {"7.4"}),
+    "record_recusal": (replace(ALLOWED["record_recusal"], facts={"concerns_body_id": CONTROL.id}), {"7.4"}),
+    "minute_hearing": (replace(ALLOWED["minute_hearing"], actor=alice), {"4.4"}),  # alice is not on the CC
+    "end_suspension": (alone("end_suspension", None, target=farhan), {"7.2"}),  # not suspended
+    "lapse_interim_suspension": (alone("lapse_interim_suspension", sara, target=farhan), {"7.5"}),
+    "schedule_appeal_hearing": (replace(ALLOWED["schedule_appeal_hearing"], facts={"meeting_body_kind": "control_commission", "notice_hours": 5 * 24}), {"4.1"}),
+    "decide_referral": (replace(ALLOWED["decide_referral"], reasons=""), {"8.3"}),
     "amend_rulebook": (replace(ALLOWED["amend_rulebook"], facts={"circulated_on": ON - dt.timedelta(days=30)}), {"12.1"}),
 }
 
@@ -666,6 +689,9 @@ FACT_VALUES: dict[str, Any] = {
     "hearing_offered": st.booleans(),
     "conflicted_voters": st.integers(0, 3),
     "window_from": st.one_of(st.none(), st.dates(dt.date(2026, 1, 1), dt.date(2026, 12, 31))),
+    "participants": st.one_of(st.none(), st.integers(0, 20)),
+    "uncharged_grounds": st.lists(st.sampled_from(["breach_of_document", "inactivity", "bogus"]), max_size=2),
+    "appeal_outcome": st.sampled_from(["confirm", "reduce", "annul", "abolish"]),
 }
 
 
