@@ -58,7 +58,8 @@ def _work(interval: float, rounds: int | None) -> None:
             except Exception:  # noqa: BLE001 - keep going; what was not done stays to do
                 logging.getLogger(f"charter.{name}").exception("background work failed; will retry")
             finally:
-                close_old_connections()
+                if rounds is None:  # a long-running worker drops stale connections; one round keeps its own
+                    close_old_connections()
         done += 1
         if rounds is None or done < rounds:
             time.sleep(interval)
