@@ -54,8 +54,9 @@ def check(rb: Rulebook, step: R.Step, *, actor: Member, detail: dict[str, Any]) 
 
 
 def lock(initiative: Initiative | int) -> Initiative:
+    """The initiative's row, locked until the act commits (the body addressed is read when needed)."""
     pk = initiative if isinstance(initiative, int) else initiative.pk
-    return Initiative.objects.select_for_update(of=("self",)).select_related("addressed_to", "addressed_to__unit").get(pk=pk)
+    return Initiative.objects.select_for_update().get(pk=pk)
 
 
 def signer(member: Member, on: dt.date, rb: Rulebook) -> J.Person:
