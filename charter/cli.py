@@ -108,10 +108,9 @@ def _print_cast() -> None:
     from charter.accounts.models import User
 
     print("\nSign in at http://127.0.0.1:8000/ as (password: charter-demo):")
-    for username, role in [
-        ("member", "a branch member"), ("secretary", "a branch secretary"), ("regional", "the Sindh Regional Secretary"),
-        ("secretariat", "a Secretariat member"), ("cc", "a Central Committee member"), ("control", "a Control Commission member"),
-    ]:
+    from charter.demo import CAST
+
+    for username, role, _who in CAST:
         user = User.objects.filter(username=username).select_related("member").first()
         if user is not None:
             who = getattr(getattr(user, "member", None), "name", "")

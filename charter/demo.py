@@ -54,7 +54,17 @@ from typing import Any
 
 from django.db import transaction
 
-from charter.discipline.actions import decide_measure
+from charter.discipline.actions import (
+    decide_appeal,
+    decide_measure,
+    deliver_charge,
+    file_appeal,
+    frame_charge,
+    reply_to_charge,
+    schedule_appeal_hearing,
+    schedule_hearing,
+)
+from charter.discipline.models import Appeal, Case
 from charter.elections.actions import (
     co_opt_to_seat,
     elect_officer,
@@ -64,6 +74,7 @@ from charter.elections.actions import (
     remove_from_seat,
     seat_founder,
 )
+from charter.initiatives.actions import sign_initiative, start_initiative
 from charter.lib import clock
 from charter.meetings.actions import (
     approve_minutes,
@@ -282,6 +293,29 @@ _CC_MOTIONS = [
     "Approve the budget for the coming year",
     "Support the affiliation of unions to the new labour federation",
 ]
+# The demo's sign-ins: username, who they are, and the story's person behind them.
+CAST = [
+    ("member", "a branch member", "farhan"),
+    ("secretary", "a branch secretary", "bilal"),
+    ("regional", "the Sindh Regional Secretary", "rashid"),
+    ("secretariat", "a Secretariat member", "sara"),
+    ("cc", "a Central Committee member", "zainab"),
+    ("control", "a Control Commission member", "imran"),
+    ("charged", "a member with an open disciplinary case", "charged"),
+]
+_INITIATIVES = {
+    "agenda_item": (
+        "Put the Sindh expulsions on the Central Committee's agenda",
+        "We, members of the Alliance, require the Central Committee to place on its agenda the text messages by which "
+        "three members of the Sindh region were told they were expelled, and to decide by a recorded vote, with its "
+        "reasons, whether any of them ever ceased to be a member (Articles 7.3, 7.4 and 9.1).",
+    ),
+    "investigation": (
+        "Investigate the regional dues accounts",
+        "We require the Control Commission to investigate whether the regional committees have sent the national "
+        "centre its share of the dues since 2024, as Article 10.2 requires, and to report its findings to the members.",
+    ),
+}
 
 
 def _at(day: dt.date, hour: int, minute: int = 0) -> dt.datetime:
@@ -640,6 +674,7 @@ class _Demo:
         self.at(_at(story_date(2026, 1, 20), 9), self.resign_seated, "rc", "Balochistan")
         self.at(_at(story_date(2026, 10, 25), 9), self.resign_seated, "rc", "Khyber Pakhtunkhwa")
         self.at(_at(NOW.date(), 5), self.scenario_one)
+        self.plan_due_process()
 
     @staticmethod
     def committee_dates(first: dt.date, last: dt.date) -> list[dt.datetime]:
@@ -785,7 +820,7 @@ class _Demo:
 
     def transfer(self, pk: int, to: _Branch | None = None) -> None:
         p = self.people[pk]
-        if p.status != "member" or p.defaulting or self.holds_anything(p) or not self.safe_to_leave(p):
+        if p.status != "member" or p.defaulting or p.reserved or self.holds_anything(p) or not self.safe_to_leave(p):
             return
         if to is None:
             same = self.rng.random() < 0.75
@@ -798,7 +833,7 @@ class _Demo:
 
     def resign(self, pk: int, letter: str | None = None) -> None:
         p = self.people[pk]
-        if p.status != "member" or (letter is None and (self.holds_anything(p) or not self.safe_to_leave(p))):
+        if p.status != "member" or (letter is None and (p.reserved or self.holds_anything(p) or not self.safe_to_leave(p))):
             return
         self.keep(p, resign_membership(p.m, by=p.m, letter=letter or self.rng.choice(_LETTERS)))
         self.drop_mandates(p)  # resigning ends every seat and office
@@ -1136,6 +1171,95 @@ class _Demo:
         else:  # pragma: no cover
             raise AssertionError("removing the newly elected member was not refused")
 
+    # --- due process: a decided appeal, an open case, two initiatives (Articles 7 to 9) ----------
+
+    def plan_due_process(self) -> None:
+        """A case decided and then annulled on appeal in spring; a charge framed a week ago and
+        awaiting the member's reply; an agenda item that met its threshold and awaits the CC; a
+        request for an investigation still collecting signatures."""
+        self.at(_at(story_date(2026, 4, 20), 9), self.frame_spring_case)
+        self.at(_at(NOW.date() - dt.timedelta(days=8), 10), self.frame_open_case)
+        self.at(_at(NOW.date() - dt.timedelta(days=25), 11), self.start_initiative, "agenda_item", 1.12)
+        self.at(_at(NOW.date() - dt.timedelta(days=12), 12), self.start_initiative, "investigation", 0.43)
+
+    def plain_member(self, region: str) -> _Person:
+        """A member in good standing who holds nothing; from now on only the story moves them."""
+        options = [p for p in self.region_members(region) if not (p.reserved or p.activist or p.defaulting or p.national) and self.good_standing(p) and not self.holds_anything(p)]
+        p = self.rng.choice(options)
+        p.reserved = True
+        return p
+
+    def frame(self, p: _Person, grounds: list[str], facts: str) -> Case:
+        sara = self.special["sara"]
+        other = next(q for q in self.seat_holders(self.secretariat) if q is not sara)
+        case = frame_charge(p.m, grounds=grounds, facts=facts, decision=Decision(by=sara.m, body=self.secretariat), bringers=[other.m])
+        return deliver_charge(case, decision=Decision(by=sara.m, body=self.secretariat))
+
+    def frame_spring_case(self) -> None:
+        p = self.plain_member("Punjab")
+        case = self.frame(p, ["breach_of_document"], f"On {story_date(2026, 4, 2):%d %B %Y} and again on {story_date(2026, 4, 16):%d %B %Y}, the member collected dues at the {self.branches[p.branch].unit.name} branch meeting and did not hand them to the branch treasurer within the week that 10.2 allows.")
+        zainab = self.special["zainab"]
+        hearing = _at(self.today + dt.timedelta(days=19), 11)
+        meeting = self.convene(self.cc, zainab, f"{self.cc.name}: disciplinary hearing", hearing, ["The charge against member " + p.m.number])
+        schedule_hearing(case, decision=Decision(by=zainab.m, body=self.cc), meeting=meeting)
+        self.at(_at(self.today + dt.timedelta(days=12), 18), self.reply_to, case.pk, "The dues were handed over late because the treasurer was away; the receipts show every rupee arrived.")
+        self.at(hearing, self.hear_spring_case, case.pk, meeting)
+
+    def reply_to(self, case_pk: int, text: str) -> None:
+        case = Case.objects.get(pk=case_pk)
+        reply_to_charge(case, by=case.member, text=text)
+
+    def hear_spring_case(self, case_pk: int, meeting: Meeting) -> None:
+        case = Case.objects.get(pk=case_pk)
+        zainab = self.special["zainab"]
+        bringers = set(case.bringers.values_list("pk", flat=True))
+        present = [q for q in self.seat_holders(self.cc) if q.pk not in bringers]
+        held = self.attend(meeting, zainab, present)
+        measure = decide_measure(
+            case.member, measure="warning", grounds=list(case.grounds), case=case, taking_part=[q.m for q in present],
+            decision=Decision(by=zainab.m, body=self.cc, meeting=held, votes=J.Votes(len(present) - 3, 2, 1), reasons="The dues reached the treasurer late, twice; a written warning is enough."),
+        )
+        self.at(_at(measure.delivered_on + dt.timedelta(days=9), 20), self.appeal_spring_case, case_pk)
+
+    def appeal_spring_case(self, case_pk: int) -> None:
+        case = Case.objects.get(pk=case_pk)
+        appeal = file_appeal(case, by=case.member, statement="The Central Committee did not weigh the treasurer's receipts, which show that nothing was kept back.")
+        imran = self.special["imran"]
+        hearing = _at(self.today + dt.timedelta(days=16), 15)
+        meeting = self.convene(self.commission, imran, f"{self.commission.name}: appeal hearing", hearing, ["The appeal of member " + case.member.number])
+        schedule_appeal_hearing(appeal, decision=Decision(by=imran.m, body=self.commission), meeting=meeting)
+        self.at(hearing, self.decide_spring_appeal, appeal.pk, meeting)
+
+    def decide_spring_appeal(self, appeal_pk: int, meeting: Meeting) -> None:
+        imran = self.special["imran"]
+        present = self.seat_holders(self.commission)
+        held = self.attend(meeting, imran, present)
+        decide_appeal(
+            Appeal.objects.get(pk=appeal_pk), outcome="annul",
+            decision=Decision(by=imran.m, body=self.commission, meeting=held, votes=J.Votes(len(present), 0, 0), reasons="The receipts show every rupee reached the treasurer; lateness alone breached no article."),
+        )
+
+    def frame_open_case(self) -> None:
+        p = self.plain_member("Khyber Pakhtunkhwa")
+        self.special["charged"] = p
+        self.frame(p, ["public_action_against_aims"], f"On {self.today - dt.timedelta(days=10):%d %B %Y} the member spoke at a public rally in Peshawar against the Alliance's call for the general strike, which the Central Committee had adopted.")
+
+    def start_initiative(self, kind: str, share: float) -> None:
+        """A member starts an initiative; others sign it over the following days, ``share`` of the
+        signatures it needs (more than 1: it meets its threshold)."""
+        starter = self.plain_member("Sindh" if kind == "agenda_item" else "Punjab")
+        title, text = _INITIATIVES[kind]
+        initiative = start_initiative(by=starter.m, kind=kind, title=title, text=text, addressed_to=self.cc if kind == "agenda_item" else None)
+        pool = [p for p in self.people.values() if p is not starter and self.good_standing(p)]
+        signers = self.rng.sample(pool, min(math.ceil(initiative.needed * share), len(pool)))
+        for i, p in enumerate(signers):
+            self.at(self.now + dt.timedelta(hours=2 + i * 3, minutes=self.rng.randint(0, 59)), self.sign, initiative.pk, p.pk)
+
+    def sign(self, initiative_pk: int, pk: int) -> None:
+        p = self.people[pk]
+        if self.good_standing(p):
+            sign_initiative(initiative_pk, by=p.m)
+
     # --- sign-ins --------------------------------------------------------------------------------
 
     def sign_ins(self) -> list[tuple[str, str, str, str]]:
@@ -1143,15 +1267,7 @@ class _Demo:
 
         from charter.accounts.models import User
 
-        cc_only = next(p for p in self.seat_holders(self.cc) if p is self.special["zainab"])
-        cast = [
-            ("a branch member", "member", self.special["farhan"]),
-            ("a branch secretary", "secretary", self.special["bilal"]),
-            ("the Sindh Regional Secretary", "regional", self.special["rashid"]),
-            ("a Secretariat member", "secretariat", self.special["sara"]),
-            ("a Central Committee member", "cc", cc_only),
-            ("a Control Commission member", "control", self.special["imran"]),
-        ]
+        cast = [(role, username, self.special[who]) for username, role, who in CAST]
         out = []
         hashed = make_password(PASSWORD)  # one (slow, deliberately) hash for the six demo sign-ins
         for role, username, p in cast:

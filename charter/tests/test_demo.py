@@ -13,6 +13,8 @@ from django.core.management import call_command
 from django.db.models import Count, Q
 
 from charter.demo import NOW, story_date
+from charter.discipline.models import Case
+from charter.initiatives.models import Initiative, Obligation
 from charter.lib import clock
 from charter.meetings.models import Attendance, Meeting
 from charter.members.models import Member, Transfer
@@ -58,7 +60,7 @@ def test_summary_and_clock(demo):
     assert demo["entries"] == Entry.objects.count()
     assert clock._frozen == []  # the loader hands the clock back
     roles = {username: name for _role, username, password, name in demo["cast"] if password == "charter-demo"}
-    assert set(roles) == {"member", "secretary", "regional", "secretariat", "cc", "control"}
+    assert set(roles) == {"member", "secretary", "regional", "secretariat", "cc", "control", "charged"}
     for username, name in roles.items():
         assert Member.objects.get(user__username=username).name == name
 
@@ -145,6 +147,27 @@ def test_scenario_one_refused_on_the_record(demo):
     assert seat.filled_by == "elected" and seat.starts_on == story_date(2026, 11, 15)
     rashid = Member.objects.get(user__username="regional")
     assert held().filter(body=sindh_rc, member=rashid, office="regional_secretary").exists()
+
+
+def test_due_process_for_a_person_to_look_at(demo):
+    """An open case awaiting the member's reply, an appeal decided, an initiative collecting and one
+    that met its threshold and awaits the body it addresses."""
+    charged = Member.objects.get(user__username="charged")
+    open_case = Case.objects.get(member=charged)
+    assert open_case.state == "delivered" and not open_case.measures.exists()
+    reply = open_case.deadlines.get(kind="reply")
+    assert reply.due_on > NOW.date() and reply.state == "open"
+    appealed = Case.objects.exclude(pk=open_case.pk).get()
+    assert appealed.appeals.get().outcome == "annul" and appealed.measures.get().state == "annulled"
+    assert appealed.member.status == "member"
+    acts = [e.act for e in Entry.objects.filter(subjects__subject__member=appealed.member).distinct().order_by("index")]
+    steps = ["frame_charge", "deliver_charge", "schedule_hearing", "reply_to_charge", "warn_member", "file_appeal", "schedule_appeal_hearing", "decide_appeal"]
+    assert [a for a in acts if a in steps] == steps
+    collecting = Initiative.objects.get(kind="investigation")
+    assert collecting.state == "collecting" and 0 < collecting.signatures.filter(withdrawn_at=None).count() < collecting.needed
+    met = Initiative.objects.get(kind="agenda_item")
+    obligation = Obligation.objects.get(initiative=met)
+    assert obligation.fulfilled_at is None and obligation.due_on > NOW.date() and obligation.signature_count >= met.needed
 
 
 def test_membership_history(demo):
