@@ -1179,7 +1179,7 @@ class _Demo:
         request for an investigation still collecting signatures."""
         self.at(_at(story_date(2026, 4, 20), 9), self.frame_spring_case)
         self.at(_at(NOW.date() - dt.timedelta(days=8), 10), self.frame_open_case)
-        self.at(_at(NOW.date() - dt.timedelta(days=25), 11), self.start_initiative, "agenda_item", 1.12)
+        self.at(_at(NOW.date() - dt.timedelta(days=11), 11), self.start_initiative, "agenda_item", 1.12)
         self.at(_at(NOW.date() - dt.timedelta(days=12), 12), self.start_initiative, "investigation", 0.43)
 
     def plain_member(self, region: str) -> _Person:
@@ -1253,7 +1253,7 @@ class _Demo:
         pool = [p for p in self.people.values() if p is not starter and self.good_standing(p)]
         signers = self.rng.sample(pool, min(math.ceil(initiative.needed * share), len(pool)))
         for i, p in enumerate(signers):
-            self.at(self.now + dt.timedelta(hours=2 + i * 3, minutes=self.rng.randint(0, 59)), self.sign, initiative.pk, p.pk)
+            self.at(self.now + dt.timedelta(hours=2 + i * 2, minutes=self.rng.randint(0, 59)), self.sign, initiative.pk, p.pk)
 
     def sign(self, initiative_pk: int, pk: int) -> None:
         p = self.people[pk]
