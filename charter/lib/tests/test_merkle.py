@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import hashlib
-import time
 
 import pytest
 from hypothesis import HealthCheck, assume, given, settings
@@ -748,29 +747,12 @@ def test_memory_tree_get_node_any_range():
 # ---------------------------------------------------------------------------
 
 
-@pytest.mark.slow
-def test_speed_of_root_and_leaf_hash_compared_with_bare_hashing():
-    n = 1_000_000
-    data = [i.to_bytes(8, "big") for i in range(n)]
-    sha256 = hashlib.sha256
-
-    def best(fn, repeat=2):
-        times = []
-        for _ in range(repeat):
-            t = time.perf_counter()
-            result = fn()
-            times.append(time.perf_counter() - t)
-        return min(times), result
-
-    bare, hashes = best(lambda: [sha256(b"\x00" + e).digest() for e in data])
-    ours, ours_hashes = best(lambda: [leaf_hash(e) for e in data])
-    bulk, bulk_hashes = best(lambda: merkle.leaf_hashes(data))
-    root_time, root = best(lambda: root_from_leaf_hashes(hashes))
-    assert hashes == ours_hashes == bulk_hashes
-    assert len(root) == 32
-    # Relative bounds, so that a slow machine does not fail the test: one
-    # function call per leaf costs some, the bulk helper and the root about
-    # as much as the bare loop (the root hashes n - 1 nodes).
-    assert ours < bare * 2.0 + 0.05, (ours, bare)
-    assert bulk < bare * 1.3 + 0.05, (bulk, bare)
-    assert root_time < bare * 1.5 + 0.05, (root_time, bare)
+def test_the_bulk_leaf_hashes_and_root_agree_with_a_bare_hashlib_loop():
+    """How fast they are is bench/bench_record.py's business; here only that they agree."""
+    data = [i.to_bytes(8, "big") for i in range(5000)]
+    bare = [hashlib.sha256(b"\x00" + e).digest() for e in data]
+    assert [leaf_hash(e) for e in data] == merkle.leaf_hashes(data) == bare
+    edge = merkle.CompactRange()
+    for leaf in bare:
+        edge.append_with_subtrees(leaf)
+    assert edge.root() == root_from_leaf_hashes(bare)
