@@ -25,7 +25,10 @@ def commitment_for(member: Any) -> Subject:
         return subject
     salt = secrets.token_hex(32)
     digest = hashlib.sha256(bytes.fromhex(salt) + f"member:{member.pk}".encode()).hexdigest()
-    return Subject.objects.create(member=member, commitment=digest, salt=salt)
+    # Made outside the log's lock, so two first acts of one person may race: the second waits for the
+    # first to commit, inserts nothing and reads the first's row.
+    Subject.objects.bulk_create([Subject(member=member, commitment=digest, salt=salt)], ignore_conflicts=True)
+    return Subject.objects.get(member=member)
 
 
 def _locked_state() -> LogState:
@@ -48,9 +51,10 @@ def append(
     """Append one entry. Must run inside the transaction that performs the act."""
     if not transaction.get_connection().in_atomic_block:
         raise RuntimeError("record.append must run inside the act's transaction")
-    state = _locked_state()
     actor_subject = commitment_for(actor) if actor is not None else None
     subject_rows = [commitment_for(m) for m in subjects]
+    # From here to the commit every act waits for the one before: keep this part short.
+    state = _locked_state()
     body: dict[str, Any] = {
         "v": ENTRY_VERSION,
         "index": state.size,
