@@ -63,8 +63,8 @@ def preferences(n_candidates: int, voters: int, seed: int) -> list[list[int]]:
     return out
 
 
-def test_scenario_7_regional_committee_elected_then_secretary_then_appointment_refused(sindh, at):
-    cast = sindh
+def test_scenario_7_regional_committee_elected_then_secretary_then_appointment_refused(sindh150, at):
+    cast = sindh150
     rc = cast.bodies["rc"]
     members = region_members(cast)
     assert len(members) == 150
