@@ -233,7 +233,7 @@ def _election_detail(election: Election, **extra: Any) -> dict[str, Any]:
     return enforce.detail_for(body=election.electing_body, election=election.pk, seat_body={"id": election.seat_body_id, "name": election.seat_body.name}, office=election.office or None, **extra)
 
 
-def _what(election: Election, rb: Rulebook) -> str:
+def what_is_elected(election: Election, rb: Rulebook) -> str:
     if election.office:
         return _("the %(office)s of the %(body)s") % {"office": rb.office(election.office)["name"], "body": election.seat_body.name}
     return _("%(n)s seats on the %(body)s") % {"n": election.seats, "body": election.seat_body.name}
@@ -281,7 +281,7 @@ def open_nominations(seat_body: Body, *, by: Member, office: str = "", meeting: 
     need = int(rb.section("elections").get("nominators", 0))
 
     def render() -> tuple[str, str]:
-        what = _what(election, rb)
+        what = what_is_elected(election, rb)
         return (_("Nominations are open: %(what)s") % {"what": what},
                 _("Nominations are open for %(what)s. A candidate needs %(n)s nominations from members of the %(body)s and must accept in writing.") % {"what": what, "n": need, "body": elector.name})
 
@@ -313,7 +313,7 @@ def nominate(election: Election, *, candidate: Member, by: Member) -> Nomination
     need = int(rb.section("elections").get("nominators", 0))
 
     def render(member: Member) -> tuple[str, str]:
-        what = _what(election, rb)
+        what = what_is_elected(election, rb)
         return (_("You have been nominated: %(what)s") % {"what": what},
                 _("A member of the %(body)s nominated you for %(what)s (%(count)s of the %(need)s nominations needed). To stand, accept the nomination in writing on the election's page.") % {"body": election.electing_body.name, "what": what, "count": count, "need": need})
 
@@ -346,7 +346,7 @@ def accept_nomination(candidacy: Candidacy, *, by: Member, statement: str) -> Ca
 
     def render(member: Member) -> tuple[str, str]:
         return (_("%(name)s accepted the nomination") % {"name": candidacy.member.name},
-                _("%(name)s, whom you nominated, accepted the nomination in writing: %(what)s.") % {"name": candidacy.member.name, "what": _what(election, rb)})
+                _("%(name)s, whom you nominated, accepted the nomination in writing: %(what)s.") % {"name": candidacy.member.name, "what": what_is_elected(election, rb)})
 
     outbox.queue(_nominators_of(candidacy), kind="nomination_accepted", render=render, key=f"candidacy:{candidacy.pk}:accepted", entry_index=entry.index, channels=("inbox",))
     return candidacy
@@ -368,7 +368,7 @@ def withdraw_candidacy(candidacy: Candidacy, *, by: Member) -> Candidacy:
 
     def render(member: Member) -> tuple[str, str]:
         return (_("%(name)s withdrew") % {"name": candidacy.member.name},
-                _("%(name)s, whom you nominated, withdrew from the election: %(what)s.") % {"name": candidacy.member.name, "what": _what(election, rb)})
+                _("%(name)s, whom you nominated, withdrew from the election: %(what)s.") % {"name": candidacy.member.name, "what": what_is_elected(election, rb)})
 
     outbox.queue(_nominators_of(candidacy), kind="candidacy_withdrawn", render=render, key=f"candidacy:{candidacy.pk}:withdrawn", entry_index=entry.index, channels=("inbox",))
     return candidacy
@@ -423,7 +423,7 @@ def close_nominations(election: Election, *, by: Member) -> Election:
 def _not_on_ballot(election: Election, rb: Rulebook, verdict: enforce.J.Verdict) -> Any:
     def render(member: Member) -> tuple[str, str]:
         reasons = "\n".join(f"- {_(b.template) % dict(b.params)} ({b.article})" for b in verdict.breaches)
-        return _("You are not on the ballot"), _("Nominations for %(what)s have closed, and you are not on the ballot:\n%(reasons)s") % {"what": _what(election, rb), "reasons": reasons}
+        return _("You are not on the ballot"), _("Nominations for %(what)s have closed, and you are not on the ballot:\n%(reasons)s") % {"what": what_is_elected(election, rb), "reasons": reasons}
 
     return render
 
@@ -450,7 +450,7 @@ def put_to_ballot(election: Election, *, by: Member, meeting: Meeting | None = N
         raise InvalidInput(_("%(n)s candidates stand for %(seats)s seats: there is nothing to vote on.") % {"n": len(standing), "seats": election.seats})
     members = [c.member for c in standing]
     method = poll_rules.election_method(rb, election.seat_body.kind, election.seats) or Poll.Method.SCOTTISH_STV
-    title = _("Election of %(what)s") % {"what": _what(election, rb)}
+    title = _("Election of %(what)s") % {"what": what_is_elected(election, rb)}
     poll = create_poll(
         election.electing_body, by=by, title=title[:300], method=method, mode=Poll.Mode.SECRET, options=ballot_labels(members),
         seats=election.seats, meeting=meeting, seat_body=election.seat_body, candidates=members,
@@ -502,7 +502,7 @@ def seat_winners(election: Election, *, by: Member) -> list[Mandate]:
     candidates = [c.member for c in election.candidacies.select_related("member").filter(eligible=True)]
 
     def render(member: Member) -> tuple[str, str]:
-        what = _what(election, rb)
+        what = what_is_elected(election, rb)
         if member.pk in won:
             return _("You were elected"), _("The count elected you: %(what)s.") % {"what": what}
         return _("The result of the election"), _("The count has filled %(what)s; you were not elected.") % {"what": what}
