@@ -8,6 +8,7 @@ import hashlib
 from typing import Any
 
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from charter.elections.models import Candidacy, Election, Nomination
 from charter.lib import clock
@@ -236,7 +237,7 @@ def _election_detail(election: Election, **extra: Any) -> dict[str, Any]:
 def what_is_elected(election: Election, rb: Rulebook) -> str:
     if election.office:
         return _("the %(office)s of the %(body)s") % {"office": rb.office(election.office)["name"], "body": election.seat_body.name}
-    return _("%(n)s seats on the %(body)s") % {"n": election.seats, "body": election.seat_body.name}
+    return ngettext("%(n)s seat on the %(body)s", "%(n)s seats on the %(body)s", election.seats) % {"n": election.seats, "body": election.seat_body.name}
 
 
 def _locked_election(election: Election) -> Election:

@@ -8,6 +8,7 @@ import pytest
 from charter.elections.actions import (
     accept_nomination,
     close_nominations,
+    co_opt_to_seat,
     nominate,
     open_nominations,
     put_to_ballot,
@@ -29,10 +30,12 @@ from charter.members.models import Member
 from charter.notices.models import Notice
 from charter.org.models import Mandate
 from charter.record.models import Entry
-from charter.rulebook.enforce import Refused
+from charter.rulebook.enforce import Decision, Refused
+from charter.rulebook.judge import Votes
 from charter.rulebook.store import rulebook_on
 from charter.testing.cast import build
 from charter.voting.actions import cast_vote, close_poll, open_poll, publish_poll
+from charter.voting.models import Poll
 
 pytestmark = pytest.mark.django_db
 
@@ -173,3 +176,38 @@ def test_a_vacated_seat_is_filled_by_a_by_election_of_that_seat_only(sindh, at):
     assert now == staying | {mandate.member} and len(now) == 7
     assert vacancies(rc, rb) == 0
     assert Notice.objects.filter(kind="election_result", member__in=[sindh.alice, sindh.farhan]).count() >= 2
+
+
+def test_a_winner_who_joined_the_cc_after_the_count_is_not_seated_on_the_control_commission(db, at):
+    """The composition rule (3.4) is checked again at seating: the count does not override it."""
+    cast = build(congress_delegates=5)  # alice, bilal, rashid, sara and zainab sit in Congress
+    at("2026-11-01T10:00:00")
+    congress, cc = cast.body("congress"), cast.bodies["cc"]
+    delegates = [cast.alice, cast.bilal, cast.rashid, cast.sara, cast.zainab]
+    meeting = call(congress, by=cast.alice, days=61, title="Congress")
+    election = open_nominations(cast.bodies["commission"], by=cast.alice, meeting=meeting)
+    standing = [cast.farhan, cast.tariq, cast.saima, cast.imran]
+    for i, member in enumerate(standing):
+        nominate(election, candidate=member, by=delegates[i % 5])
+        nominate(election, candidate=member, by=delegates[(i + 1) % 5])
+        accept_nomination(candidacy(election, member), by=member, statement="I accept.")
+    close_nominations(election, by=cast.alice)
+    attend(meeting, by=cast.alice, present=delegates)
+    poll = open_poll(put_to_ballot(election, by=cast.alice), by=cast.alice)
+    farhan = poll.options.get(member=cast.farhan).number
+    for voter in delegates:
+        cast_vote(poll, voter=voter, vote=[farhan] + [o.number for o in poll.options.exclude(number=farhan)], idempotency_key="c")
+    publish_poll(close_poll(poll, by=cast.alice), by=cast.alice)
+    assert farhan in Poll.objects.get(pk=poll.pk).result["elected"]
+    # Before the winners are seated, Farhan joins the CC: a CC member leaves and the CC co-opts him.
+    leaving = cast.cc_members[-1]
+    resign_membership(leaving, by=leaving, letter="I resign.")
+    cc_seats = list(Member.objects.filter(mandates__body=cc, mandates__office="", mandates__ended_on__isnull=True))
+    cc_meeting = attend(call(cc, by=cast.sara, days=15, title="CC"), by=cast.sara, present=cc_seats)
+    co_opt_to_seat(cast.farhan, body=cc, decision=Decision(by=cast.sara, body=cc, meeting=cc_meeting, votes=Votes(12, 0, 0)))
+    with pytest.raises(Refused) as exc:
+        seat_winners(election, by=cast.alice)
+    assert "3.4" in exc.value.articles and "incompatible" in codes(exc)
+    assert not Mandate.objects.filter(body=cast.bodies["commission"], member=cast.farhan).exists()
+    assert Entry.objects.filter(act="elect_to_seat", outcome="refused").exists()
+    assert Election.objects.get(pk=election.pk).state == Election.State.BALLOT

@@ -104,7 +104,7 @@ def test_scenario_7_regional_committee_elected_then_secretary_then_appointment_r
     firsts = Counter(labels[v[0] - 1] for v in votes)
     assert {k: Decimal(str(v)) for k, v in stages[0]["totals"].items() if Decimal(str(v))} == {k: Decimal(n) for k, n in firsts.items()}
     for stage in stages:
-        accounted = sum(Decimal(str(v)) for v in stage["totals"].values()) + Decimal(str(stage["non_transferable"]))
+        accounted = sum(Decimal(str(v)) for v in stage["totals"].values()) + Decimal(str(stage["non_transferable"])) + Decimal(str(stage.get("rounding_loss", 0)))
         assert abs(accounted - Decimal(str(result["valid"]))) < Decimal("0.01"), stage["number"]
     # The same ballots counted apart from the database elect the same seven.
     own = tally.count("scottish-stv", options=labels, seats=7, ballots=[{"tracker": str(i), "weight": 1, "vote": v} for i, v in enumerate(votes)], seed=result["seed"])
