@@ -22,7 +22,7 @@ from charter.lib import clock
 from charter.lib.errors import InvalidInput
 from charter.meetings.models import Meeting
 from charter.rulebook.enforce import Refused
-from charter.rulebook.refusal import attempt, render_refusal
+from charter.rulebook.refusal import render_refusal
 from charter.rulebook.store import rulebook_on
 from charter.voting import queries as poll_queries
 from charter.voting.models import Poll
@@ -35,22 +35,25 @@ def _meetings(body: Any, *, held: bool) -> Any:
     return meetings.filter(starts_at__gte=clock.now()).order_by("starts_at")[:20]
 
 
+def _open_form(body: Any, rb: Any, data: Any = None) -> OpenForm | None:
+    """The form to open nominations, when the rules elect to the body's seats or offices."""
+    offices = [(o["key"], o["name"]) for o in rb.offices if o["body"] == body.kind and o.get("elected_by")]
+    if not (rb.body(body.kind).get("elected_by") or offices):
+        return None
+    try:
+        elector = actions.electing_body(body, "", rb) if rb.body(body.kind).get("elected_by") else body
+    except InvalidInput:
+        elector = body
+    return OpenForm(data, offices=offices, meetings=_meetings(elector, held=False))
+
+
 @login_required
 def body_elections(request: HttpRequest, body_pk: int) -> HttpResponse:
-    body, member = get_seat_body_for(request.user, body_pk)
+    body, _member = get_seat_body_for(request.user, body_pk)
     rb = rulebook_on(clock.today())
-    offices = [(o["key"], o["name"]) for o in rb.offices if o["body"] == body.kind and o.get("elected_by")]
-    elects = bool(rb.body(body.kind).get("elected_by")) or bool(offices)
-    form = None
-    if elects:
-        try:
-            elector = actions.electing_body(body, "", rb) if rb.body(body.kind).get("elected_by") else body
-        except InvalidInput:
-            elector = None
-        form = OpenForm(offices=offices, meetings=_meetings(elector, held=False) if elector else ())
     return render(request, "elections/body.html", {
         "body": body, "seats": queries.seats_and_vacancies(body, rb) if rb.body(body.kind).get("seats") else None,
-        "elections": queries.elections_of(body)[:50], "form": form,
+        "elections": queries.elections_of(body)[:50], "form": _open_form(body, rb),
     })
 
 
@@ -58,19 +61,18 @@ def body_elections(request: HttpRequest, body_pk: int) -> HttpResponse:
 @login_required
 def open_nominations(request: HttpRequest, body_pk: int) -> HttpResponse:
     body, member = get_seat_body_for(request.user, body_pk)
-    rb = rulebook_on(clock.today())
-    offices = [(o["key"], o["name"]) for o in rb.offices if o["body"] == body.kind and o.get("elected_by")]
-    form = OpenForm(request.POST, offices=offices, meetings=Meeting.objects.exclude(state=Meeting.State.CANCELLED))
-    if not form.is_valid():
+    form = _open_form(body, rulebook_on(clock.today()), request.POST)
+    if form is None or not form.is_valid():
         messages.error(request, _("Choose what is to be elected, and a meeting from the list."))
         return redirect("elections:body", body.pk)
     d = form.cleaned_data
     meeting = Meeting.objects.filter(pk=d["meeting"]).first() if d["meeting"] else None
-    election, refused = attempt(request, form, None, lambda: actions.open_nominations(body, by=member, office=d["what"], meeting=meeting))
-    if refused is not None:
-        return refused
-    if election is None:
-        messages.error(request, " ".join(str(e) for e in form.non_field_errors()))
+    try:
+        election = actions.open_nominations(body, by=member, office=d["what"], meeting=meeting)
+    except Refused as refusal:
+        return render_refusal(request, refusal)
+    except InvalidInput as exc:
+        messages.error(request, str(exc))
         return redirect("elections:body", body.pk)
     messages.success(request, _("Nominations are open."))
     return redirect("elections:election", election.pk)
