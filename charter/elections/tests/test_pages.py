@@ -7,7 +7,6 @@ from __future__ import annotations
 import pytest
 from django.test import Client
 
-from charter.accounts.models import User
 from charter.elections.actions import (
     accept_nomination,
     close_nominations,
@@ -17,17 +16,10 @@ from charter.elections.actions import (
 )
 from charter.elections.models import Candidacy, Election
 from charter.elections.tests.conftest import aggregate, attend, call, region_members
-from charter.members.models import Member
+from charter.testing.web import login_as
 from charter.voting.actions import cast_vote, close_poll, open_poll, publish_poll
 
 pytestmark = pytest.mark.django_db
-
-
-def login_as(client: Client, member: Member) -> Client:
-    user = User.objects.create_user(f"user{member.pk}", password="a-long-test-password-1")
-    Member.objects.filter(pk=member.pk).update(user=user)
-    client.force_login(user)
-    return client
 
 
 def test_nominations_through_the_pages(client, sindh):
