@@ -40,6 +40,7 @@ INSTALLED_APPS = [
     "charter.discipline",
     "charter.initiatives",
     "charter.voting",
+    "charter.elections",
     "charter.dashboards",
 ]
 

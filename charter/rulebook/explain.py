@@ -218,6 +218,9 @@ def _decider_words(rb: Rulebook, act: Mapping[str, Any], d: Mapping[str, Any]) -
     if d.get("elector"):
         pairs = _electors(rb, act)
         return f"{_('the body that elects to the seat or office concerned')}: {_pairs(pairs)}" if pairs else _("the electing body (these rules name none)")
+    if d.get("elector_member"):
+        pairs = _electors(rb, act)
+        return f"{_('any member of the body that elects to the seat or office concerned')}: {_pairs(pairs)}" if pairs else _("a member of the electing body (these rules name none)")
     if d.get("appointer"):
         pairs = [(_body_name(rb, b["appointed_by"]), f"{_('the')} {b['name']}") for b in rb.bodies if b.get("appointed_by")]
         return f"{_('the body that appoints to the seats concerned')}: {_pairs(pairs)}" if pairs else _("the appointing body (these rules have no appointed seats)")
@@ -244,7 +247,7 @@ def deciding_bodies(rb: Rulebook, act: Mapping[str, Any]) -> list[str]:
             keys.update(b["key"] for b in rb.bodies)
         elif "body" in d:
             keys.add(d["body"])
-        elif d.get("elector"):
+        elif d.get("elector") or d.get("elector_member"):
             keys.update(x["elected_by"] for x in _elected(rb, act))
         elif d.get("appointer"):
             keys.update(b["appointed_by"] for b in rb.bodies if b.get("appointed_by"))

@@ -223,6 +223,10 @@ def _decider_allows(j: _Judgement, d: Mapping[str, Any]) -> bool:
         return p.actor is None
     if "office" in d:
         return p.actor is not None and p.body is None and p.office == d["office"] and d["office"] in p.actor.offices()
+    if d.get("elector_member"):
+        # A member of the electing body, personally (a nomination): the caller states whether the
+        # actor is on that body's roster on the day.
+        return p.actor is not None and p.body is None and bool(p.facts.get("actor_on_electing_body"))
     if p.body is None:
         return False
     if "body" in d:
@@ -266,6 +270,8 @@ def _who_may(j: _Judgement) -> str:
             names.append(_("the member themself"))
         elif d.get("elector"):
             names.append(_("the body that elects to it"))
+        elif d.get("elector_member"):
+            names.append(_("a member of the body that elects to it"))
         elif d.get("appointer"):
             names.append(_("the body that appoints to it"))
         elif d.get("level_manager"):

@@ -24,7 +24,7 @@ ROSTERS = ("members", "members_in_good_standing", "seats", "delegates")
 STATUSES = ("applicant", "member", "lapsed", "suspended", "expelled", "resigned", "refused")
 MAJORITY_BASES = ("cast", "present_and_voting", "present", "members")
 ELECTION_METHODS = ("scottish-stv", "meek-stv", "irv", "schulze", "block", "approval")
-DECIDERS = ("body", "self", "rule", "elector", "appointer", "level_manager", "party", "seat_fixer", "office")
+DECIDERS = ("body", "self", "rule", "elector", "elector_member", "appointer", "level_manager", "party", "seat_fixer", "office")
 NEEDS = (
     "lapse_conditions", "arrears_paid_within_window", "in_writing", "heard_concerned", "notice",
     "agenda", "candidate_in_good_standing", "nominated", "accepted", "seat_free", "vacancy",
@@ -267,7 +267,7 @@ MAJORITY = MAP(
 DECIDER = MAP(
     optional={
         "body": STR, "scope": ONE_OF("within", "any"), "self": BOOL, "rule": STR, "elector": BOOL,
-        "appointer": BOOL, "level_manager": BOOL, "party": BOOL, "seat_fixer": BOOL, "office": STR,
+        "elector_member": BOOL, "appointer": BOOL, "level_manager": BOOL, "party": BOOL, "seat_fixer": BOOL, "office": STR,
     }
 )
 BODY = MAP(
@@ -596,7 +596,7 @@ def _semantic(c: _Checker, data: dict[str, Any]) -> None:
 
 
 # Each entry of an act's decided_by names exactly one kind of decider.
-_DECIDER_KINDS = ("body", "self", "rule", "elector", "appointer", "level_manager", "party", "seat_fixer", "office")
+_DECIDER_KINDS = ("body", "self", "rule", "elector", "elector_member", "appointer", "level_manager", "party", "seat_fixer", "office")
 
 
 def _deciders(c: _Checker, data: dict[str, Any]) -> None:

@@ -155,6 +155,13 @@ ALLOWED: dict[str, Proposal] = {
     "appoint_to_seat": decision("appoint_to_seat", CC, target=zainab, facts={"seat_body_kind": "secretariat", "seats_filled": 4, "seats_total": 5}),
     "elect_officer": decision("elect_officer", RC, target=saima, facts={"office": "regional_secretary", "count_elected": True, "count_method": "irv"}),
     "fix_seats": decision("fix_seats", AGGREGATE, at=meeting(AGGREGATE, present=70), facts={"seat_body_kind": "regional_committee"}),
+    # An election step by step (charter/elections): the aggregate elects the Regional Committee.
+    "open_nominations": decision("open_nominations", AGGREGATE, actor=alice, facts={"seat_body_kind": "regional_committee"}),
+    "nominate_candidate": alone("nominate_candidate", alice, target=saima, facts={"seat_body_kind": "regional_committee", "actor_on_electing_body": True}),
+    "accept_nomination": alone("accept_nomination", saima, target=saima, facts={"seat_body_kind": "regional_committee", "nominators": 2, "in_writing": True}),
+    "withdraw_candidacy": alone("withdraw_candidacy", saima, target=saima, facts={"seat_body_kind": "regional_committee"}),
+    "close_nominations": decision("close_nominations", AGGREGATE, actor=alice, facts={"seat_body_kind": "regional_committee"}),
+    "stand_for_election": alone("stand_for_election", None, target=saima, facts={"seat_body_kind": "regional_committee", "nominators": 2, "accepted": True}),
     "frame_charge": Proposal(act="frame_charge", on=ON, actor=sara, body=SECRETARIAT, target=farhan, grounds=("misuse_of_funds",), facts={"facts": "Kept the branch's collection."}),
     "interim_suspension": Proposal(act="interim_suspension", on=ON, actor=sara, body=SECRETARIAT, target=farhan, grounds=("misuse_of_funds",), reasons="Pending the CC's decision.", facts={"open_charge": True, "days": 30}),
     "warn_member": decision("warn_member", RC, target=farhan, grounds=("breach_of_document",), facts=DUE_PROCESS),
@@ -214,6 +221,12 @@ REFUSED: dict[str, tuple[Proposal, set[str]]] = {
     "elect_officer": (replace(ALLOWED["elect_officer"], target=alice), {"3.5"}),  # not on the committee
     "remove_from_seat": (decision("remove_from_seat", RC, target=saima, facts={"seat_body_kind": "regional_committee"}), {"3.7"}),
     "fix_seats": (decision("fix_seats", RC, facts={"seat_body_kind": "regional_committee"}), {"3.5"}),
+    "open_nominations": (decision("open_nominations", RC, actor=saima, facts={"seat_body_kind": "regional_committee"}), {"5.2"}),  # the aggregate elects
+    "nominate_candidate": (alone("nominate_candidate", alice, target=zainab, facts={"seat_body_kind": "control_commission", "actor_on_electing_body": True}), {"3.4"}),
+    "accept_nomination": (alone("accept_nomination", alice, target=saima, facts={"seat_body_kind": "regional_committee", "nominators": 2, "in_writing": True}), {"5.2"}),
+    "withdraw_candidacy": (alone("withdraw_candidacy", alice, target=saima, facts={"seat_body_kind": "regional_committee"}), {"5.2"}),
+    "close_nominations": (decision("close_nominations", CONGRESS, actor=alice, facts={"seat_body_kind": "regional_committee"}), {"5.2"}),
+    "stand_for_election": (alone("stand_for_election", None, target=omar, facts={"seat_body_kind": "regional_committee", "nominators": 1, "accepted": False}), {"5.2"}),
     "frame_charge": (replace(ALLOWED["frame_charge"], facts={}), {"7.4"}),
     "interim_suspension": (replace(ALLOWED["interim_suspension"], grounds=("breach_of_document",)), {"7.5"}),
     "warn_member": (replace(ALLOWED["warn_member"], body=SECRETARIAT, actor=sara, meeting=meeting(SECRETARIAT)), {"3.3"}),
@@ -521,6 +534,36 @@ def test_candidacy_needs_two_nominators_written_acceptance_and_the_count():
     assert articles(p) == {"5.2"}
     wrong_method = decision("elect_to_seat", CONGRESS, target=alice, at=meeting(CONGRESS, present=80), facts={**SEAT_CC, "count_method": "irv"})
     assert articles(wrong_method) == {"5.1"}
+
+
+@pytest.mark.parametrize(("facts", "codes"), [
+    ({"actor_on_electing_body": False}, {"not_authorised"}),  # a nominator not on the electing body
+    ({"actor_on_electing_body": True}, set()),
+])
+def test_only_a_member_of_the_electing_body_nominates(facts, codes):
+    p = alone("nominate_candidate", alice, target=saima, facts={"seat_body_kind": "regional_committee", **facts})
+    assert {b.code for b in judge(RB, p).breaches} == codes
+    assert articles(p) == ({"5.2"} if codes else set())
+
+
+@pytest.mark.parametrize(("facts", "target", "codes"), [
+    ({"nominators": 1, "accepted": True}, "saima", {"not_nominated"}),
+    ({"nominators": 2, "accepted": False}, "saima", {"not_accepted"}),
+    ({"nominators": 2, "accepted": True}, "omar", {"candidate_not_in_good_standing"}),
+    ({"nominators": 3, "accepted": True}, "saima", set()),
+])
+def test_who_stands_on_the_ballot(facts, target, codes):
+    who = {"saima": saima, "omar": omar}[target]
+    p = alone("stand_for_election", None, target=who, facts={"seat_body_kind": "regional_committee", **facts})
+    assert {b.code for b in judge(RB, p).breaches} == codes
+
+
+def test_an_officer_candidate_must_sit_on_the_body_and_accept_in_writing():
+    office = {"office": "regional_secretary"}
+    assert articles(alone("stand_for_election", None, target=alice, facts={**office, "nominators": 2, "accepted": True})) == {"3.5"}
+    assert judge(RB, alone("stand_for_election", None, target=saima, facts={**office, "nominators": 2, "accepted": True})).allowed
+    unwritten = alone("accept_nomination", saima, target=saima, facts={**office, "nominators": 2, "in_writing": False})
+    assert [b.code for b in judge(RB, unwritten).breaches] == ["not_in_writing"]
 
 
 def test_resignation_not_in_writing_is_refused():
