@@ -74,6 +74,7 @@ from charter.elections.actions import (
     remove_from_seat,
     seat_founder,
 )
+from charter.elections.demo import plan_by_election
 from charter.initiatives.actions import sign_initiative, start_initiative
 from charter.lib import clock
 from charter.meetings.actions import (
@@ -673,6 +674,7 @@ class _Demo:
         self.at(_at(story_date(2023, 4, 20), 9), self.resign_seated, "rc", "Khyber Pakhtunkhwa")
         self.at(_at(story_date(2026, 1, 20), 9), self.resign_seated, "rc", "Balochistan")
         self.at(_at(story_date(2026, 10, 25), 9), self.resign_seated, "rc", "Khyber Pakhtunkhwa")
+        plan_by_election(self, region="Khyber Pakhtunkhwa", opens=story_date(2026, 10, 25))
         self.at(_at(NOW.date(), 5), self.scenario_one)
         self.plan_due_process()
 
