@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import datetime as dt
 import uuid
+from collections.abc import Callable
 
 from django.contrib.auth.hashers import make_password
 from django.utils.translation import gettext as _
@@ -61,8 +62,9 @@ def _set_status(member: Member, status: str, *, reason: str = "", entry_index: i
     member.save(update_fields=["status", "status_since", "joined_on", "dues_paid_until"])
 
 
-def _tell(member: Member, kind: str, key: str, entry_index: int, subject: str, body: str) -> None:
-    outbox.queue([member], kind=kind, render=lambda m: (subject, body), key=key, entry_index=entry_index)
+def _tell(member: Member, kind: str, key: str, entry_index: int, words: Callable[[], tuple[str, str]]) -> None:
+    """``words()`` runs with the member's language active (not the language of whoever acted)."""
+    outbox.queue([member], kind=kind, render=lambda m: words(), key=key, entry_index=entry_index)
 
 
 @consequential
@@ -98,7 +100,7 @@ def admit_member(member: Member, *, decision: Decision) -> Member:
     member.dues_paid_until = member.dues_paid_until or clock.today()
     entry = carried("admit_member", decision, rb, text=text, subjects=[member])
     _set_status(member, Status.MEMBER, entry_index=entry.index)
-    _tell(member, "admitted", f"admit:{entry.index}", entry.index, _("Welcome: you are now a member"), _("The %(body)s has admitted you as a member of %(branch)s.") % {"body": decision.body.name, "branch": member.branch.name})
+    _tell(member, "admitted", f"admit:{entry.index}", entry.index, lambda: (_("Welcome: you are now a member"), _("The %(body)s has admitted you as a member of %(branch)s.") % {"body": decision.body.name, "branch": member.branch.name}))
     return member
 
 
@@ -109,7 +111,7 @@ def refuse_admission(member: Member, *, decision: Decision) -> Member:
     rb = judge_decision("refuse_admission", decision, text=text, target=member, subjects=[member])
     entry = carried("refuse_admission", decision, rb, text=text, subjects=[member])
     _set_status(member, Status.REFUSED, reason=decision.reasons[:300], entry_index=entry.index)
-    _tell(member, "refused", f"refuse:{entry.index}", entry.index, _("Your application was refused"), _("The %(body)s refused your application, for these reasons:\n%(reasons)s") % {"body": decision.body.name, "reasons": decision.reasons})
+    _tell(member, "refused", f"refuse:{entry.index}", entry.index, lambda: (_("Your application was refused"), _("The %(body)s refused your application, for these reasons:\n%(reasons)s") % {"body": decision.body.name, "reasons": decision.reasons}))
     return member
 
 
@@ -120,7 +122,7 @@ def send_dues_reminder(member: Member) -> int:
     lapse = rb.section("membership").get("lapse") or {}
     entry = record.append("dues_reminder", "done", subjects=[member], articles=[lapse.get("article", "")] if lapse else [])
     paid = member.dues_paid_until.isoformat() if member.dues_paid_until else "?"
-    _tell(member, "dues_reminder", f"reminder:{entry.index}", entry.index, _("Your dues are in arrears"), _("Our records show your dues paid up to %(paid)s. Please pay your arrears to keep your membership.") % {"paid": paid})
+    _tell(member, "dues_reminder", f"reminder:{entry.index}", entry.index, lambda: (_("Your dues are in arrears"), _("Our records show your dues paid up to %(paid)s. Please pay your arrears to keep your membership.") % {"paid": paid}))
     return entry.index
 
 
@@ -141,7 +143,7 @@ def lapse_member(member: Member) -> Member:
     rb = enforce.check(prop, actor=None, subjects=[member])
     entry = record.append("lapse_member", "done", subjects=[member], detail={"arrears_months": facts["arrears_months"], "reminders": len(facts["reminder_dates"])}, articles=[rb.act("lapse_member")["article"]])
     _set_status(member, Status.LAPSED, reason="arrears", entry_index=entry.index)
-    _tell(member, "lapsed", f"lapse:{entry.index}", entry.index, _("Your membership has lapsed"), _("Your membership has lapsed because of arrears. This is not a disciplinary measure: paying the arrears restores it."))
+    _tell(member, "lapsed", f"lapse:{entry.index}", entry.index, lambda: (_("Your membership has lapsed"), _("Your membership has lapsed because of arrears. This is not a disciplinary measure: paying the arrears restores it.")))
     return member
 
 
