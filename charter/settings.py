@@ -9,6 +9,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import dj_database_url
+from django.conf import global_settings
 
 from charter.lib.env import env_bool, env_int, env_list, env_str
 
@@ -108,6 +109,8 @@ AUTH_PASSWORD_VALIDATORS = [
 
 LANGUAGE_CODE = "en"
 LANGUAGES = [("en", "English"), ("ur", "اردو"), ("sd", "سنڌي")]
+# Django does not count Sindhi (written in Arabic script in Pakistan) among the right-to-left languages.
+LANGUAGES_BIDI = [*global_settings.LANGUAGES_BIDI, "sd"]
 LOCALE_PATHS = [BASE_DIR / "charter" / "locale"]
 TIME_ZONE = env_str("TIME_ZONE", "UTC")
 USE_I18N = True
