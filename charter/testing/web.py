@@ -14,3 +14,13 @@ def login_as(client: Client, member: Member) -> Client:
     Member.objects.filter(pk=member.pk).update(user=user)
     client.force_login(user)
     return client
+
+
+def said(language: str, message: str, plural: str | None = None, count: int | None = None, **values: object) -> str:
+    """What a page in ``language`` shows for a message of the catalog: ``message`` is its msgid (a
+    template's blocktranslate makes ``%(name)s`` of ``{{ name }}``), filled with ``values``."""
+    from django.utils import translation
+
+    with translation.override(language):
+        text = translation.ngettext(message, plural, count) if plural is not None and count is not None else translation.gettext(message)
+    return text % values if values else text

@@ -10,6 +10,7 @@ from charter.discipline.models import Appeal, Case, Reply
 from charter.discipline.tests import story
 from charter.members.models import Member
 from charter.record.models import Entry
+from charter.testing.web import said
 from charter.tests.test_pages import login_as
 
 pytestmark = pytest.mark.django_db
@@ -26,11 +27,12 @@ def test_the_member_sees_the_charge_the_next_step_its_deadline_and_who_decides(c
     login_as(client, cast.tariq, "tariq")
     text = page(client, case)
     assert 'lang="sd"' in text  # in his own language (the strings are all marked for translation)
-    assert "What you are charged with" in text and "7.1(b)" in text and "Serious or repeated breach of this document" in text
-    assert "Reply to the charge in writing" in text and "Until 2026-09-15." in text and "Article 7.4." in text
-    assert "the Central Committee, after hearing you (article 7.4)" in text
-    assert "An appeal goes to the Control Commission (article 8.1)" in text
-    assert "Deliver the charge" not in text and "Decide a measure" not in text  # not his steps
+    assert said("sd", "What you are charged with") != "What you are charged with"  # the catalog has it
+    assert said("sd", "What you are charged with") in text and "7.1(b)" in text and "Serious or repeated breach of this document" in text
+    assert said("sd", "Reply to the charge in writing") in text and said("sd", "Until %(d)s.", d="2026-09-15") in text and said("sd", "Article %(a)s.", a="7.4") in text
+    assert said("sd", "the %(b)s, after hearing you (article %(a)s)", b="Central Committee", a="7.4") in text
+    assert said("sd", "An appeal goes to the %(b)s (article %(a)s).", b="Control Commission", a="8.1") in text
+    assert said("sd", "Deliver the charge to the member in writing") not in text and said("sd", "Decide a measure") not in text  # not his steps
     r = client.post(f"/cases/{case.pk}/reply/", {"text": "I published nothing new.", "evidence": ""})
     assert r.status_code == 302
     assert Reply.objects.get(case=case).text == "I published nothing new."
@@ -63,7 +65,7 @@ def test_the_member_appeals_from_the_page_and_the_commission_sees_its_steps(clie
     story.moment_at("2026-09-20T10:00:00")
     login_as(client, cast.tariq, "tariq")
     text = page(client, case)
-    assert "Appeal to the Control Commission" in text and "Until 2026-10-17." in text and "Article 8.1." in text
+    assert said("sd", "Appeal to the %(body)s", body="Control Commission") in text and said("sd", "Until %(d)s.", d="2026-10-17") in text and said("sd", "Article %(a)s.", a="8.1") in text
     assert client.post(f"/cases/{case.pk}/appeal/", {"statement": "My reply was not weighed."}).status_code == 302
     assert Appeal.objects.get(case=case).statement == "My reply was not weighed."
     client.logout()

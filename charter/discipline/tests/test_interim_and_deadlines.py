@@ -16,6 +16,7 @@ from charter.org.models import Mandate
 from charter.record.models import Entry
 from charter.rulebook.enforce import Decision, Refused
 from charter.rulebook.judge import Votes
+from charter.testing.web import said
 from charter.tests.test_pages import login_as
 
 pytestmark = pytest.mark.django_db
@@ -103,7 +104,7 @@ def test_a_missed_appeal_hearing_is_on_the_record_and_on_the_case_page(cast, cli
     assert Notice.objects.filter(member=cast.tariq, kind="deadline_missed").exists()
     login_as(client, cast.tariq, "tariq")
     page = client.get(f"/cases/{case.pk}/").content.decode()
-    assert "1 deadline missed" in page and f"#{due.missed_entry_index}" in page
+    assert said("sd", "%(n)s deadline missed", "%(n)s deadlines missed", 1, n=1) in page and f"#{due.missed_entry_index}" in page
     assert Member.objects.get(pk=cast.tariq.pk).status == Status.EXPELLED  # a late hearing is still owed: nothing lapses
 
 
