@@ -26,6 +26,7 @@ from django.db import close_old_connections, connection
 
 from charter.voting import queries
 from charter.voting.models import Poll
+from charter.voting.permissions import get_poll_for
 
 log = logging.getLogger("charter.live")
 
@@ -45,12 +46,27 @@ def snapshot(poll_id: int) -> dict[str, Any] | None:
     }
 
 
+def release_connection() -> None:
+    """Give this thread's database connection back (to the pool), as the end of a request does: a
+    stream lasts as long as its page is open and must not hold a connection meanwhile. (Not inside
+    a transaction, such as a test's.)"""
+    if not connection.in_atomic_block:
+        close_old_connections()
+
+
 def _read_and_release(poll_id: int) -> dict[str, Any] | None:
     try:
         return snapshot(poll_id)
     finally:
-        if not connection.in_atomic_block:  # give the connection back (to the pool), as a request does
-            close_old_connections()
+        release_connection()
+
+
+def poll_for_stream(user: Any, pk: int) -> int:
+    """The poll's id if ``user`` may see its page (else 404), with the connection given back."""
+    try:
+        return get_poll_for(user, pk, published=True)[0].pk
+    finally:
+        release_connection()
 
 
 async def read(poll_id: int) -> dict[str, Any] | None:

@@ -125,9 +125,8 @@ def turnout(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 async def live_stream(request: HttpRequest, pk: int) -> HttpResponse:
     """The poll's live state as server-sent events (``voting.live``), to whoever may see its page."""
-    user = await request.auser()
-    poll, _member = await sync_to_async(get_poll_for)(user, pk, published=True)
-    response = StreamingHttpResponse(live.events(poll.pk), content_type="text/event-stream")
+    poll_id = await sync_to_async(live.poll_for_stream)(await request.auser(), pk)
+    response = StreamingHttpResponse(live.events(poll_id), content_type="text/event-stream")
     response["Cache-Control"] = "no-cache"
     response["X-Accel-Buffering"] = "no"
     return response
