@@ -47,10 +47,10 @@ from typing import Any
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
+sys.path.insert(0, str(ROOT / "bench"))
 
 WORK = Path("/tmp/charter-bench-vote-load")
 DEFAULT_URL = "postgres://postgres@127.0.0.1:5432/bench_live"
-FOUNDED = dt.datetime(2019, 1, 10, 9, 0, tzinfo=dt.UTC)
 CSRF = "benchcsrftokenbenchcsrftoken0123"  # any 32 letters: the cookie and the header must match
 USER_COLUMNS = ("id", "password", "is_superuser", "username", "first_name", "last_name", "email", "is_staff", "is_active", "date_joined")
 
@@ -77,6 +77,7 @@ def build(voters: int) -> dict[str, Any]:
     import django
 
     django.setup()
+    from bench_initiative import build_org
     from django.conf import settings
     from django.contrib.auth import BACKEND_SESSION_KEY, HASH_SESSION_KEY, SESSION_KEY
     from django.contrib.sessions.backends.db import SessionStore
@@ -87,23 +88,11 @@ def build(voters: int) -> dict[str, Any]:
     from charter.lib import clock
     from charter.members.importing import import_members
     from charter.members.models import Member
-    from charter.org.actions import close_founding, create_unit, found_organization
     from charter.org.models import Body, Unit
-    from charter.rulebook.actions import install_founding_rulebook
-    from charter.rulebook.spec import DATA_DIR
     from charter.voting.actions import create_poll, open_poll
 
     call_command("migrate", "--verbosity", "0")
-    clock.set_frozen(FOUNDED)
-    with transaction.atomic():
-        install_founding_rulebook((DATA_DIR / "wda-2011.yaml").read_text(encoding="utf-8"))
-    with transaction.atomic():
-        found_organization(name="Workers' Democratic Alliance", top_unit="WDA")
-    region = create_unit(parent=Unit.objects.get(parent=None), level="region", name="Sindh")
-    area = create_unit(parent=region, level="area", name="Karachi")
-    branch = create_unit(parent=area, level="branch", name="Conference Hall")
-    with transaction.atomic():
-        close_founding()
+    branch = Unit.objects.get(pk=build_org(1)[0])  # the founding, through the actions, as that bench does
     clock.set_frozen(None)
 
     WORK.mkdir(parents=True, exist_ok=True)
