@@ -159,6 +159,8 @@ RECORD_SIGNING_KEY_FILE = Path(env_str("RECORD_SIGNING_KEY_FILE", str(VAR_DIR / 
 # server process and pushed to its open connections; a heartbeat every LIVE_HEARTBEAT seconds.
 LIVE_INTERVAL = float(env_str("LIVE_INTERVAL", "0.5"))
 LIVE_HEARTBEAT = float(env_str("LIVE_HEARTBEAT", "15"))
+# Requests in Django's threads at once per server process (charter/asgi.py); 0: no bound.
+SERVE_CONCURRENCY = env_int("SERVE_CONCURRENCY", 6)
 
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SECURE = env_bool("SECURE_COOKIES", False)
