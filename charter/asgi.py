@@ -1,4 +1,4 @@
-"""The ASGI application `charter serve` runs (decision 0008): Django, with the collected static files
+"""The ASGI application `charter serve` runs (decision 0009): Django, with the collected static files
 served in front of it without a thread (servestatic), so that thousands of open connections cost
 no thread each."""
 

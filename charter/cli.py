@@ -72,7 +72,7 @@ def cmd_worker(ns: argparse.Namespace) -> int:
 
 
 def cmd_serve(ns: argparse.Namespace) -> int:
-    """Serve over ASGI with uvicorn (decision 0008): thousands of open connections (live screens)
+    """Serve over ASGI with uvicorn (decision 0009): thousands of open connections (live screens)
     cost a coroutine each, not a thread. With ``--workers N`` N processes share the port; the
     background worker runs once, in this process."""
     # Each process keeps a small pool of PostgreSQL connections (ignored on SQLite).

@@ -82,7 +82,7 @@ DATABASES = {
 }
 # Under ASGI every request runs its database work in a thread of its own, so persistent connections
 # (DB_CONN_MAX_AGE) would outlive their threads. On PostgreSQL, DB_POOL=N keeps a pool of up to N
-# connections per server process instead (`charter serve` sets it; decision 0008).
+# connections per server process instead (`charter serve` sets it; decision 0009).
 DB_POOL = env_int("DB_POOL", 0)
 if DB_POOL > 0 and DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
     DATABASES["default"]["CONN_MAX_AGE"] = 0

@@ -1,4 +1,4 @@
-"""A poll's live state, pushed to every open connection at a bounded rate (decision 0008).
+"""A poll's live state, pushed to every open connection at a bounded rate (decision 0009).
 
 While anyone listens, ONE reader per poll per server process reads the poll's public state from the
 database at most once every ``LIVE_INTERVAL`` seconds and, when it changed, wakes every connection
