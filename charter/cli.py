@@ -72,15 +72,27 @@ def cmd_worker(ns: argparse.Namespace) -> int:
 
 
 def cmd_serve(ns: argparse.Namespace) -> int:
+    """Serve over ASGI with uvicorn (decision 0009): thousands of open connections (live screens)
+    cost a coroutine each, not a thread. With ``--workers N`` N processes share the port; the
+    background worker runs once, in this process."""
+    # Each process keeps a small pool of PostgreSQL connections (ignored on SQLite).
+    os.environ.setdefault("DB_POOL", str(max(4, 16 // max(1, ns.workers))))
     _django()
     _migrate()
     from django.core.management import call_command
 
+    call_command("collectstatic", "--noinput", "--verbosity", "0")
     if not getattr(ns, "no_worker", False):
         _start_worker()
 
-    call_command("collectstatic", "--noinput", "--verbosity", "0")
-    call_command("runserver", f"{ns.host}:{ns.port}", "--noreload", "--insecure")
+    import uvicorn
+
+    print(f"Serving on http://{ns.host}:{ns.port}/ ({ns.workers} process{'es' if ns.workers > 1 else ''}); Ctrl-C stops.", file=sys.stderr, flush=True)
+    uvicorn.run(
+        "charter.asgi:application", host=ns.host, port=ns.port, workers=ns.workers, lifespan="off",
+        log_level=os.environ.get("LOG_LEVEL", "warning").lower(), access_log=getattr(ns, "access_log", False),
+        backlog=4096, timeout_graceful_shutdown=3, timeout_keep_alive=30,
+    )
     return 0
 
 
@@ -101,7 +113,7 @@ def cmd_demo(ns: argparse.Namespace) -> int:
     _print_cast()
     if ns.load_only:
         return 0
-    return cmd_serve(argparse.Namespace(host="127.0.0.1", port=ns.port))
+    return cmd_serve(argparse.Namespace(host="127.0.0.1", port=ns.port, workers=1, no_worker=False, access_log=False))
 
 
 def _print_cast() -> None:
@@ -219,6 +231,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     p = sub.add_parser("serve", help="serve the configured database on http://HOST:PORT")
     p.add_argument("--port", type=int, default=8000)
     p.add_argument("--host", default="127.0.0.1")
+    p.add_argument("--workers", type=int, default=1, help="server processes (default 1; about one per core)")
+    p.add_argument("--access-log", action="store_true", help="log every request")
     p.add_argument("--no-worker", action="store_true", help="do not deliver notices from this process")
     p = sub.add_parser("demo", help="load the demo organization (into an empty database) and serve it")
     p.add_argument("--load-only", action="store_true", help="load and exit")

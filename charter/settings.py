@@ -83,6 +83,13 @@ DATABASES = {
         env_str("DATABASE_URL", "") or _default_db, conn_max_age=env_int("DB_CONN_MAX_AGE", 0)
     )
 }
+# Under ASGI every request runs its database work in a thread of its own, so persistent connections
+# (DB_CONN_MAX_AGE) would outlive their threads. On PostgreSQL, DB_POOL=N keeps a pool of up to N
+# connections per server process instead (`charter serve` sets it; decision 0009).
+DB_POOL = env_int("DB_POOL", 0)
+if DB_POOL > 0 and DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
+    DATABASES["default"]["CONN_MAX_AGE"] = 0
+    DATABASES["default"].setdefault("OPTIONS", {})["pool"] = {"min_size": 2, "max_size": DB_POOL, "timeout": 20}
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     # WAL and a busy timeout let the worker and the web process share the file safely.
     DATABASES["default"]["OPTIONS"] = {
@@ -152,6 +159,13 @@ DEADLINE_WARNING_DAYS = env_int("DEADLINE_WARNING_DAYS", 3)
 RECORD_ORIGIN = env_str("RECORD_ORIGIN", "charter.localhost/record")
 RECORD_SIGNING_KEY = env_str("RECORD_SIGNING_KEY", "")
 RECORD_SIGNING_KEY_FILE = Path(env_str("RECORD_SIGNING_KEY_FILE", str(VAR_DIR / "record-signing.key")))
+
+# Live screens (voting.live): a poll's state is read at most once per LIVE_INTERVAL seconds per
+# server process and pushed to its open connections; a heartbeat every LIVE_HEARTBEAT seconds.
+LIVE_INTERVAL = float(env_str("LIVE_INTERVAL", "0.5"))
+LIVE_HEARTBEAT = float(env_str("LIVE_HEARTBEAT", "15"))
+# Requests in Django's threads at once per server process (charter/asgi.py); 0: no bound.
+SERVE_CONCURRENCY = env_int("SERVE_CONCURRENCY", 6)
 
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SECURE = env_bool("SECURE_COOKIES", False)

@@ -89,6 +89,18 @@ def elected(poll: Poll) -> list[PollOption]:
     return [by_number[n] for n in poll.result["elected"]]
 
 
+def result_summary(poll: Poll) -> dict[str, Any]:
+    """What a screen shows of a published result: the totals of a yes/no vote, or who was elected
+    (and, for a choose vote, each option's total), by label."""
+    result = poll.result or {}
+    if poll.yes_no:
+        return {"ballots": poll.ballots, "totals": result.get("totals") or {}}
+    out: dict[str, Any] = {"ballots": poll.ballots, "elected": [o.label for o in elected(poll)]}
+    if poll.choose:
+        out["totals"] = [[r["label"], r["total"]] for r in choose_table(poll)]
+    return out
+
+
 def roll_call(poll: Poll) -> list[NamedVote]:
     return list(NamedVote.objects.filter(poll_id=poll.pk).select_related("voter").order_by("voter__name"))
 

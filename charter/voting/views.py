@@ -7,9 +7,10 @@ import secrets
 from collections.abc import Callable
 from typing import Any
 
+from asgiref.sync import sync_to_async
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse, StreamingHttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop as N_
@@ -23,7 +24,7 @@ from charter.org.models import Body
 from charter.rulebook.enforce import Refused
 from charter.rulebook.refusal import attempt, render_refusal
 from charter.rulebook.store import rulebook_on
-from charter.voting import actions, content, queries, rules, tally
+from charter.voting import actions, content, live, queries, rules, tally
 from charter.voting.forms import BallotForm, BatchForm, PollForm, TotalsForm
 from charter.voting.models import Poll
 from charter.voting.permissions import get_body_for, get_poll_for, on_body
@@ -78,7 +79,8 @@ def _ballot_context(poll: Poll, member: Any, form: BallotForm, options: list[Any
     today = clock.today()
     when = queries.voted_at(poll, member)
     reasons = [] if when or poll.state != Poll.State.OPEN or poll.mode == Poll.Mode.PAPER else rules.voter_breaches(poll, member, rulebook_on(today), today)
-    return {"poll": poll, "form": form, "options": options, "voted_at": when, "cannot_vote": [{"article": b.article, "message": _(b.template) % dict(b.params) if b.params else _(b.template)} for b in reasons]}
+    summary = queries.result_summary(poll) if poll.state == Poll.State.PUBLISHED else None
+    return {"poll": poll, "form": form, "options": options, "voted_at": when, "turnout": queries.turnout(poll), "summary": summary, "cannot_vote": [{"article": b.article, "message": _(b.template) % dict(b.params) if b.params else _(b.template)} for b in reasons]}
 
 
 @never_cache
@@ -110,7 +112,7 @@ def _groups(tracker: str | None) -> list[str]:
 @login_required
 def console(request: HttpRequest, pk: int) -> HttpResponse:
     poll, _member = get_poll_for(request.user, pk)
-    return render(request, "voting/console.html", {"poll": poll, "turnout": queries.turnout(poll), "options": poll.options.all(), "batches": poll.batches.all()})
+    return render(request, "voting/console.html", {"poll": poll, "turnout": queries.turnout(poll), "options": poll.options.all(), "batches": poll.batches.all(), "reload_on_change": True})
 
 
 @never_cache
@@ -118,6 +120,25 @@ def console(request: HttpRequest, pk: int) -> HttpResponse:
 def turnout(request: HttpRequest, pk: int) -> HttpResponse:
     poll, _member = get_poll_for(request.user, pk)
     return render(request, "voting/_turnout.html", {"poll": poll, "turnout": queries.turnout(poll)})
+
+
+@login_required
+async def live_stream(request: HttpRequest, pk: int) -> HttpResponse:
+    """The poll's live state as server-sent events (``voting.live``), to whoever may see its page."""
+    poll_id = await sync_to_async(live.poll_for_stream)(await request.auser(), pk)
+    response = StreamingHttpResponse(live.events(poll_id), content_type="text/event-stream")
+    response["Cache-Control"] = "no-cache"
+    response["X-Accel-Buffering"] = "no"
+    return response
+
+
+@never_cache
+@login_required
+def hall(request: HttpRequest, pk: int) -> HttpResponse:
+    """The hall screen: the question, the turnout as it rises, then the result."""
+    poll, _member = get_poll_for(request.user, pk, published=True)
+    summary = queries.result_summary(poll) if poll.state == Poll.State.PUBLISHED else None
+    return render(request, "voting/hall.html", {"poll": poll, "turnout": queries.turnout(poll), "summary": summary})
 
 
 STEPS: dict[str, tuple[Callable[..., Poll], str]] = {

@@ -93,15 +93,15 @@ def test_the_chair_opens_watches_closes_and_publishes(client, cast, rc):
     assert "Open the vote" in console
     client.post(f"/polls/{poll.pk}/open/")
     console = client.get(f"/polls/{poll.pk}/console/").content.decode()
-    assert 'hx-trigger="every 3s"' in console and "Close the vote" in console
+    assert f'data-live-src="/polls/{poll.pk}/live/"' in console and "Close the vote" in console
     for voter in committee(cast)[:4]:
         cast_vote(poll, voter=voter, vote="yes", idempotency_key="k")
     partial = client.get(f"/polls/{poll.pk}/turnout/").content.decode()
-    assert "4 / 7" in partial and "<html" not in partial
+    assert 'data-live="voted">4<' in partial and 'data-live="electorate">7<' in partial and "<html" not in partial
     assert client.get(f"/polls/{poll.pk}/results/").status_code == 404
     client.post(f"/polls/{poll.pk}/close/")
-    assert "every 3s" not in client.get(f"/polls/{poll.pk}/turnout/").content.decode()
     client.post(f"/polls/{poll.pk}/publish/")
+    assert "data-live-src" not in client.get(f"/polls/{poll.pk}/turnout/").content.decode()
     poll.refresh_from_db()
     assert poll.state == Poll.State.PUBLISHED
     results = client.get(f"/polls/{poll.pk}/results/").content.decode()
