@@ -40,37 +40,17 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
+sys.path.insert(0, str(ROOT / "bench"))
+
+from _org import build_org  # noqa: E402
 
 CHILD_ENV = "CHARTER_BENCH_INITIATIVE_CHILD"
 WORK = Path("/tmp/charter-bench-initiative")
 PG_URL = "postgres://postgres@127.0.0.1:5432"
 PG_DB = "charter_bench_initiative"
-FOUNDED = dt.datetime(2019, 1, 10, 9, 0, tzinfo=dt.UTC)
 SIGNING = dt.datetime(2026, 11, 20, 9, 0, tzinfo=dt.UTC)
 MEMBER_COLUMNS = ("id", "number", "name", "phone", "email", "language", "branch_id", "status", "status_since", "applied_on", "joined_on", "dues_paid_until", "user_id")
 USER_COLUMNS = ("id", "password", "is_superuser", "username", "first_name", "last_name", "email", "is_staff", "is_active", "date_joined")
-
-
-def build_org(branches: int) -> list[int]:
-    from django.db import transaction
-
-    from charter.lib import clock
-    from charter.org.actions import close_founding, create_unit, found_organization
-    from charter.org.models import Unit
-    from charter.rulebook.actions import install_founding_rulebook
-    from charter.rulebook.spec import DATA_DIR
-
-    clock.set_frozen(FOUNDED)
-    with transaction.atomic():
-        install_founding_rulebook((DATA_DIR / "wda-2011.yaml").read_text(encoding="utf-8"))
-    with transaction.atomic():
-        found_organization(name="Workers' Democratic Alliance", top_unit="WDA")
-    region = create_unit(parent=Unit.objects.get(parent=None), level="region", name="Sindh")
-    area = create_unit(parent=region, level="area", name="Karachi")
-    ids = [create_unit(parent=area, level="branch", name=f"Karachi Branch {i + 1:03d}").pk for i in range(branches)]
-    with transaction.atomic():
-        close_founding()
-    return ids
 
 
 def copy_rows(table: str, columns: tuple[str, ...], rows: list[tuple]) -> None:

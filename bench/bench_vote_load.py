@@ -77,7 +77,7 @@ def build(voters: int) -> dict[str, Any]:
     import django
 
     django.setup()
-    from bench_initiative import build_org
+    from _org import build_org
     from django.conf import settings
     from django.contrib.auth import BACKEND_SESSION_KEY, HASH_SESSION_KEY, SESSION_KEY
     from django.contrib.sessions.backends.db import SessionStore
