@@ -42,6 +42,7 @@ INSTALLED_APPS = [
     "charter.initiatives",
     "charter.voting",
     "charter.elections",
+    "charter.conferences",
     "charter.dashboards",
 ]
 
