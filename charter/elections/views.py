@@ -155,6 +155,13 @@ def close(request: HttpRequest, pk: int) -> HttpResponse:
 
 @require_POST
 @login_required
+def reopen(request: HttpRequest, pk: int) -> HttpResponse:
+    el, member = get_election_for(request.user, pk)
+    return _step(request, el, lambda: actions.reopen_nominations(el, by=member), _("Nominations are open again."))
+
+
+@require_POST
+@login_required
 def ballot(request: HttpRequest, pk: int) -> HttpResponse:
     el, member = get_election_for(request.user, pk)
     form = BallotMeetingForm(request.POST, meetings=_meetings(el.electing_body, held=True))
