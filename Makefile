@@ -1,10 +1,11 @@
 # Charter: `make demo` brings up the demo organization on http://127.0.0.1:8000; `make test` runs the suite.
 PYTHON ?= python3
 VENV := .venv
+CHROMIUM ?= /usr/bin/chromium
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: demo test install lint typecheck migrations-check bench clean serve
+.PHONY: demo test install lint typecheck migrations-check bench clean serve browser browser-deps screenshots
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -37,3 +38,19 @@ bench: $(STAMP)
 
 clean:
 	rm -rf var/ staticfiles/ .pytest_cache
+
+# Browser tests: Playwright drives Debian's Chromium (installed here with apt when missing; Playwright's
+# own browser download is never used). They also run within `make test` when Chromium is present.
+browser-deps: $(STAMP)
+	@if [ ! -x $(CHROMIUM) ]; then \
+	  if [ "$$(id -u)" = 0 ]; then SUDO=""; else SUDO=sudo; fi; \
+	  echo "installing Debian's chromium"; \
+	  $$SUDO apt-get update -qq && DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq chromium; \
+	fi
+
+browser: browser-deps
+	$(BIN)/pytest charter/tests/browser -p no:cacheprovider
+
+# Regenerates docs/screenshots/*.png (desktop 1280 px and phone 360 px) from the browser tests.
+screenshots: browser-deps
+	SCREENSHOTS=1 $(BIN)/pytest charter/tests/browser -p no:cacheprovider

@@ -68,7 +68,9 @@ def browser() -> Iterator[Any]:
     previous = os.environ.get("DJANGO_ALLOW_ASYNC_UNSAFE")
     os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
     with sync_playwright() as p:
-        chromium = p.chromium.launch(executable_path=CHROMIUM, args=["--no-sandbox", "--disable-dev-shm-usage"])
+        chromium = p.chromium.launch(
+            executable_path=CHROMIUM, args=["--no-sandbox", "--disable-dev-shm-usage"]
+        )
         yield chromium
         chromium.close()
     if previous is None:
@@ -148,15 +150,22 @@ def signed_in(site: Site) -> Any:
     return go
 
 
-def axe_findings(page: Any, impacts: tuple[str, ...] = ("serious", "critical")) -> list[dict[str, Any]]:
+def axe_findings(
+    page: Any, impacts: tuple[str, ...] = ("serious", "critical")
+) -> list[dict[str, Any]]:
     """The axe-core violations of the page with one of ``impacts`` (WCAG 2.0/2.1/2.2 A and AA)."""
     if not page.evaluate("() => typeof window.axe !== 'undefined'"):
         page.add_script_tag(content=AXE.read_text(encoding="utf-8"))
     result = page.evaluate(
-        """() => axe.run(document, {runOnly: {type: 'tag', values: ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa', 'wcag22aa']}})"""
+        """() => axe.run(document, {runOnly: {type: 'tag', values: ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa', 'wcag22aa']}, resultTypes: ['violations']})"""
     )
     return [
-        {"id": v["id"], "impact": v["impact"], "help": v["help"], "nodes": [n["target"] for n in v["nodes"]][:5]}
+        {
+            "id": v["id"],
+            "impact": v["impact"],
+            "help": v["help"],
+            "nodes": [n["target"] for n in v["nodes"]][:5],
+        }
         for v in result["violations"]
         if v["impact"] in impacts
     ]
@@ -164,7 +173,9 @@ def axe_findings(page: Any, impacts: tuple[str, ...] = ("serious", "critical")) 
 
 def check_accessibility(page: Any) -> None:
     findings = axe_findings(page)
-    assert not findings, f"axe-core on {page.url}:\n{json.dumps(findings, indent=1, ensure_ascii=False)}"
+    assert not findings, (
+        f"axe-core on {page.url}:\n{json.dumps(findings, indent=1, ensure_ascii=False)}"
+    )
 
 
 def no_horizontal_scroll(page: Any) -> None:

@@ -20,7 +20,9 @@ from charter.voting.models import Ballot
 from charter.voting.tests.conftest import committee, new_poll
 
 
-def test_scenario_1_the_regional_secretary_tries_to_expel_and_reads_the_refusal(page, site, signed_in, cast, at):
+def test_scenario_1_the_regional_secretary_tries_to_expel_and_reads_the_refusal(
+    page, site, signed_in, cast, at
+):
     """Signing in, then the attempt 'by text message': refused, with the articles, on the record."""
     at("2026-11-01T10:00:00")
     entries = Entry.objects.count()
@@ -41,8 +43,14 @@ def test_scenario_1_the_regional_secretary_tries_to_expel_and_reads_the_refusal(
     # The attempt is on the record, and the link goes to it.
     page.get_by_role("link", name=re.compile(r"Record entry \d+")).click()
     expect(page.locator("main")).to_contain_text("refused")
-    assert Entry.objects.count() == entries + 1 and Entry.objects.order_by("-index")[0].outcome == "refused"
-    assert not Measure.objects.exists() and Member.objects.get(pk=cast.farhan.pk).status == cast.farhan.status
+    assert (
+        Entry.objects.count() == entries + 1
+        and Entry.objects.order_by("-index")[0].outcome == "refused"
+    )
+    assert (
+        not Measure.objects.exists()
+        and Member.objects.get(pk=cast.farhan.pk).status == cast.farhan.status
+    )
 
 
 def test_scenario_1_a_wrong_password_is_said_next_to_the_form_and_nothing_is_lost(page, site, cast):
@@ -71,15 +79,27 @@ def test_scenario_2_tariq_replies_to_the_charge_in_sindhi_on_a_phone(phone, site
     expect(phone.locator("main")).to_contain_text("7.1(b)")
     check_accessibility(phone)
     shoot(phone, "case-reply-sd-phone")
-    step.locator("textarea[name=text]").fill("The drafts were already public; I published nothing new.")
+    step.locator("textarea[name=text]").fill(
+        "The drafts were already public; I published nothing new."
+    )
     step.locator("button[type=submit]").click()
     expect(phone.locator("main")).to_contain_text("I published nothing new.")
-    assert Reply.objects.get(case=case).text == "The drafts were already public; I published nothing new."
+    assert (
+        Reply.objects.get(case=case).text
+        == "The drafts were already public; I published nothing new."
+    )
 
 
-def test_scenario_3_members_see_the_count_reach_the_threshold_and_the_deadline(page, site, signed_in, cast, at):
+def test_scenario_3_members_see_the_count_reach_the_threshold_and_the_deadline(
+    page, site, signed_in, cast, at
+):
     at("2026-11-01T10:00:00")
-    initiative = start_initiative(by=cast.alice, kind="investigation", title="Investigate the expulsions", text="How were they decided?")
+    initiative = start_initiative(
+        by=cast.alice,
+        kind="investigation",
+        title="Investigate the expulsions",
+        text="How were they decided?",
+    )
     needed = Initiative.objects.get(pk=initiative.pk).needed
     signers = [m for m in Member.objects.order_by("pk") if m.pk != cast.bilal.pk][: needed - 1]
     for member in signers:
@@ -100,12 +120,22 @@ def test_scenario_3_members_see_the_count_reach_the_threshold_and_the_deadline(p
     shoot(page, "initiative-desktop")
 
 
-def test_scenario_4_the_twentieth_cosigner_makes_charter_circulate_the_letter(phone, site, signed_in, cast, at):
+def test_scenario_4_the_twentieth_cosigner_makes_charter_circulate_the_letter(
+    phone, site, signed_in, cast, at
+):
     at("2026-11-01T10:00:00")
     aggregate = cast.body("regional_aggregate", cast.sindh)
-    letter = start_initiative(by=cast.alice, kind="circulate_document", title="On the Sindh expulsions", text="Comrades of Sindh,\n\nRead Article 7.4.", addressed_to=aggregate)
+    letter = start_initiative(
+        by=cast.alice,
+        kind="circulate_document",
+        title="On the Sindh expulsions",
+        text="Comrades of Sindh,\n\nRead Article 7.4.",
+        addressed_to=aggregate,
+    )
     needed = Initiative.objects.get(pk=letter.pk).needed
-    others = [m for m in Member.objects.order_by("pk") if m.pk not in (cast.alice.pk, cast.bilal.pk)][: needed - 1]
+    others = [
+        m for m in Member.objects.order_by("pk") if m.pk not in (cast.alice.pk, cast.bilal.pk)
+    ][: needed - 1]
     for member in others:
         sign_initiative(letter, by=member)
     signed_in(phone, cast.bilal)
@@ -118,7 +148,9 @@ def test_scenario_4_the_twentieth_cosigner_makes_charter_circulate_the_letter(ph
     shoot(phone, "letter-phone")
 
 
-def test_scenario_7_a_committee_member_ranks_the_candidates_by_keyboard_and_reads_the_count(page, site, signed_in, cast, at):
+def test_scenario_7_a_committee_member_ranks_the_candidates_by_keyboard_and_reads_the_count(
+    page, site, signed_in, cast, at
+):
     at("2026-03-02T10:00:00")
     names = [f"Candidate {c}" for c in "ABCDEFGHIJKL"]
     poll = new_poll(cast, method="scottish-stv", options=names, seats=7, title="Regional Committee")
@@ -143,7 +175,9 @@ def test_scenario_7_a_committee_member_ranks_the_candidates_by_keyboard_and_read
     shoot(page, "ballot-tracker-desktop")
     # The others vote, the chair closes and publishes; the result page shows the count sheet.
     for i, member in enumerate(m for m in committee(cast) if m.pk != cast.saima.pk):
-        cast_vote(poll, voter=member, vote=[(i + k) % 12 + 1 for k in range(7)], idempotency_key=f"k{i}")
+        cast_vote(
+            poll, voter=member, vote=[(i + k) % 12 + 1 for k in range(7)], idempotency_key=f"k{i}"
+        )
     close_poll(poll, by=cast.rashid)
     publish_poll(poll, by=cast.rashid)
     page.goto(site(f"/polls/{poll.pk}/results/"))
