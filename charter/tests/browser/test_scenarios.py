@@ -38,6 +38,13 @@ def test_scenario_1_the_regional_secretary_tries_to_expel_and_reads_the_refusal(
     for article in ("3.5", "3.3", "1.4", "7.1", "7.4"):
         expect(refusal).to_contain_text(f"Article {article}")
     expect(refusal).to_contain_text("Nothing has changed.")
+    # In plain sentences a member understands: who holds what power, and what did not happen.
+    expect(refusal).to_contain_text(
+        "The Regional Secretary carries out the decisions of the Regional Committee"
+    )
+    expect(refusal).to_contain_text(
+        "The member was given no period of 14 days to reply in writing."
+    )
     check_accessibility(page)
     shoot(page, "refusal-desktop")
     # The attempt is on the record, and the link goes to it.
@@ -160,7 +167,9 @@ def test_scenario_7_a_committee_member_ranks_the_candidates_by_keyboard_and_read
     page.get_by_label("Candidate A").fill("1")
     page.get_by_label("Candidate B").fill("1")
     page.get_by_role("button", name="Cast my vote").click()
-    expect(page.locator("main")).to_contain_text("without repeating or skipping")
+    expect(page.locator("fieldset [role=alert]")).to_contain_text(
+        "without repeating or skipping"
+    )  # beside the boxes
     expect(page.get_by_label("Candidate A")).to_have_value("1")
     assert not Ballot.objects.exists()
     # Now by keyboard only: focus the first box, type, Tab to the next.
