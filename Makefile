@@ -41,11 +41,12 @@ clean:
 
 # Browser tests: Playwright drives Debian's Chromium (installed here with apt when missing; Playwright's
 # own browser download is never used). They also run within `make test` when Chromium is present.
+# fonts-noto-core: Noto Naskh Arabic, so Urdu and Sindhi render in full in the screenshots.
 browser-deps: $(STAMP)
-	@if [ ! -x $(CHROMIUM) ]; then \
+	@if [ ! -x $(CHROMIUM) ] || ! fc-list 2>/dev/null | grep -q "Noto Naskh Arabic"; then \
 	  if [ "$$(id -u)" = 0 ]; then SUDO=""; else SUDO=sudo; fi; \
-	  echo "installing Debian's chromium"; \
-	  $$SUDO apt-get update -qq && DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq chromium; \
+	  echo "installing Debian's chromium and fonts-noto-core"; \
+	  $$SUDO apt-get update -qq && DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq chromium fonts-noto-core; \
 	fi
 
 browser: browser-deps
