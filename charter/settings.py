@@ -44,6 +44,7 @@ INSTALLED_APPS = [
     "charter.elections",
     "charter.conferences",
     "charter.dashboards",
+    "charter.help",
 ]
 
 MIDDLEWARE = [

@@ -22,6 +22,7 @@ urlpatterns = [
     path("", include("charter.elections.urls")),
     path("record/", include("charter.record.urls")),
     path("rules/", include("charter.rulebook.urls")),
+    path("help/", include("charter.help.urls")),
     path("api/", api.urls),
     path("admin/", admin.site.urls),
 ]
