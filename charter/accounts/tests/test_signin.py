@@ -159,3 +159,25 @@ def test_a_username_cannot_forge_a_log_line(alice, caplog):
 
 def test_escape_keeps_ordinary_text():
     assert security.escape("Zainab Abbasi — سنڌي") == '"Zainab Abbasi — سنڌي"'
+
+
+def test_acts_refusals_and_refused_requests_are_logged(cast, at, caplog):
+    """Acts done through the web (here: signing an initiative), acts the rules refuse (closing a
+    poll of a body one is not on: a 404 for the page; through the API, the rulebook's refusal) and
+    refused requests, each with who and from where."""
+    from charter.initiatives.actions import start_initiative
+    from charter.testing.web import login_as
+
+    at("2026-11-01T10:00:00")
+    initiative = start_initiative(by=cast.alice, kind="investigation", title="Investigate", text="How?")
+    caplog.set_level(logging.INFO, logger="charter.security")
+    browser = login_as(Client(REMOTE_ADDR="203.0.113.5"), cast.bilal)
+    browser.post(f"/initiatives/{initiative.pk}/sign/")
+    browser.get(f"/cases/{10**6}/")  # not found: not a security refusal
+    charge = {"body_id": cast.bodies["cc"].pk, "grounds": ["breach_of_document"], "facts": "x"}  # the CC, which Bilal is not on
+    browser.post(f"/api/members/{cast.alice.pk}/charges", charge, content_type="application/json")
+    lines = [r.getMessage() for r in caplog.records if r.name == "charter.security"]
+    user = f'user="user{cast.bilal.pk}"'
+    assert any(line.startswith('event="act.done"') and 'act="sign_initiative"' in line and user in line and 'ip="203.0.113.5"' in line for line in lines), lines
+    assert any(line.startswith('event="act.refused"') and 'act="frame_charge"' in line and user in line for line in lines), lines
+    assert any(line.startswith('event="request.refused"') and 'status="403"' in line and '/charges"' in line for line in lines), lines
