@@ -26,12 +26,16 @@ class MemberLanguageMiddleware:
 
     def __call__(self, request: HttpRequest) -> HttpResponse:
         user = getattr(request, "user", None)
-        member = getattr(user, "member", None) if user is not None and user.is_authenticated else None
+        member = (
+            getattr(user, "member", None) if user is not None and user.is_authenticated else None
+        )
         language = getattr(member, "language", "") or ""
         if language not in self.languages:
             return self.get_response(request)
         request.LANGUAGE_CODE = language
-        with translation.override(language):  # for this request only: nothing after it reads in this language
+        with translation.override(
+            language
+        ):  # for this request only: nothing after it reads in this language
             response = self.get_response(request)
         response.headers["Content-Language"] = language
         return response
@@ -51,7 +55,9 @@ class SecurityContextMiddleware:
         try:
             response = self.get_response(request)
             if response.status_code in (401, 403):
-                security.event("request.refused", status=response.status_code, level=logging.WARNING)
+                security.event(
+                    "request.refused", status=response.status_code, level=logging.WARNING
+                )
             return response
         finally:
             security.reset_context(token)
@@ -72,14 +78,21 @@ class RequireTwoFactorMiddleware:
 
     def __call__(self, request: HttpRequest) -> HttpResponse:
         user = getattr(request, "user", None)
-        if user is None or not user.is_authenticated or user.is_verified() or request.path.startswith(_OPEN_WITHOUT_SECOND_FACTOR):
+        if (
+            user is None
+            or not user.is_authenticated
+            or user.is_verified()
+            or request.path.startswith(_OPEN_WITHOUT_SECOND_FACTOR)
+        ):
             return self.get_response(request)
         from charter.accounts import twofactor
 
         if not twofactor.needs_two_factor(user):
             return self.get_response(request)
         if request.path.startswith("/api/"):
-            detail = gettext("Two-factor verification is required: sign in on the web page and enter your authenticator's code.")
+            detail = gettext(
+                "Two-factor verification is required: sign in on the web page and enter your authenticator's code."
+            )
             return JsonResponse({"detail": detail}, status=403)
         step = "accounts:verify" if twofactor.confirmed_device(user) else "accounts:enrol"
         return redirect(f"{reverse(step)}?{urlencode({'next': request.get_full_path()})}")

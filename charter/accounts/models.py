@@ -16,7 +16,10 @@ class SignInFailure(models.Model):
     at = models.DateTimeField()
 
     class Meta:
-        indexes = [models.Index(fields=["username", "source", "at"]), models.Index(fields=["ip", "at"])]
+        indexes = [
+            models.Index(fields=["username", "source", "at"]),
+            models.Index(fields=["ip", "at"]),
+        ]
 
 
 class UsedStep(models.Model):
@@ -28,4 +31,6 @@ class UsedStep(models.Model):
     at = models.DateTimeField()
 
     class Meta:
-        constraints = [models.UniqueConstraint(fields=["device_id", "step"], name="totp_step_used_once")]
+        constraints = [
+            models.UniqueConstraint(fields=["device_id", "step"], name="totp_step_used_once")
+        ]

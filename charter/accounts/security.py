@@ -33,7 +33,9 @@ class Context:
     path: str
 
 
-_context: contextvars.ContextVar[Context | None] = contextvars.ContextVar("charter_security_context", default=None)
+_context: contextvars.ContextVar[Context | None] = contextvars.ContextVar(
+    "charter_security_context", default=None
+)
 
 
 def escape(value: object) -> str:
@@ -79,7 +81,9 @@ def client_ip(request: HttpRequest) -> str:
 
     if not trusted or not is_trusted(remote):
         return remote or "unknown"
-    hops = [h.strip() for h in (request.META.get("HTTP_X_FORWARDED_FOR") or "").split(",") if h.strip()]
+    hops = [
+        h.strip() for h in (request.META.get("HTTP_X_FORWARDED_FOR") or "").split(",") if h.strip()
+    ]
     for hop in reversed(hops):
         try:
             ipaddress.ip_address(hop)
@@ -92,7 +96,9 @@ def client_ip(request: HttpRequest) -> str:
 
 def context_for(request: HttpRequest) -> Context:
     user = getattr(request, "user", None)
-    name = user.get_username() if user is not None and getattr(user, "is_authenticated", False) else ""
+    name = (
+        user.get_username() if user is not None and getattr(user, "is_authenticated", False) else ""
+    )
     return Context(ip=client_ip(request), user=name, method=request.method or "", path=request.path)
 
 
@@ -108,10 +114,19 @@ def current() -> Context | None:
     return _context.get()
 
 
-def event(name: str, *, request: HttpRequest | None = None, user: str | None = None, level: int = logging.INFO, **fields: Any) -> None:
+def event(
+    name: str,
+    *,
+    request: HttpRequest | None = None,
+    user: str | None = None,
+    level: int = logging.INFO,
+    **fields: Any,
+) -> None:
     """Log one security event. ``user`` defaults to the signed-in user of the current request."""
     ctx = context_for(request) if request is not None else current()
-    now = dt.datetime.now(dt.UTC).strftime("%Y-%m-%dT%H:%M:%S.%fZ")  # the wall clock, not the demo's
+    now = dt.datetime.now(dt.UTC).strftime(
+        "%Y-%m-%dT%H:%M:%S.%fZ"
+    )  # the wall clock, not the demo's
     parts = [f"event={escape(name)}", f"at={now}"]
     parts.append(f"ip={escape(ctx.ip if ctx else '-')}")
     parts.append(f"user={escape(user if user is not None else (ctx.user if ctx else ''))}")

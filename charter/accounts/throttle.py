@@ -55,7 +55,11 @@ def source_for(request: HttpRequest, username: str, ip: str) -> Source:
             data = signing.loads(raw, salt=_SALT, max_age=settings.SIGNIN_DEVICE_COOKIE_AGE)
         except signing.BadSignature:
             data = None
-        if isinstance(data, dict) and data.get("u") == username.casefold() and isinstance(data.get("d"), str):
+        if (
+            isinstance(data, dict)
+            and data.get("u") == username.casefold()
+            and isinstance(data.get("d"), str)
+        ):
             return Source(ip=ip, key=f"device:{data['d'][:40]}", device=True)
     return Source(ip=ip, key=f"ip:{ip}", device=False)
 
@@ -80,8 +84,12 @@ def locked_until(username: str, source: Source) -> dt.datetime | None:
 
 def record_failure(username: str, source: Source) -> None:
     now = clock.now()
-    SignInFailure.objects.filter(at__lte=now - _cooloff()).delete()  # they count for nothing any more
-    SignInFailure.objects.create(username=username.casefold()[:150], source=source.key[:80], ip=source.ip[:45], at=now)
+    SignInFailure.objects.filter(
+        at__lte=now - _cooloff()
+    ).delete()  # they count for nothing any more
+    SignInFailure.objects.create(
+        username=username.casefold()[:150], source=source.key[:80], ip=source.ip[:45], at=now
+    )
 
 
 def record_success(username: str, source: Source, response: HttpResponse, *, secure: bool) -> None:

@@ -42,11 +42,19 @@ def deciding_kinds(rb: Any) -> set[str] | None:
                 kinds.update(lv["managed_by"] for lv in rb.levels if lv.get("managed_by"))
             if d.get("elector") or d.get("elector_member"):
                 for b in bodies:
-                    kinds.update(k for k in (b.get("elected_by"), (b.get("delegates") or {}).get("elected_by")) if k)
+                    kinds.update(
+                        k
+                        for k in (b.get("elected_by"), (b.get("delegates") or {}).get("elected_by"))
+                        if k
+                    )
             if d.get("appointer"):
                 kinds.update(b["appointed_by"] for b in bodies if b.get("appointed_by"))
             if d.get("seat_fixer"):
-                kinds.update((b.get("seats") or {}).get("fixed_by") for b in bodies if isinstance(b.get("seats"), dict) and (b.get("seats") or {}).get("fixed_by"))
+                kinds.update(
+                    (b.get("seats") or {}).get("fixed_by")
+                    for b in bodies
+                    if isinstance(b.get("seats"), dict) and (b.get("seats") or {}).get("fixed_by")
+                )
     return kinds & every
 
 

@@ -26,13 +26,17 @@ class CodeForm(forms.Form):
     code = forms.CharField(
         label=_("Six-digit code"),
         max_length=12,
-        widget=forms.TextInput(attrs={"inputmode": "numeric", "autocomplete": "one-time-code", "autofocus": True}),
+        widget=forms.TextInput(
+            attrs={"inputmode": "numeric", "autocomplete": "one-time-code", "autofocus": True}
+        ),
     )
 
 
 def _next(request: HttpRequest) -> str:
     target = request.POST.get("next") or request.GET.get("next") or ""
-    if target and url_has_allowed_host_and_scheme(target, allowed_hosts={request.get_host()}, require_https=request.is_secure()):
+    if target and url_has_allowed_host_and_scheme(
+        target, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+    ):
         return target
     return reverse(settings.LOGIN_REDIRECT_URL)
 
@@ -46,10 +50,21 @@ class LoginView(auth_views.LoginView):
         source = throttle.source_for(request, username, ip)
         until = throttle.locked_until(username, source) if username else None
         if until is not None:
-            security.event("sign_in.refused_locked", request=request, user=username, until=until.isoformat(), source=source.key, level=logging.WARNING)
+            security.event(
+                "sign_in.refused_locked",
+                request=request,
+                user=username,
+                until=until.isoformat(),
+                source=source.key,
+                level=logging.WARNING,
+            )
             form = self.get_form()
             form.errors.clear()
-            form.add_error(None, _("Too many failed sign-ins from here. Try again after %(time)s UTC.") % {"time": until.strftime("%H:%M")})
+            form.add_error(
+                None,
+                _("Too many failed sign-ins from here. Try again after %(time)s UTC.")
+                % {"time": until.strftime("%H:%M")},
+            )
             response = self.render_to_response(self.get_context_data(form=form))
             response.status_code = 429
             return response
@@ -60,17 +75,37 @@ class LoginView(auth_views.LoginView):
         username = str(self.request.POST.get("username", ""))[:150]
         if username:
             throttle.record_failure(username, self._source)
-            security.event("sign_in.failed", request=self.request, user=username, source=self._source.key, level=logging.WARNING)
+            security.event(
+                "sign_in.failed",
+                request=self.request,
+                user=username,
+                source=self._source.key,
+                level=logging.WARNING,
+            )
             until = throttle.locked_until(username, self._source)
             if until is not None:
-                security.event("sign_in.locked", request=self.request, user=username, until=until.isoformat(), source=self._source.key, level=logging.WARNING)
+                security.event(
+                    "sign_in.locked",
+                    request=self.request,
+                    user=username,
+                    until=until.isoformat(),
+                    source=self._source.key,
+                    level=logging.WARNING,
+                )
         return super().form_invalid(form)
 
     def form_valid(self, form: Any) -> HttpResponse:
         response = super().form_valid(form)  # signs in (a new session key)
         user = form.get_user()
-        throttle.record_success(user.get_username(), self._source, response, secure=self.request.is_secure())
-        security.event("sign_in.succeeded", request=self.request, user=user.get_username(), source=self._source.key)
+        throttle.record_success(
+            user.get_username(), self._source, response, secure=self.request.is_secure()
+        )
+        security.event(
+            "sign_in.succeeded",
+            request=self.request,
+            user=user.get_username(),
+            source=self._source.key,
+        )
         if twofactor.needs_two_factor(user):
             step = "accounts:verify" if twofactor.confirmed_device(user) else "accounts:enrol"
             response["Location"] = f"{reverse(step)}?{urlencode({'next': response['Location']})}"
@@ -94,7 +129,9 @@ def admin_login(request: HttpRequest) -> HttpResponse:
 
 
 def _qr_svg(url: str) -> str:
-    return segno.make(url, error="m").svg_inline(scale=5, dark="#111", light="#fff", title=str(_("Scan with an authenticator app")))
+    return segno.make(url, error="m").svg_inline(
+        scale=5, dark="#111", light="#fff", title=str(_("Scan with an authenticator app"))
+    )
 
 
 @login_required
@@ -110,11 +147,30 @@ def enrol(request: HttpRequest) -> HttpResponse:
             django_otp.login(request, device)
             security.event("two_factor.enrolled", request=request, device=device.pk)
             return HttpResponseRedirect(_next(request))
-        security.event("two_factor.failed", request=request, device=device.pk, step="enrol", level=logging.WARNING)
-        form.add_error("code", _("That code is not right (or was used already). Enter the newest code the app shows."))
+        security.event(
+            "two_factor.failed",
+            request=request,
+            device=device.pk,
+            step="enrol",
+            level=logging.WARNING,
+        )
+        form.add_error(
+            "code",
+            _("That code is not right (or was used already). Enter the newest code the app shows."),
+        )
     key = device.config_url.split("secret=", 1)[1].split("&", 1)[0]
-    context = {"form": form, "qr": _qr_svg(device.config_url), "key": " ".join(key[i : i + 4] for i in range(0, len(key), 4)), "next": _next(request)}
-    return render(request, "accounts/enrol.html", context, status=200 if request.method == "GET" or form.is_valid() else 400)
+    context = {
+        "form": form,
+        "qr": _qr_svg(device.config_url),
+        "key": " ".join(key[i : i + 4] for i in range(0, len(key), 4)),
+        "next": _next(request),
+    }
+    return render(
+        request,
+        "accounts/enrol.html",
+        context,
+        status=200 if request.method == "GET" or form.is_valid() else 400,
+    )
 
 
 @login_required
@@ -131,6 +187,20 @@ def verify(request: HttpRequest) -> HttpResponse:
             django_otp.login(request, device)
             security.event("two_factor.verified", request=request, device=device.pk)
             return HttpResponseRedirect(_next(request))
-        security.event("two_factor.failed", request=request, device=device.pk, step="verify", level=logging.WARNING)
-        form.add_error("code", _("That code is not right (or was used already). Enter the newest code the app shows."))
-    return render(request, "accounts/verify.html", {"form": form, "next": _next(request)}, status=200 if request.method == "GET" else 400)
+        security.event(
+            "two_factor.failed",
+            request=request,
+            device=device.pk,
+            step="verify",
+            level=logging.WARNING,
+        )
+        form.add_error(
+            "code",
+            _("That code is not right (or was used already). Enter the newest code the app shows."),
+        )
+    return render(
+        request,
+        "accounts/verify.html",
+        {"form": form, "next": _next(request)},
+        status=200 if request.method == "GET" else 400,
+    )

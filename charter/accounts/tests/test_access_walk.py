@@ -46,10 +46,16 @@ MEMBERS = frozenset({"alice", "bilal", "rashid", "sara", "zainab", "imran", "tar
 SIGNED_IN = MEMBERS | {"nadia", "staff"}  # nadia has a sign-in and no membership; staff administers
 EVERYONE = SIGNED_IN | {"anonymous"}
 NOBODY: frozenset[str] = frozenset()
-CASE_FILE = frozenset({"tariq", "zainab", "imran", "sara"})  # concerned, deciding body, appeal body, brought it
+CASE_FILE = frozenset(
+    {"tariq", "zainab", "imran", "sara"}
+)  # concerned, deciding body, appeal body, brought it
 ON_RC = frozenset({"rashid"})  # of the roles, only Rashid sits on the Sindh Regional Committee
-SEES_TARIQ = frozenset({"tariq", "rashid", "sara", "zainab", "imran"})  # himself; bodies over his branch
-SEES_ALICE = frozenset({"alice", "bilal", "rashid", "sara", "zainab", "imran"})  # the same for Karachi Central
+SEES_TARIQ = frozenset(
+    {"tariq", "rashid", "sara", "zainab", "imran"}
+)  # himself; bodies over his branch
+SEES_ALICE = frozenset(
+    {"alice", "bilal", "rashid", "sara", "zainab", "imran"}
+)  # the same for Karachi Central
 
 
 @dataclass(frozen=True)
@@ -65,8 +71,16 @@ class Expect:
     secret_to: frozenset[str] = NOBODY
 
 
-def E(read: frozenset[str], write: frozenset[str] = NOBODY, secret: Callable[[Any], str] | None = None, secret_to: frozenset[str] = NOBODY, **kw: Callable[[Any], Any]) -> Expect:  # noqa: N802
-    return Expect(read, frozenset(write), lambda s: {k: f(s) for k, f in kw.items()}, secret, secret_to)
+def E(
+    read: frozenset[str],
+    write: frozenset[str] = NOBODY,
+    secret: Callable[[Any], str] | None = None,
+    secret_to: frozenset[str] = NOBODY,
+    **kw: Callable[[Any], Any],
+) -> Expect:  # noqa: N802
+    return Expect(
+        read, frozenset(write), lambda s: {k: f(s) for k, f in kw.items()}, secret, secret_to
+    )
 
 
 def case(s: Any) -> int:
@@ -84,7 +98,9 @@ WEB: dict[str, Expect] = {
     "home": E(NOBODY),  # a redirect for everyone
     "accounts:login": E(EVERYONE - SIGNED_IN),  # the signed-in are sent on
     "accounts:logout": E(NOBODY),
-    "accounts:enrol": E(NOBODY, write=SIGNED_IN),  # the walk's sessions are enrolled and verified: sent on
+    "accounts:enrol": E(
+        NOBODY, write=SIGNED_IN
+    ),  # the walk's sessions are enrolled and verified: sent on
     "accounts:verify": E(NOBODY, write=SIGNED_IN),
     "admin_login": E(NOBODY),
     "members:home": E(MEMBERS),
@@ -97,7 +113,9 @@ WEB: dict[str, Expect] = {
     "org:unit": E(EVERYONE, pk=lambda s: s.sindh.pk),
     "org:body": E(EVERYONE, pk=lambda s: s.rc.pk),
     # A meeting's notice is public; its minutes and attendance are the body's (4.4).
-    "meetings:detail": E(EVERYONE, secret=lambda s: s.cast.saima.name, secret_to=ON_RC, pk=lambda s: s.meeting.pk),
+    "meetings:detail": E(
+        EVERYONE, secret=lambda s: s.cast.saima.name, secret_to=ON_RC, pk=lambda s: s.meeting.pk
+    ),
     # Forms: any member may ask; the rulebook judges the act when the form is sent.
     "meetings:convene": E(MEMBERS, body_pk=lambda s: s.rc.pk),
     "meetings:attendance": E(MEMBERS, pk=lambda s: s.meeting.pk),
@@ -111,7 +129,9 @@ WEB: dict[str, Expect] = {
     "initiatives:start": E(MEMBERS, write=MEMBERS),
     "initiatives:detail": E(MEMBERS, pk=lambda s: s.initiative.pk),
     "initiatives:count": E(MEMBERS, pk=lambda s: s.initiative.pk),
-    "initiatives:sign": E(NOBODY, write=MEMBERS, pk=lambda s: s.initiative.pk),  # every member signs for themself
+    "initiatives:sign": E(
+        NOBODY, write=MEMBERS, pk=lambda s: s.initiative.pk
+    ),  # every member signs for themself
     "initiatives:withdraw": E(NOBODY, write={"alice"}, pk=lambda s: s.initiative.pk),
     "initiatives:answer": E(NOBODY, pk=lambda s: s.initiative.pk),
     "voting:body_polls": E(MEMBERS, body_pk=lambda s: s.rc.pk),
@@ -160,20 +180,50 @@ API: dict[str, Expect] = {
     "GET /api/members/{member_id}": E(SEES_TARIQ, member_id=lambda s: s.tariq.pk),
     "GET /api/units/{unit_id}": E(EVERYONE, unit_id=lambda s: s.sindh.pk),
     "GET /api/bodies/{body_id}": E(EVERYONE, body_id=lambda s: s.rc.pk),
-    "GET /api/meetings/{meeting_id}": E(EVERYONE, secret=lambda s: s.cast.saima.name, secret_to=ON_RC, meeting_id=lambda s: s.meeting.pk),
+    "GET /api/meetings/{meeting_id}": E(
+        EVERYONE,
+        secret=lambda s: s.cast.saima.name,
+        secret_to=ON_RC,
+        meeting_id=lambda s: s.meeting.pk,
+    ),
     "POST /api/bodies/{body_id}/meetings": E(NOBODY, body_id=lambda s: s.rc.pk),
     "GET /api/cases": E(MEMBERS),
     "GET /api/cases/{case_id}": E(CASE_FILE, case_id=case),
     "POST /api/members/{member_id}/charges": E(NOBODY, member_id=lambda s: s.alice.pk),
     "POST /api/members/{member_id}/measures": E(NOBODY, member_id=lambda s: s.alice.pk),
-    **{f"POST /api/cases/{{case_id}}/{op}": E(NOBODY, case_id=case) for op in ("delivery", "reply", "companion", "hearing", "recusals", "minutes", "interim", "measure", "appeal", "appeal/hearing", "appeal/decision", "referral", "referral/decision")},
+    **{
+        f"POST /api/cases/{{case_id}}/{op}": E(NOBODY, case_id=case)
+        for op in (
+            "delivery",
+            "reply",
+            "companion",
+            "hearing",
+            "recusals",
+            "minutes",
+            "interim",
+            "measure",
+            "appeal",
+            "appeal/hearing",
+            "appeal/decision",
+            "referral",
+            "referral/decision",
+        )
+    },
     "GET /api/initiatives": E(MEMBERS),
     "POST /api/initiatives": E(NOBODY, write=MEMBERS),
     "GET /api/initiatives/{initiative_id}": E(MEMBERS, initiative_id=lambda s: s.initiative.pk),
-    "POST /api/initiatives/{initiative_id}/signature": E(NOBODY, write=MEMBERS, initiative_id=lambda s: s.initiative.pk),
-    "DELETE /api/initiatives/{initiative_id}/signature": E(NOBODY, write={"alice"}, initiative_id=lambda s: s.initiative.pk),
-    "POST /api/initiatives/{initiative_id}/stop": E(NOBODY, initiative_id=lambda s: s.initiative.pk),
-    "POST /api/initiatives/{initiative_id}/text": E(NOBODY, initiative_id=lambda s: s.initiative.pk),
+    "POST /api/initiatives/{initiative_id}/signature": E(
+        NOBODY, write=MEMBERS, initiative_id=lambda s: s.initiative.pk
+    ),
+    "DELETE /api/initiatives/{initiative_id}/signature": E(
+        NOBODY, write={"alice"}, initiative_id=lambda s: s.initiative.pk
+    ),
+    "POST /api/initiatives/{initiative_id}/stop": E(
+        NOBODY, initiative_id=lambda s: s.initiative.pk
+    ),
+    "POST /api/initiatives/{initiative_id}/text": E(
+        NOBODY, initiative_id=lambda s: s.initiative.pk
+    ),
     "POST /api/bodies/{body_id}/polls": E(NOBODY, body_id=lambda s: s.rc.pk),
     "GET /api/polls/{poll_id}": E(ON_RC, poll_id=poll),
     "POST /api/polls/{poll_id}/open": E(NOBODY, poll_id=poll),
@@ -197,7 +247,11 @@ API: dict[str, Expect] = {
 # The payloads writes are tried with: a plausible act, so a refusal is the rules' and not a typo's.
 PAYLOADS: dict[str, dict[str, Any]] = {
     "POST /api/polls/{poll_id}/votes": {"vote": "yes", "idempotency_key": "walk"},
-    "POST /api/members/{member_id}/charges": {"body_id": 0, "grounds": ["breach_of_document"], "facts": "x"},
+    "POST /api/members/{member_id}/charges": {
+        "body_id": 0,
+        "grounds": ["breach_of_document"],
+        "facts": "x",
+    },
     "POST /api/initiatives": {"kind": "investigation", "title": "x", "text": "x"},
 }
 
@@ -229,8 +283,23 @@ def scene(cast) -> Scene:  # type: ignore[no-untyped-def]
     rc = cast.bodies["rc"]
     present = story.seated(rc)
     meeting = hold(rc, by=cast.rashid, present=present, notice_days=8)
-    the_poll = open_poll(create_poll(rc, by=cast.rashid, title="Adopt the plan", method="yes_no", mode="secret", meeting=meeting), by=cast.rashid)
-    initiative = start_initiative(by=cast.alice, kind="investigation", title="Investigate", text="How were the expulsions decided?")
+    the_poll = open_poll(
+        create_poll(
+            rc,
+            by=cast.rashid,
+            title="Adopt the plan",
+            method="yes_no",
+            mode="secret",
+            meeting=meeting,
+        ),
+        by=cast.rashid,
+    )
+    initiative = start_initiative(
+        by=cast.alice,
+        kind="investigation",
+        title="Investigate",
+        text="How were the expulsions decided?",
+    )
     notice = Notice.objects.filter(member=cast.tariq).order_by("pk").first()
     assert notice is not None
     sign_if_due()  # a signed checkpoint, for the receipts
@@ -266,10 +335,16 @@ def web_routes() -> dict[str, str]:
             if isinstance(p, URLResolver):
                 if p.namespace == "admin":
                     continue
-                walk(p.url_patterns, prefix + str(p.pattern), ns + (f"{p.namespace}:" if p.namespace else ""))
+                walk(
+                    p.url_patterns,
+                    prefix + str(p.pattern),
+                    ns + (f"{p.namespace}:" if p.namespace else ""),
+                )
             elif isinstance(p, URLPattern):
                 name = ns + (p.name or str(p.pattern))
-                if name.startswith("api:") and getattr(p.callback, "__module__", "").startswith("ninja.operation"):
+                if name.startswith("api:") and getattr(p.callback, "__module__", "").startswith(
+                    "ninja.operation"
+                ):
                     continue  # API operations are walked through the schema
                 out[name] = prefix + str(p.pattern)
 
@@ -279,7 +354,11 @@ def web_routes() -> dict[str, str]:
 
 def api_operations() -> dict[str, str]:
     schema = api.get_openapi_schema(path_prefix="/api/")
-    return {f"{method.upper()} {path}": path for path, methods in schema["paths"].items() for method in methods}
+    return {
+        f"{method.upper()} {path}": path
+        for path, methods in schema["paths"].items()
+        for method in methods
+    }
 
 
 def url_of(route: str, kwargs: dict[str, Any]) -> str:
@@ -300,10 +379,25 @@ def footprint() -> dict[str, int]:
     out: dict[str, int] = {}
     for model in apps.get_models():
         label = model._meta.label
-        if not label.startswith(("members.", "org.", "rulebook.", "record.", "notices.", "meetings.", "discipline.", "initiatives.", "voting.", "elections.")):
+        if not label.startswith(
+            (
+                "members.",
+                "org.",
+                "rulebook.",
+                "record.",
+                "notices.",
+                "meetings.",
+                "discipline.",
+                "initiatives.",
+                "voting.",
+                "elections.",
+            )
+        ):
             continue
         if label == "record.Entry":
-            out[label] = Entry.objects.exclude(Q(body__contains='"outcome":"refused"') | Q(body__contains='"outcome":"lost"')).count()
+            out[label] = Entry.objects.exclude(
+                Q(body__contains='"outcome":"refused"') | Q(body__contains='"outcome":"lost"')
+            ).count()
         elif label in ("record.Node", "record.EntrySubject", "record.Checkpoint"):
             continue  # they follow the record's entries
         else:
@@ -318,7 +412,8 @@ def test_every_route_and_operation_has_an_expectation():
     missing = sorted(set(web_routes()) - set(WEB)) + sorted(set(api_operations()) - set(API))
     assert not missing, (
         "These routes or API operations have no access expectation in charter/accounts/tests/test_access_walk.py "
-        "(add each to WEB or API, saying who may read it and who may act through it):\n  " + "\n  ".join(missing)
+        "(add each to WEB or API, saying who may read it and who may act through it):\n  "
+        + "\n  ".join(missing)
     )
     stale = sorted(set(WEB) - set(web_routes())) + sorted(set(API) - set(api_operations()))
     assert not stale, "Expectations for routes that no longer exist: " + ", ".join(stale)
@@ -328,35 +423,66 @@ scene_of: list[Any] = []
 DENIED_STATUSES = {302, 400, 401, 403, 404, 405, 409, 422, 429}
 
 
-def _check_get(role: str, c: Client, label: str, url: str, expect: Expect, problems: list[str]) -> None:
+def _check_get(
+    role: str, c: Client, label: str, url: str, expect: Expect, problems: list[str]
+) -> None:
     r = c.get(url)
     if r.status_code == 200 and r.get("Content-Type", "").startswith("text/html"):
         csp = r.get("Content-Security-Policy", "")
         if "frame-ancestors 'none'" not in csp or "unsafe-inline" in csp or "unsafe-eval" in csp:
             problems.append(f"{role} GET {url}: Content-Security-Policy missing or weak: {csp!r}")
-    if expect.secret is not None and role not in expect.secret_to and expect.secret(scene_of[0]) in r.content.decode(errors="replace"):
-        problems.append(f"{role} GET {url} ({label}): shows what only {sorted(expect.secret_to)} may read")
+    if (
+        expect.secret is not None
+        and role not in expect.secret_to
+        and expect.secret(scene_of[0]) in r.content.decode(errors="replace")
+    ):
+        problems.append(
+            f"{role} GET {url} ({label}): shows what only {sorted(expect.secret_to)} may read"
+        )
     if role in expect.read:
         if r.status_code != 200:
             problems.append(f"{role} GET {url} ({label}): {r.status_code}, expected 200")
     elif r.status_code == 200 or r.status_code not in DENIED_STATUSES:
-        problems.append(f"{role} GET {url} ({label}): {r.status_code}; the rules grant {role} no access")
-    elif r.status_code == 302 and role == "anonymous" and "/accounts/login/" not in r["Location"] and label not in ("home", "admin_login"):
-        problems.append(f"{role} GET {url} ({label}): redirected to {r['Location']}, not to sign in")
+        problems.append(
+            f"{role} GET {url} ({label}): {r.status_code}; the rules grant {role} no access"
+        )
+    elif (
+        r.status_code == 302
+        and role == "anonymous"
+        and "/accounts/login/" not in r["Location"]
+        and label not in ("home", "admin_login")
+    ):
+        problems.append(
+            f"{role} GET {url} ({label}): redirected to {r['Location']}, not to sign in"
+        )
 
 
-def _check_write(role: str, c: Client, label: str, method: str, url: str, expect: Expect, payload: dict[str, Any], api_op: bool, problems: list[str]) -> None:
+def _check_write(
+    role: str,
+    c: Client,
+    label: str,
+    method: str,
+    url: str,
+    expect: Expect,
+    payload: dict[str, Any],
+    api_op: bool,
+    problems: list[str],
+) -> None:
     if role in expect.write:
         return  # a granted act: the app's own tests follow it through
     before = footprint()
     if api_op:
-        r = c.generic(method, url, data=__import__("json").dumps(payload), content_type="application/json")
+        r = c.generic(
+            method, url, data=__import__("json").dumps(payload), content_type="application/json"
+        )
     else:
         r = c.post(url, payload)
     after = footprint()
     if after != before:
         changed = {k: (before.get(k), v) for k, v in after.items() if before.get(k) != v}
-        problems.append(f"{role} {method} {url} ({label}): {r.status_code} and wrote {changed}; the rules grant {role} no such act")
+        problems.append(
+            f"{role} {method} {url} ({label}): {r.status_code} and wrote {changed}; the rules grant {role} no such act"
+        )
 
 
 def test_no_role_gets_what_the_rules_do_not_grant(scene):
@@ -381,11 +507,23 @@ def test_no_role_gets_what_the_rules_do_not_grant(scene):
             expect = WEB[name]
             if name in ("accounts:login", "accounts:logout"):
                 continue  # signing in and out: test_signin
-            _check_write(role, c, name, "POST", url_of(route, expect.kw(scene)), expect, {}, False, problems)
+            _check_write(
+                role, c, name, "POST", url_of(route, expect.kw(scene)), expect, {}, False, problems
+            )
         for op, path in sorted(operations.items()):
             expect = API[op]
             method = op.split()[0]
             if method == "GET":
                 continue
-            _check_write(role, c, op, method, api_url(path, expect.kw(scene)), expect, PAYLOADS.get(op, {}), True, problems)
+            _check_write(
+                role,
+                c,
+                op,
+                method,
+                api_url(path, expect.kw(scene)),
+                expect,
+                PAYLOADS.get(op, {}),
+                True,
+                problems,
+            )
     assert not problems, f"{len(problems)} grants the rules do not make:\n" + "\n".join(problems)

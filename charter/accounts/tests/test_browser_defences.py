@@ -43,23 +43,34 @@ def test_no_template_has_inline_script_style_or_handlers():
             for pattern, what in INLINE:
                 if pattern.search(line):
                     offenders.append(f"{path.relative_to(ROOT.parent)}:{n}: {what}")
-    assert not offenders, "The Content Security Policy forbids these (move them to charter/static/):\n" + "\n".join(offenders)
+    assert not offenders, (
+        "The Content Security Policy forbids these (move them to charter/static/):\n"
+        + "\n".join(offenders)
+    )
 
 
 @pytest.mark.django_db
-@pytest.mark.parametrize("url", ["/accounts/login/", "/units/", "/record/", "/rules/", "/no-such-page/", "/api/docs"])
+@pytest.mark.parametrize(
+    "url", ["/accounts/login/", "/units/", "/record/", "/rules/", "/no-such-page/", "/api/docs"]
+)
 def test_every_page_carries_a_strict_policy(client, cast, url):
     r = client.get(url)
     csp = r["Content-Security-Policy"]
     directives = dict(d.strip().split(" ", 1) for d in csp.split(";") if d.strip())
     assert directives["frame-ancestors"] == "'none'" and directives["default-src"] == "'self'"
-    assert directives["script-src"] == "'self'" and directives["style-src"] == "'self'" and directives["object-src"] == "'none'"
+    assert (
+        directives["script-src"] == "'self'"
+        and directives["style-src"] == "'self'"
+        and directives["object-src"] == "'none'"
+    )
     assert "unsafe-inline" not in csp and "unsafe-eval" not in csp
     assert r["X-Frame-Options"] == "DENY" and r["X-Content-Type-Options"] == "nosniff"
 
 
 # Operations that take no sign-in and write nothing: no session to ride, so nothing to forge.
-STATELESS = {"POST /api/rules/check": "checks a rulebook text sent in the request; reads and writes nothing"}
+STATELESS = {
+    "POST /api/rules/check": "checks a rulebook text sent in the request; reads and writes nothing"
+}
 
 
 @pytest.mark.django_db
@@ -95,14 +106,31 @@ def _settings_with(env: dict[str, str]) -> dict[str, object]:
         "print(json.dumps({k: getattr(s, k, None) for k in ('SESSION_COOKIE_SECURE', 'CSRF_COOKIE_SECURE', 'SECURE_HSTS_SECONDS', "
         "'SECURE_SSL_REDIRECT', 'SESSION_COOKIE_HTTPONLY', 'SECURE_PROXY_SSL_HEADER')}))"
     )
-    out = subprocess.run([sys.executable, "-c", code], env={"PATH": "/usr/bin:/bin", **env}, capture_output=True, text=True, check=True, cwd=ROOT.parent)
+    out = subprocess.run(
+        [sys.executable, "-c", code],
+        env={"PATH": "/usr/bin:/bin", **env},
+        capture_output=True,
+        text=True,
+        check=True,
+        cwd=ROOT.parent,
+    )
     return json.loads(out.stdout)
 
 
 def test_production_over_https_has_secure_cookies_and_hsts():
-    prod = _settings_with({"SITE_ROOT": "https://charter.example.org", "TRUSTED_PROXIES": "127.0.0.1"})
-    assert prod["SESSION_COOKIE_SECURE"] and prod["CSRF_COOKIE_SECURE"] and prod["SESSION_COOKIE_HTTPONLY"]
+    prod = _settings_with(
+        {"SITE_ROOT": "https://charter.example.org", "TRUSTED_PROXIES": "127.0.0.1"}
+    )
+    assert (
+        prod["SESSION_COOKIE_SECURE"]
+        and prod["CSRF_COOKIE_SECURE"]
+        and prod["SESSION_COOKIE_HTTPONLY"]
+    )
     assert prod["SECURE_HSTS_SECONDS"] >= 31_536_000 and prod["SECURE_SSL_REDIRECT"]
     assert prod["SECURE_PROXY_SSL_HEADER"] == ["HTTP_X_FORWARDED_PROTO", "https"]
     local = _settings_with({"SITE_ROOT": "http://127.0.0.1:8000"})  # the demo on a laptop
-    assert not local["SESSION_COOKIE_SECURE"] and local["SECURE_HSTS_SECONDS"] == 0 and local["SECURE_PROXY_SSL_HEADER"] is None
+    assert (
+        not local["SESSION_COOKIE_SECURE"]
+        and local["SECURE_HSTS_SECONDS"] == 0
+        and local["SECURE_PROXY_SSL_HEADER"] is None
+    )

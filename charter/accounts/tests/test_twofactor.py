@@ -20,7 +20,11 @@ GOOD = "a-long-test-password-1"
 
 def code_of(device: TOTPDevice) -> str:
     device.refresh_from_db()
-    return str(totp(device.bin_key, step=device.step, t0=device.t0, digits=device.digits, drift=device.drift)).zfill(device.digits)
+    return str(
+        totp(
+            device.bin_key, step=device.step, t0=device.t0, digits=device.digits, drift=device.drift
+        )
+    ).zfill(device.digits)
 
 
 def user_for(member: Member | None, username: str, **extra: bool) -> User:
@@ -34,7 +38,9 @@ def user_for(member: Member | None, username: str, **extra: bool) -> User:
 def test_who_needs_a_second_factor_follows_seats_offices_and_staff(cast, at):
     at("2026-11-01T10:00:00")
     assert not twofactor.needs_two_factor(user_for(cast.alice, "alice"))  # an ordinary member
-    assert not twofactor.needs_two_factor(user_for(cast.tariq, "tariq"))  # a former CC member: no current seat
+    assert not twofactor.needs_two_factor(
+        user_for(cast.tariq, "tariq")
+    )  # a former CC member: no current seat
     assert not twofactor.needs_two_factor(user_for(None, "nadia"))  # no membership
     assert twofactor.needs_two_factor(user_for(cast.bilal, "bilal"))  # branch secretary: an office
     assert twofactor.needs_two_factor(user_for(cast.zainab, "zainab"))  # a CC seat: the CC decides
@@ -54,7 +60,9 @@ def test_every_deciding_body_of_the_rulebook_counts(cast):
 
 @pytest.mark.django_db
 def test_an_officer_is_led_to_enrol_then_verified_and_a_code_works_once(cast, at, settings):
-    settings.OTP_TOTP_THROTTLE_FACTOR = 0  # a wrong code delays the next try by seconds; not in a test
+    settings.OTP_TOTP_THROTTLE_FACTOR = (
+        0  # a wrong code delays the next try by seconds; not in a test
+    )
     at("2026-11-01T10:00:00")
     user_for(cast.zainab, "zainab")
     browser = Client()
@@ -65,10 +73,17 @@ def test_an_officer_is_led_to_enrol_then_verified_and_a_code_works_once(cast, at
     api = browser.get("/api/me")
     assert api.status_code == 403 and "Two-factor" in api.json()["detail"]
     page = browser.get(r["Location"])
-    assert page.status_code == 200 and b"<svg" in page.content and b"<script" not in page.content.split(b"<main")[1]
+    assert (
+        page.status_code == 200
+        and b"<svg" in page.content
+        and b"<script" not in page.content.split(b"<main")[1]
+    )
     device = TOTPDevice.objects.get(user__username="zainab")
     assert not device.confirmed
-    wrong = browser.post("/accounts/two-factor/", {"code": "000000" if code_of(device) != "000000" else "111111", "next": "/me/"})
+    wrong = browser.post(
+        "/accounts/two-factor/",
+        {"code": "000000" if code_of(device) != "000000" else "111111", "next": "/me/"},
+    )
     assert wrong.status_code == 400 and "errorlist" in wrong.content.decode()
     code = code_of(device)
     ok = browser.post("/accounts/two-factor/", {"code": code, "next": "/me/"})
@@ -145,4 +160,7 @@ def test_a_used_code_is_refused_even_through_the_verify_function(cast):
     code = code_of(device)
     assert twofactor.verify_once(device.pk, code) is not None
     assert twofactor.verify_once(device.pk, code) is None
-    assert twofactor.verify_once(device.pk, "12ab56") is None and twofactor.verify_once(device.pk, "9" * 40) is None
+    assert (
+        twofactor.verify_once(device.pk, "12ab56") is None
+        and twofactor.verify_once(device.pk, "9" * 40) is None
+    )
