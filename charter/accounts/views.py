@@ -58,14 +58,12 @@ class LoginView(auth_views.LoginView):
                 source=source.key,
                 level=logging.WARNING,
             )
-            form = self.get_form()
-            form.errors.clear()
-            form.add_error(
-                None,
-                _("Too many failed sign-ins from here. Try again after %(time)s UTC.")
-                % {"time": until.strftime("%H:%M")},
-            )
-            response = self.render_to_response(self.get_context_data(form=form))
+            # An unbound form: the password is not even checked while the pause lasts.
+            form = self.get_form_class()(request, initial={"username": username})
+            locked = _("Too many failed sign-ins from here. Try again after %(time)s UTC.") % {
+                "time": until.strftime("%H:%M")
+            }
+            response = self.render_to_response(self.get_context_data(form=form, locked=locked))
             response.status_code = 429
             return response
         self._source = source

@@ -181,6 +181,9 @@ def test_lockouts_are_logged(alice, caplog, settings):
         attempt(c, "alice", "wrong", "198.51.100.7")
     events = [r.getMessage().split()[0] for r in caplog.records if r.name == "charter.security"]
     assert 'event="sign_in.locked"' in events and 'event="sign_in.refused_locked"' in events
+    assert (
+        events.count('event="sign_in.failed"') == 2
+    )  # while paused, the password is not even checked
 
 
 def test_a_username_cannot_forge_a_log_line(alice, caplog):
