@@ -134,3 +134,29 @@ def test_production_over_https_has_secure_cookies_and_hsts():
         and local["SECURE_HSTS_SECONDS"] == 0
         and local["SECURE_PROXY_SSL_HEADER"] is None
     )
+
+
+def test_django_deploy_checks_of_security_pass_over_https():
+    env = {
+        "PATH": "/usr/bin:/bin",
+        "SITE_ROOT": "https://charter.example.org",
+        "ALLOWED_HOSTS": "charter.example.org",
+        "SECRET_KEY": "k" * 20 + "a-long-random-secret-key-for-this-test-only-7f3a9c",
+    }
+    out = subprocess.run(
+        [
+            sys.executable,
+            "manage.py",
+            "check",
+            "--deploy",
+            "--tag",
+            "security",
+            "--fail-level",
+            "WARNING",
+        ],
+        env=env,
+        capture_output=True,
+        text=True,
+        cwd=ROOT.parent,
+    )
+    assert out.returncode == 0, out.stdout + out.stderr
