@@ -43,7 +43,7 @@ class MemberLanguageMiddleware:
 
 class SecurityContextMiddleware:
     """Puts the request's client address and user where ``security.event`` finds them, and logs every
-    refusal (403) and every request that was locked out (429) as a security event."""
+    refused request (401, 403) and every request to the admin site as a security event."""
 
     def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
         self.get_response = get_response
@@ -58,6 +58,10 @@ class SecurityContextMiddleware:
                 security.event(
                     "request.refused", status=response.status_code, level=logging.WARNING
                 )
+            elif request.path.startswith("/admin/") and request.user.is_authenticated:
+                security.event(
+                    "admin.request", status=response.status_code
+                )  # what an administrator looked at
             return response
         finally:
             security.reset_context(token)

@@ -251,3 +251,30 @@ def test_acts_refusals_and_refused_requests_are_logged(cast, at, caplog):
         and '/charges"' in line
         for line in lines
     ), lines
+
+
+def test_administrators_requests_are_logged(cast, caplog):
+    from charter.testing.web import login_user
+
+    caplog.set_level(logging.INFO, logger="charter.security")
+    admin = login_user(
+        Client(REMOTE_ADDR="192.0.2.8"), User.objects.create_superuser("root", password=GOOD)
+    )
+    assert admin.get(f"/admin/members/member/{cast.alice.pk}/change/").status_code == 200
+    admin.post(
+        f"/admin/members/member/{cast.alice.pk}/change/", {"name": "Changed"}
+    )  # read-only: refused
+    lines = [r.getMessage() for r in caplog.records if r.name == "charter.security"]
+    assert any(
+        line.startswith('event="admin.request"')
+        and 'user="root"' in line
+        and 'ip="192.0.2.8"' in line
+        and 'method="GET"' in line
+        for line in lines
+    ), lines
+    assert any(
+        line.startswith('event="request.refused"')
+        and 'user="root"' in line
+        and 'method="POST"' in line
+        for line in lines
+    ), lines
