@@ -128,7 +128,11 @@ def admin_login(request: HttpRequest) -> HttpResponse:
 
 def _qr_svg(url: str) -> str:
     return segno.make(url, error="m").svg_inline(
-        scale=5, omitsize=True, dark="#111", light="#fff", title=str(_("Scan with an authenticator app"))
+        scale=5,
+        omitsize=True,
+        dark="#111",
+        light="#fff",
+        title=str(_("Scan with an authenticator app")),
     )
 
 
