@@ -527,3 +527,9 @@ def test_no_role_gets_what_the_rules_do_not_grant(scene):
                 problems,
             )
     assert not problems, f"{len(problems)} grants the rules do not make:\n" + "\n".join(problems)
+
+
+def test_a_route_added_without_an_expectation_fails_the_walk_by_name(settings):
+    settings.ROOT_URLCONF = "charter.accounts.tests.extra_urls"
+    with pytest.raises(AssertionError, match=r"no access expectation(.|\n)*brand_new"):
+        test_every_route_and_operation_has_an_expectation()
