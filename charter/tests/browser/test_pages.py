@@ -26,6 +26,7 @@ from charter.tests.browser.conftest import (
     give_sign_in,
     no_horizontal_scroll,
     shoot,
+    sign_in,
 )
 from charter.voting.actions import cast_vote, close_poll, publish_poll
 from charter.voting.tests.conftest import committee, new_poll
@@ -143,12 +144,7 @@ class Visitor:
             context.set_default_timeout(15000)
             page = context.new_page()
             if member is not None:
-                username = give_sign_in(member)
-                page.goto(self.site("/accounts/login/"))
-                page.fill("#id_username", username)
-                page.fill("#id_password", PASSWORD)
-                page.press("#id_password", "Enter")
-                page.wait_for_url(self.site("/me/"))
+                sign_in(page, self.site, member)
             self.contexts[key] = (context, page)
         return self.contexts[key][1]
 
