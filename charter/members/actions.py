@@ -6,6 +6,7 @@ from __future__ import annotations
 import datetime as dt
 import uuid
 from collections.abc import Callable
+from decimal import Decimal
 
 from django.contrib.auth.hashers import make_password
 from django.utils.translation import gettext as _
@@ -169,7 +170,7 @@ def treasurer_office(member: Member | None, act: str = "record_dues_payment") ->
     return next((o for o in offices if o in held), offices[0] if offices else "")
 
 
-def apply_dues_payment(member: Member, *, months: int, amount: str, reference: str, entry_index: int, paid_on: dt.date | None = None) -> DuesPayment:
+def apply_dues_payment(member: Member, *, months: int, amount: str | Decimal, reference: str, entry_index: int, paid_on: dt.date | None = None) -> DuesPayment:
     """Within an act already judged and on the record: extend the member's dues and restore a lapsed
     membership when the rules allow it. ``member`` is locked by the caller."""
     from charter.members.models import subtract_months
@@ -178,7 +179,7 @@ def apply_dues_payment(member: Member, *, months: int, amount: str, reference: s
     start = member.dues_paid_until or today
     member.dues_paid_until = subtract_months(start, -months)
     member.save(update_fields=["dues_paid_until"])
-    payment = DuesPayment.objects.create(member=member, paid_on=paid_on or today, months=months, amount=amount, reference=reference[:100], entry_index=entry_index)
+    payment = DuesPayment.objects.create(member=member, paid_on=paid_on or today, months=months, amount=Decimal(str(amount)), reference=reference[:100], entry_index=entry_index)
     if member.status == Status.LAPSED and member.dues_paid_until >= today:
         _reinstate(member)
     return payment
