@@ -318,7 +318,8 @@ def _next_receipt(on: dt.date) -> str:
 @consequential
 def receive_contribution(fund: Fund, *, by: Member, amount: Any, method: str, member: Member | None = None, payer: str = "") -> Contribution:
     """Money received into a collection or an appeal, receipted with the next receipt number. The
-    payer is a member (their branch is the unit it counts for) or a named person (the fund's unit)."""
+    payer is a member (their branch is the unit it counts for) or a named person (the receiving
+    officer's unit, when it lies within the fund's; else the fund's unit)."""
     value = money(amount)
     if method not in Contribution.Method.values:
         raise InvalidMoney(_("Say whether it was cash or a bank transfer."), field="method")
@@ -326,7 +327,11 @@ def receive_contribution(fund: Fund, *, by: Member, amount: Any, method: str, me
     if member is None and not payer:
         raise InvalidMoney(_("Say who paid: a member or a name."), field="payer")
     fund = _open(fund)
-    unit = member.branch if member is not None else fund.unit
+    if member is not None:
+        unit = member.branch
+    else:  # given to an officer: it counts for the officer's unit when that is within the fund's
+        mine = Unit.objects.filter(pk__in=office_units(by, treasurer_office(by, "receive_contribution")), path__startswith=fund.unit.path).order_by("-path").first()
+        unit = mine or fund.unit
     prop, _office = _officer("receive_contribution", by, target_unit=unit)
     rb = enforce.check(prop, actor=by, detail=enforce.detail_for(unit=unit))
     today = clock.today()

@@ -158,17 +158,20 @@ def year_bounds(year: int) -> tuple[dt.date, dt.date]:
     return dt.date(year, 1, 1), dt.date(year, 12, 31)
 
 
+def _fmt(value: Decimal) -> str:
+    return f"{Decimal(value):.2f}"
+
+
 def statement_csv_rows(acc: Accounts) -> list[list[str]]:
     """The yearly statement as rows: totals by kind, month by month, by unit, by fund."""
     rows: list[list[str]] = [["section", "name", *KINDS, "total"]]
-    rows.append(["total", acc.unit.name, *(str(acc.totals.get(k, ZERO)) for k in KINDS), str(acc.total)])
+    rows.append(["total", acc.unit.name, *(_fmt(acc.totals.get(k, ZERO)) for k in KINDS), _fmt(acc.total)])
     for month, sums in acc.months:
-        rows.append(["month", month.strftime("%Y-%m"), *(str(sums[k]) for k in KINDS), str(sum(sums.values(), ZERO))])
+        rows.append(["month", month.strftime("%Y-%m"), *(_fmt(sums[k]) for k in KINDS), _fmt(sum(sums.values(), ZERO))])
     for unit, sums in acc.by_unit:
-        rows.append(["unit", unit.name, *(str(sums[k]) for k in KINDS), str(sum(sums.values(), ZERO))])
+        rows.append(["unit", unit.name, *(_fmt(sums[k]) for k in KINDS), _fmt(sum(sums.values(), ZERO))])
     for fund, total, _n in acc.funds:
-        kinds = [str(total) if fund.kind == k else "0.00" for k in KINDS]
-        rows.append(["fund", fund.title, *kinds, str(total)])
+        rows.append(["fund", fund.title, *(_fmt(total) if fund.kind == k else "0.00" for k in KINDS), _fmt(total)])
     return rows
 
 
