@@ -21,6 +21,12 @@ from charter.rulebook.rosters import max_arrears
 from charter.rulebook.store import rulebook_on
 
 ZERO = Decimal("0.00")
+CENT = Decimal("0.01")
+
+
+def q(value: Decimal | None) -> Decimal:
+    """An amount in cents (SQLite's sums come back without their scale)."""
+    return Decimal(value or 0).quantize(CENT)
 KINDS = ("dues", "collection", "appeal")
 
 
@@ -135,21 +141,21 @@ def accounts(unit: Unit, start: dt.date, end: dt.date) -> Accounts:
     money = DecimalField(max_digits=14, decimal_places=2)
     for kind, (rows, date_field, path_field) in _streams(unit, start, end).items():
         agg = rows.aggregate(total=Sum("amount", output_field=money), n=Count("id"))  # type: ignore[attr-defined]
-        acc.totals[kind] = agg["total"] or ZERO
+        acc.totals[kind] = q(agg["total"])
         acc.counts[kind] = agg["n"]
         for row in rows.annotate(month=TruncMonth(date_field)).values("month").annotate(total=Sum("amount", output_field=money)):  # type: ignore[attr-defined]
             month = row["month"].date() if isinstance(row["month"], dt.datetime) else row["month"]
-            monthly[month][kind] = row["total"] or ZERO
+            monthly[month][kind] = q(row["total"])
         if children:
             for row in rows.values(path_field).annotate(total=Sum("amount", output_field=money)):  # type: ignore[attr-defined]
                 path = row[path_field]
                 child = next((c for p, c in child_of.items() if path.startswith(p)), None)
                 if child is not None:
-                    per_child[child.pk][kind] += row["total"] or ZERO
+                    per_child[child.pk][kind] += q(row["total"])
     acc.months = sorted(monthly.items())
     acc.by_unit = [(c, per_child[c.pk]) for c in children]
     funds = Contribution.objects.filter(unit__path__startswith=unit.path, received_on__gte=start, received_on__lte=end).values("fund").annotate(total=Sum("amount", output_field=money), n=Count("id"))
-    by_fund = {r["fund"]: (r["total"], r["n"]) for r in funds}
+    by_fund = {r["fund"]: (q(r["total"]), r["n"]) for r in funds}
     acc.funds = [(f, *by_fund[f.pk]) for f in Fund.objects.filter(pk__in=by_fund).order_by("opened_on", "id")]
     return acc
 
@@ -199,8 +205,8 @@ def fund_totals(fund: Fund) -> FundTotals:
     by_method = dict(Contribution.objects.filter(fund=fund).values("method").annotate(total=Sum("amount")).values_list("method", "total"))
     c = Contribution.objects.filter(fund=fund).aggregate(total=Sum("amount"), n=Count("id"))
     return FundTotals(
-        target=fund.target, pledged=p["total"] or ZERO, pledges=p["n"], received=c["total"] or ZERO, contributions=c["n"],
-        cash=by_method.get("cash") or ZERO, transfer=by_method.get("transfer") or ZERO,
+        target=fund.target, pledged=q(p["total"]), pledges=p["n"], received=q(c["total"]), contributions=c["n"],
+        cash=q(by_method.get("cash")), transfer=q(by_method.get("transfer")),
     )
 
 
@@ -218,7 +224,7 @@ def fund_totals_by_region(fund: Fund) -> list[tuple[Unit, Decimal, int]]:
         entry[0] += row["total"]
         entry[1] += row["n"]
     units = {u.pk: u for u in Unit.objects.filter(pk__in=sums)}
-    return sorted(((units[k], v[0], v[1]) for k, v in sums.items()), key=lambda r: r[0].name)
+    return sorted(((units[k], q(v[0]), v[1]) for k, v in sums.items()), key=lambda r: r[0].name)
 
 
 def open_funds() -> list[Fund]:
