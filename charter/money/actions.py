@@ -38,6 +38,7 @@ from charter.org.models import Organization, Unit
 from charter.record import log as record
 from charter.rulebook import enforce
 from charter.rulebook.enforce import Decision, consequential
+from charter.rulebook.store import rulebook_on
 
 
 class InvalidMoney(InvalidInput):
@@ -79,10 +80,7 @@ def _officer(act: str, by: Member, *, target: Member | None = None, target_unit:
 # --- dues bands ------------------------------------------------------------------------------------
 
 
-@consequential
-def set_dues_bands(*, bands: Iterable[Mapping[str, Any]], decision: Decision) -> list[DuesBand]:
-    """The body the rulebook names (the Congress, under the WDA's Article 10.1) sets the bands of
-    income and their monthly dues; the new set replaces the old from today."""
+def _clean_bands(bands: Iterable[Mapping[str, Any]]) -> list[tuple[str, Decimal, Decimal | None, Decimal]]:
     cleaned = []
     for i, b in enumerate(bands):
         name = str(b.get("name") or "").strip()[:80]
@@ -99,6 +97,14 @@ def set_dues_bands(*, bands: Iterable[Mapping[str, Any]], decision: Decision) ->
     for (_n, _lo, hi, _m), (name, lo, _h, _m2) in zip(cleaned, cleaned[1:], strict=False):
         if hi is None or hi > lo:
             raise InvalidMoney(_("The bands overlap at %(name)s.") % {"name": name}, field="bands")
+    return cleaned
+
+
+@consequential
+def set_dues_bands(*, bands: Iterable[Mapping[str, Any]], decision: Decision) -> list[DuesBand]:
+    """The body the rulebook names (the Congress, under the WDA's Article 10.1) sets the bands of
+    income and their monthly dues; the new set replaces the old from today."""
+    cleaned = _clean_bands(bands)
     text = _("Set the dues bands: %(bands)s") % {"bands": "; ".join(f"{n} {m}" for n, _lo, _hi, m in cleaned)}
     rb = judge_decision("set_dues_bands", decision, text=text, target_unit=decision.body.unit)
     today = clock.today()
@@ -116,6 +122,19 @@ def set_dues_bands(*, bands: Iterable[Mapping[str, Any]], decision: Decision) ->
             new = made[min(position[row.band_id], len(made) - 1)]
             BandAssignment.objects.create(member_id=a["member_id"], band=new, since=today, entry_index=entry.index)
     return made
+
+
+@consequential
+def set_founding_dues_bands(*, bands: Iterable[Mapping[str, Any]]) -> list[DuesBand]:
+    """The first bands, adopted with the Basic Document while the founding period is open (on the
+    record as such, like the founders' enrolment); afterwards only a decision may change them."""
+    from charter.org.actions import require_founding
+
+    require_founding()
+    cleaned = _clean_bands(bands)
+    rb = rulebook_on(clock.today())
+    entry = record.append("set_dues_bands", "done", detail={"bands": len(cleaned), "monthly": [str(c[3]) for c in cleaned], "founding": True}, articles=[rb.act("set_dues_bands")["article"]])
+    return [DuesBand.objects.create(name=n, income_from=lo, income_to=hi, monthly=m, since=clock.today(), entry_index=entry.index) for n, lo, hi, m in cleaned]
 
 
 @consequential
