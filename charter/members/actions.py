@@ -185,6 +185,30 @@ def apply_dues_payment(member: Member, *, months: int, amount: str | Decimal, re
     return payment
 
 
+def apply_dues_payments(items: list[tuple[Member, int, Decimal, str, dt.date]], *, entry_index: int) -> list[DuesPayment]:
+    """Many payments of one act (a bank statement): ``(member, months, amount, reference, paid_on)``,
+    written in batches; a member named twice is extended twice. Members are locked by the caller."""
+    from charter.members.models import subtract_months
+
+    today = clock.today()
+    payments, members = [], {}
+    for member, months, amount, reference, paid_on in items:
+        member.dues_paid_until = subtract_months(member.dues_paid_until or today, -months)
+        members[member.pk] = member
+        payments.append(DuesPayment(member=member, paid_on=paid_on, months=months, amount=amount, reference=reference[:100], entry_index=entry_index))
+    by_date: dict[dt.date, list[int]] = {}
+    for member in members.values():
+        by_date.setdefault(member.dues_paid_until, []).append(member.pk)  # type: ignore[arg-type]
+    for day, ids in by_date.items():  # few distinct dates: one UPDATE each (bulk_update is slow)
+        for i in range(0, len(ids), 900):
+            Member.objects.filter(pk__in=ids[i : i + 900]).update(dues_paid_until=day)
+    DuesPayment.objects.bulk_create(payments, batch_size=1000)
+    for member in members.values():
+        if member.status == Status.LAPSED and member.dues_paid_until and member.dues_paid_until >= today:
+            _reinstate(member)
+    return payments
+
+
 @consequential
 def record_dues_payment(member: Member, *, months: int, amount: str = "0", reference: str = "", by: Member | None = None) -> Member:
     """A dues payment recorded by the officer who keeps the member's unit's accounts (``by``), or by

@@ -18,6 +18,7 @@ from charter.lib.errors import InvalidInput
 from charter.meetings.decisions import carried, judge_decision
 from charter.members.actions import (
     apply_dues_payment,
+    apply_dues_payments,
     office_units,
     record_dues_payment,
     treasurer_office,
@@ -222,13 +223,16 @@ def import_bank_statement(*, unit: Unit, by: Member, data: bytes, filename: str 
             to_pay.append((row, members[0], months_for(r.amount, band)))
         made.append(row)
     counts = {"rows": len(made), "matched": len(to_pay), "review": len(made) - len(to_pay)}
-    entry = record.append("import_bank_statement", "done", actor=by, subjects=[m for _r, m, _n in to_pay][:1000], detail={**enforce.detail_for(unit=unit), **counts, "sha256": digest}, articles=[rb.act("import_bank_statement")["article"]])
+    # One entry for the statement (its counts and the file's hash); each payment names it. The members
+    # paid are found through their payments, not listed on the entry (a statement may pay thousands).
+    entry = record.append("import_bank_statement", "done", actor=by, detail={**enforce.detail_for(unit=unit), **counts, "sha256": digest}, articles=[rb.act("import_bank_statement")["article"]])
     imp.entry_index = entry.index
     imp.save(update_fields=["entry_index"])
     for row in made:
         row.entry_index = entry.index
-    for row, member, months in to_pay:
-        row.payment = apply_dues_payment(member, months=months, amount=str(row.amount), reference=row.text, entry_index=entry.index, paid_on=row.booked_on)
+    paid = apply_dues_payments([(member, months, row.amount, row.text, row.booked_on) for row, member, months in to_pay], entry_index=entry.index)
+    for (row, _member, _months), payment in zip(to_pay, paid, strict=True):
+        row.payment = payment
     StatementRow.objects.bulk_create(made, batch_size=1000)
     return imp
 
