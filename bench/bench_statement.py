@@ -59,7 +59,10 @@ def setup(branches: int, n: int) -> tuple[object, object, list[int]]:
         found_organization(name="Workers' Democratic Alliance", top_unit="WDA")
     region = create_unit(parent=Unit.objects.get(parent=None), level="region", name="Sindh")
     area = create_unit(parent=region, level="area", name="Karachi")
-    ids = [create_unit(parent=area, level="branch", name=f"Karachi Branch {i + 1:03d}").pk for i in range(branches)]
+    ids = [
+        create_unit(parent=area, level="branch", name=f"Karachi Branch {i + 1:03d}").pk
+        for i in range(branches)
+    ]
     secretary = enrol_founder(name="Regional Secretary", branch=Unit.objects.get(pk=ids[0]))
     rc = fix_seats(Body.objects.get(kind="regional_committee", unit=region), seats=5)
     seat_founder(secretary, body=rc)
@@ -68,11 +71,37 @@ def setup(branches: int, n: int) -> tuple[object, object, list[int]]:
     close_founding()
     first = secretary.pk + 1
     cols = "id, number, name, phone, email, language, branch_id, status, status_since, applied_on, joined_on, dues_paid_until"
-    rows = [(first + i, f"WDA-{first + i:06d}", f"Member {first + i}", "", "", "en", ids[i % len(ids)], "member", "2026-01-05", "2026-01-05", "2026-01-05", "2026-01-05") for i in range(n)]
+    rows = [
+        (
+            first + i,
+            f"WDA-{first + i:06d}",
+            f"Member {first + i}",
+            "",
+            "",
+            "en",
+            ids[i % len(ids)],
+            "member",
+            "2026-01-05",
+            "2026-01-05",
+            "2026-01-05",
+            "2026-01-05",
+        )
+        for i in range(n)
+    ]
     with transaction.atomic(), connection.cursor() as cursor:
-        cursor.executemany(f"INSERT INTO members_member ({cols}) VALUES ({', '.join(['%s'] * 12)})", rows)
+        cursor.executemany(
+            f"INSERT INTO members_member ({cols}) VALUES ({', '.join(['%s'] * 12)})", rows
+        )
     rng = random.Random(7)
-    BandAssignment.objects.bulk_create([BandAssignment(member_id=first + i, band=rng.choice(bands), since=FOUNDED.date(), entry_index=None) for i in range(n)], batch_size=5000)
+    BandAssignment.objects.bulk_create(
+        [
+            BandAssignment(
+                member_id=first + i, band=rng.choice(bands), since=FOUNDED.date(), entry_index=None
+            )
+            for i in range(n)
+        ],
+        batch_size=5000,
+    )
     return region, secretary, [first + i for i in range(n)]
 
 
@@ -83,7 +112,9 @@ def statement_text(member_ids: list[int], monthly: dict[int, int], n: int) -> by
         r = rng.random()
         pk = member_ids[i % len(member_ids)]
         if r < 0.90:
-            lines.append(f"03/03/2026,IBFT DUES WDA-{pk:06d} MARCH,{monthly[pk] * rng.randint(1, 6)}.00,0")
+            lines.append(
+                f"03/03/2026,IBFT DUES WDA-{pk:06d} MARCH,{monthly[pk] * rng.randint(1, 6)}.00,0"
+            )
         elif r < 0.94:
             lines.append("03/03/2026,CASH DEPOSIT,500.00,0")
         elif r < 0.97:
@@ -96,7 +127,12 @@ def statement_text(member_ids: list[int], monthly: dict[int, int], n: int) -> by
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
-    parser.add_argument("--rows", type=int, default=20_000, help="lines in the statement (the figure asks for 100000)")
+    parser.add_argument(
+        "--rows",
+        type=int,
+        default=20_000,
+        help="lines in the statement (the figure asks for 100000)",
+    )
     parser.add_argument("--branches", type=int, default=50)
     ns = parser.parse_args()
     shutil.rmtree(WORK, ignore_errors=True)
@@ -116,7 +152,9 @@ def main() -> None:
 
     members = ns.rows
     region, secretary, member_ids = setup(ns.branches, members)
-    monthly = {m: int(b) for m, b in BandAssignment.objects.values_list("member_id", "band__monthly")}
+    monthly = {
+        m: int(b) for m, b in BandAssignment.objects.values_list("member_id", "band__monthly")
+    }
     data = statement_text(member_ids, monthly, ns.rows)
     clock.set_frozen(dt.datetime(2026, 3, 4, 10, 0, tzinfo=dt.UTC))
 
@@ -129,13 +167,23 @@ def main() -> None:
     imp = import_bank_statement(unit=region, by=secretary, data=data, filename="bench.csv")
     took = time.perf_counter() - t0
     t0 = time.perf_counter()
-    review = list(StatementRow.objects.filter(statement=imp, state="review").order_by("line").values_list("line", "why"))
+    review = list(
+        StatementRow.objects.filter(statement=imp, state="review")
+        .order_by("line")
+        .values_list("line", "why")
+    )
     listing = time.perf_counter() - t0
     matched = StatementRow.objects.filter(statement=imp, state="matched").count()
-    print(f"bank statement of {ns.rows:,} lines, {members:,} members in {ns.branches} branches (SQLite)")
-    print(f"  import_bank_statement: {took:8.2f} s  ({ns.rows / took:,.0f} lines/s): {matched:,} matched and paid, {len(review):,} left for review")
+    print(
+        f"bank statement of {ns.rows:,} lines, {members:,} members in {ns.branches} branches (SQLite)"
+    )
+    print(
+        f"  import_bank_statement: {took:8.2f} s  ({ns.rows / took:,.0f} lines/s): {matched:,} matched and paid, {len(review):,} left for review"
+    )
     print(f"  lines to review listed: {listing:8.2f} s")
-    print(f"  peer: read and match only (no database): {floor:.2f} s for {len(rows):,} lines ({sum(1 for r in refs if len(r) == 1):,} naming one number)")
+    print(
+        f"  peer: read and match only (no database): {floor:.2f} s for {len(rows):,} lines ({sum(1 for r in refs if len(r) == 1):,} naming one number)"
+    )
 
 
 if __name__ == "__main__":

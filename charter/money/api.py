@@ -48,15 +48,23 @@ def answers_bad_input(fn: Callable[..., Any]) -> Callable[..., Any]:
         except actions.InvalidMoney as exc:
             return Status(400, Problem(detail=str(exc), field=exc.field))
         except StatementError as exc:
-            return Status(400, Problem(detail=exc.message, field="file", line=exc.line, column=exc.column))
+            return Status(
+                400, Problem(detail=exc.message, field="file", line=exc.line, column=exc.column)
+            )
 
     return wrapper
 
 
 def _member(number: str, field: str = "number") -> Member:
-    member = Member.objects.select_related("branch").filter(number__iexact=number.strip()).first() if number.strip() else None
+    member = (
+        Member.objects.select_related("branch").filter(number__iexact=number.strip()).first()
+        if number.strip()
+        else None
+    )
     if member is None:
-        raise actions.InvalidMoney(_("No member has the number %(number)s.") % {"number": number[:32]}, field=field)
+        raise actions.InvalidMoney(
+            _("No member has the number %(number)s.") % {"number": number[:32]}, field=field
+        )
     return member
 
 
@@ -103,16 +111,33 @@ class DuesOut(Schema):
 
 def _dues(a: queries.Arrears) -> DuesOut:
     m = a.member
-    return DuesOut(number=m.number, name=m.name, status=m.status, paid_until=m.dues_paid_until, band=a.band, monthly=a.monthly, months_owed=a.months, owed=a.owed, in_good_standing=a.in_good_standing)
+    return DuesOut(
+        number=m.number,
+        name=m.name,
+        status=m.status,
+        paid_until=m.dues_paid_until,
+        band=a.band,
+        monthly=a.monthly,
+        months_owed=a.months,
+        owed=a.owed,
+        in_good_standing=a.in_good_standing,
+    )
 
 
-@router.get("/money/bands", response=list[BandOut], auth=django_auth, summary="The dues bands in force")
+@router.get(
+    "/money/bands", response=list[BandOut], auth=django_auth, summary="The dues bands in force"
+)
 def bands(request: HttpRequest) -> list[BandOut]:
     permissions.member_of(request.user)
     return [BandOut.from_orm(b) for b in queries.bands()]
 
 
-@router.post("/money/bands", response={201: list[BandOut], 400: Problem}, auth=django_auth, summary="Set the dues bands (a decision of the body the rules name, at its meeting)")
+@router.post(
+    "/money/bands",
+    response={201: list[BandOut], 400: Problem},
+    auth=django_auth,
+    summary="Set the dues bands (a decision of the body the rules name, at its meeting)",
+)
 @answers_bad_input
 def set_bands(request: HttpRequest, payload: BandsIn) -> Status:
     viewer = permissions.member_of(request.user)
@@ -123,16 +148,26 @@ def set_bands(request: HttpRequest, payload: BandsIn) -> Status:
     if meeting is None:
         raise actions.InvalidMoney(_("No such meeting of that body."), field="meeting_id")
     votes = J.Votes(payload.votes.yes, payload.votes.no, payload.votes.abstain)
-    made = actions.set_dues_bands(bands=[b.dict() for b in payload.bands], decision=Decision(by=viewer, body=body, meeting=meeting, votes=votes))
+    made = actions.set_dues_bands(
+        bands=[b.dict() for b in payload.bands],
+        decision=Decision(by=viewer, body=body, meeting=meeting, votes=votes),
+    )
     return Status(201, [BandOut.from_orm(b) for b in made])
 
 
-@router.get("/money/me", response=DuesOut, auth=django_auth, summary="My dues: band, paid up to, arrears")
+@router.get(
+    "/money/me", response=DuesOut, auth=django_auth, summary="My dues: band, paid up to, arrears"
+)
 def me(request: HttpRequest) -> DuesOut:
     return _dues(queries.arrears_of(permissions.member_of(request.user)))
 
 
-@router.get("/money/units/{unit_id}/arrears", response=list[DuesOut], auth=django_auth, summary="A unit's members in arrears (for those who keep or audit its accounts)")
+@router.get(
+    "/money/units/{unit_id}/arrears",
+    response=list[DuesOut],
+    auth=django_auth,
+    summary="A unit's members in arrears (for those who keep or audit its accounts)",
+)
 def unit_arrears(request: HttpRequest, unit_id: int, all: bool = False) -> list[DuesOut]:  # noqa: A002
     unit, _viewer = perms.get_unit_for(request.user, unit_id)
     return [_dues(a) for a in queries.arrears(unit, only_behind=not all)]
@@ -145,7 +180,12 @@ class PaymentIn(Schema):
     reference: str = ""
 
 
-@router.post("/money/payments", response={201: DuesOut, 400: Problem}, auth=django_auth, summary="Record a dues payment (by the officer who keeps the member's unit's accounts)")
+@router.post(
+    "/money/payments",
+    response={201: DuesOut, 400: Problem},
+    auth=django_auth,
+    summary="Record a dues payment (by the officer who keeps the member's unit's accounts)",
+)
 @answers_bad_input
 def pay(request: HttpRequest, payload: PaymentIn) -> Status:
     viewer = permissions.member_of(request.user)
@@ -153,7 +193,13 @@ def pay(request: HttpRequest, payload: PaymentIn) -> Status:
     if payload.months < 1:
         raise actions.InvalidMoney(_("A payment covers at least one month."), field="months")
     actions.money(payload.amount, field="amount", positive=False)
-    record_dues_payment(member, months=payload.months, amount=str(payload.amount), reference=payload.reference[:100], by=viewer)
+    record_dues_payment(
+        member,
+        months=payload.months,
+        amount=str(payload.amount),
+        reference=payload.reference[:100],
+        by=viewer,
+    )
     return Status(201, _dues(queries.arrears_of(Member.objects.get(pk=member.pk))))
 
 
@@ -162,15 +208,28 @@ class BulkIn(Schema):
     reference: str = ""
 
 
-@router.post("/money/payments/bulk", response={201: list[DuesOut], 400: Problem}, auth=django_auth, summary="Record many dues payments: all or none")
+@router.post(
+    "/money/payments/bulk",
+    response={201: list[DuesOut], 400: Problem},
+    auth=django_auth,
+    summary="Record many dues payments: all or none",
+)
 @answers_bad_input
 def pay_bulk(request: HttpRequest, payload: BulkIn) -> Status:
     viewer = permissions.member_of(request.user)
     rows = []
     for i, p in enumerate(payload.payments):
         if p.months < 1:
-            raise actions.InvalidMoney(_("A payment covers at least one month."), field=f"payments[{i}].months")
-        rows.append((_member(p.number, f"payments[{i}].number"), p.months, str(actions.money(p.amount, field=f"payments[{i}].amount", positive=False))))
+            raise actions.InvalidMoney(
+                _("A payment covers at least one month."), field=f"payments[{i}].months"
+            )
+        rows.append(
+            (
+                _member(p.number, f"payments[{i}].number"),
+                p.months,
+                str(actions.money(p.amount, field=f"payments[{i}].amount", positive=False)),
+            )
+        )
     done = actions.record_dues_payments(by=viewer, payments=rows, reference=payload.reference[:100])
     return Status(201, [_dues(queries.arrears_of(Member.objects.get(pk=m.pk))) for m in done])
 
@@ -200,26 +259,60 @@ class StatementOut(Schema):
 
 def _statement(imp: Any) -> StatementOut:
     rows = list(imp.rows.select_related("member", "payment").order_by("line"))
-    numbers = dict(Member.objects.filter(pk__in={c for r in rows for c in r.candidates}).values_list("pk", "number"))
+    numbers = dict(
+        Member.objects.filter(pk__in={c for r in rows for c in r.candidates}).values_list(
+            "pk", "number"
+        )
+    )
     counts: dict[str, int] = {}
     for r in rows:
         counts[r.state] = counts.get(r.state, 0) + 1
     return StatementOut(
-        id=imp.pk, unit_id=imp.unit_id, imported_at=imp.imported_at, filename=imp.filename, sha256=imp.sha256, entry_index=imp.entry_index, counts=counts,
-        rows=[RowOut(line=r.line, booked_on=r.booked_on, amount=r.amount, text=r.text, state=r.state, why=r.why, member=r.member.number if r.member else None,
-                     candidates=[numbers[c] for c in r.candidates if c in numbers], months=r.payment.months if r.payment else None) for r in rows],
+        id=imp.pk,
+        unit_id=imp.unit_id,
+        imported_at=imp.imported_at,
+        filename=imp.filename,
+        sha256=imp.sha256,
+        entry_index=imp.entry_index,
+        counts=counts,
+        rows=[
+            RowOut(
+                line=r.line,
+                booked_on=r.booked_on,
+                amount=r.amount,
+                text=r.text,
+                state=r.state,
+                why=r.why,
+                member=r.member.number if r.member else None,
+                candidates=[numbers[c] for c in r.candidates if c in numbers],
+                months=r.payment.months if r.payment else None,
+            )
+            for r in rows
+        ],
     )
 
 
-@router.post("/money/units/{unit_id}/statements", response={201: StatementOut, 400: Problem}, auth=django_auth, summary="Import a bank statement (CSV upload)")
+@router.post(
+    "/money/units/{unit_id}/statements",
+    response={201: StatementOut, 400: Problem},
+    auth=django_auth,
+    summary="Import a bank statement (CSV upload)",
+)
 @answers_bad_input
 def import_statement(request: HttpRequest, unit_id: int, file: File[UploadedFile]) -> Status:
     unit, viewer = perms.get_unit_for(request.user, unit_id, keep=True)
-    imp = actions.import_bank_statement(unit=unit, by=viewer, data=file.read(), filename=file.name or "")
+    imp = actions.import_bank_statement(
+        unit=unit, by=viewer, data=file.read(), filename=file.name or ""
+    )
     return Status(201, _statement(imp))
 
 
-@router.get("/money/statements/{statement_id}", response=StatementOut, auth=django_auth, summary="An imported statement with every line and its state")
+@router.get(
+    "/money/statements/{statement_id}",
+    response=StatementOut,
+    auth=django_auth,
+    summary="An imported statement with every line and its state",
+)
 def statement(request: HttpRequest, statement_id: int) -> StatementOut:
     imp, _viewer = perms.get_statement_for(request.user, statement_id)
     return _statement(imp)
@@ -230,15 +323,27 @@ class AssignIn(Schema):
     months: int | None = None
 
 
-@router.post("/money/statements/{statement_id}/lines/{line}/assign", response={200: StatementOut, 400: Problem}, auth=django_auth, summary="Assign a line under review to a member")
+@router.post(
+    "/money/statements/{statement_id}/lines/{line}/assign",
+    response={200: StatementOut, 400: Problem},
+    auth=django_auth,
+    summary="Assign a line under review to a member",
+)
 @answers_bad_input
 def assign(request: HttpRequest, statement_id: int, line: int, payload: AssignIn) -> Status:
     row, viewer = perms.get_row_for(request.user, statement_id, line)
-    actions.assign_statement_row(row, member=_member(payload.number), by=viewer, months=payload.months)
+    actions.assign_statement_row(
+        row, member=_member(payload.number), by=viewer, months=payload.months
+    )
     return Status(200, _statement(row.statement))
 
 
-@router.post("/money/statements/{statement_id}/lines/{line}/discard", response={200: StatementOut, 400: Problem}, auth=django_auth, summary="Set a line under review aside (it stays listed)")
+@router.post(
+    "/money/statements/{statement_id}/lines/{line}/discard",
+    response={200: StatementOut, 400: Problem},
+    auth=django_auth,
+    summary="Set a line under review aside (it stays listed)",
+)
 @answers_bad_input
 def discard(request: HttpRequest, statement_id: int, line: int) -> Status:
     row, viewer = perms.get_row_for(request.user, statement_id, line)
@@ -273,19 +378,43 @@ class FundOut(Schema):
 def _fund(f: Fund) -> FundOut:
     t = queries.fund_totals(f)
     return FundOut(
-        id=f.pk, kind=f.kind, title=f.title, unit_id=f.unit_id, opened_on=f.opened_on, closes_on=f.closes_on, target=f.target,
-        pledged=t.pledged, pledges=t.pledges, received=t.received, receipts=t.contributions, cash=t.cash, transfer=t.transfer,
-        by_region=[RegionOut(unit_id=u.pk, name=u.name, received=total, receipts=n) for u, total, n in queries.fund_totals_by_region(f)],
+        id=f.pk,
+        kind=f.kind,
+        title=f.title,
+        unit_id=f.unit_id,
+        opened_on=f.opened_on,
+        closes_on=f.closes_on,
+        target=f.target,
+        pledged=t.pledged,
+        pledges=t.pledges,
+        received=t.received,
+        receipts=t.contributions,
+        cash=t.cash,
+        transfer=t.transfer,
+        by_region=[
+            RegionOut(unit_id=u.pk, name=u.name, received=total, receipts=n)
+            for u, total, n in queries.fund_totals_by_region(f)
+        ],
     )
 
 
-@router.get("/money/funds", response=list[FundOut], auth=django_auth, summary="Open collections and appeals with their totals")
+@router.get(
+    "/money/funds",
+    response=list[FundOut],
+    auth=django_auth,
+    summary="Open collections and appeals with their totals",
+)
 def funds(request: HttpRequest) -> list[FundOut]:
     permissions.member_of(request.user)
     return [_fund(f) for f in queries.open_funds()]
 
 
-@router.get("/money/funds/{fund_id}", response=FundOut, auth=django_auth, summary="A fund: totals, and totals by region of the payer")
+@router.get(
+    "/money/funds/{fund_id}",
+    response=FundOut,
+    auth=django_auth,
+    summary="A fund: totals, and totals by region of the payer",
+)
 def fund(request: HttpRequest, fund_id: int) -> FundOut:
     f, _viewer = perms.get_fund_for(request.user, fund_id)
     return _fund(f)
@@ -299,7 +428,12 @@ class FundIn(Schema):
     closes_on: dt.date | None = None
 
 
-@router.post("/money/funds", response={201: FundOut, 400: Problem}, auth=django_auth, summary="Open a collection or an appeal (by an officer who keeps the unit's accounts)")
+@router.post(
+    "/money/funds",
+    response={201: FundOut, 400: Problem},
+    auth=django_auth,
+    summary="Open a collection or an appeal (by an officer who keeps the unit's accounts)",
+)
 @answers_bad_input
 def open_fund(request: HttpRequest, payload: FundIn) -> Status:
     viewer = permissions.member_of(request.user)
@@ -308,7 +442,14 @@ def open_fund(request: HttpRequest, payload: FundIn) -> Status:
     unit = Unit.objects.filter(pk=payload.unit_id).first()
     if unit is None:
         raise actions.InvalidMoney(_("No such unit."), field="unit_id")
-    f = actions.open_fund(kind=payload.kind, unit=unit, title=payload.title, target=payload.target, closes_on=payload.closes_on, by=viewer)
+    f = actions.open_fund(
+        kind=payload.kind,
+        unit=unit,
+        title=payload.title,
+        target=payload.target,
+        closes_on=payload.closes_on,
+        by=viewer,
+    )
     return Status(201, _fund(f))
 
 
@@ -316,7 +457,12 @@ class PledgeIn(Schema):
     amount: Decimal
 
 
-@router.post("/money/funds/{fund_id}/pledges", response={201: FundOut, 400: Problem}, auth=django_auth, summary="Pledge to an appeal (myself)")
+@router.post(
+    "/money/funds/{fund_id}/pledges",
+    response={201: FundOut, 400: Problem},
+    auth=django_auth,
+    summary="Pledge to an appeal (myself)",
+)
 @answers_bad_input
 def pledge(request: HttpRequest, fund_id: int, payload: PledgeIn) -> Status:
     f, viewer = perms.get_fund_for(request.user, fund_id)
@@ -342,12 +488,24 @@ class ReceiptOut(Schema):
     entry_index: int | None
 
 
-@router.post("/money/funds/{fund_id}/contributions", response={201: ReceiptOut, 400: Problem}, auth=django_auth, summary="Receipt a contribution (cash or transfer)")
+@router.post(
+    "/money/funds/{fund_id}/contributions",
+    response={201: ReceiptOut, 400: Problem},
+    auth=django_auth,
+    summary="Receipt a contribution (cash or transfer)",
+)
 @answers_bad_input
 def contribute(request: HttpRequest, fund_id: int, payload: ContributionIn) -> Status:
     f, viewer = perms.get_fund_for(request.user, fund_id)
     member = _member(payload.number) if payload.number.strip() else None
-    row = actions.receive_contribution(f, by=viewer, amount=payload.amount, method=payload.method, member=member, payer=payload.payer)
+    row = actions.receive_contribution(
+        f,
+        by=viewer,
+        amount=payload.amount,
+        method=payload.method,
+        member=member,
+        payer=payload.payer,
+    )
     return Status(201, ReceiptOut.from_orm(row))
 
 
@@ -378,15 +536,29 @@ class StatementYearOut(Schema):
     units: list[UnitSumOut]
 
 
-@router.get("/money/units/{unit_id}/accounts/{year}", response={200: StatementYearOut, 400: Problem}, auth=django_auth, summary="The yearly statement of a unit's accounts, for the auditing body")
+@router.get(
+    "/money/units/{unit_id}/accounts/{year}",
+    response={200: StatementYearOut, 400: Problem},
+    auth=django_auth,
+    summary="The yearly statement of a unit's accounts, for the auditing body",
+)
 def accounts(request: HttpRequest, unit_id: int, year: int) -> Status:
     unit, _viewer = perms.get_unit_for(request.user, unit_id)
     if not 1900 < year < 3000:
         return Status(400, Problem(detail=_("No such year."), field="year"))
     acc = queries.accounts(unit, *queries.year_bounds(year))
     fin = queries.finance(min(dt.date(year, 12, 31), clock.today()))
-    return Status(200, StatementYearOut(
-        unit_id=unit.pk, year=year, audited_by=fin.get("audited_by", ""), article=fin.get("article", ""), totals=acc.totals, counts=acc.counts, total=acc.total,
-        months=[MonthOut(month=m.strftime("%Y-%m"), **s) for m, s in acc.months],
-        units=[UnitSumOut(unit_id=u.pk, name=u.name, **s) for u, s in acc.by_unit],
-    ))
+    return Status(
+        200,
+        StatementYearOut(
+            unit_id=unit.pk,
+            year=year,
+            audited_by=fin.get("audited_by", ""),
+            article=fin.get("article", ""),
+            totals=acc.totals,
+            counts=acc.counts,
+            total=acc.total,
+            months=[MonthOut(month=m.strftime("%Y-%m"), **s) for m, s in acc.months],
+            units=[UnitSumOut(unit_id=u.pk, name=u.name, **s) for u, s in acc.by_unit],
+        ),
+    )

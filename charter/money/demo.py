@@ -35,7 +35,14 @@ BANDS = [
 
 def _secretary(unit: Unit, office: str, level_body: str) -> Member | None:
     body = Body.objects.filter(unit=unit, kind=level_body).first()
-    row = Mandate.objects.current().filter(body=body, office=office, suspended=False).select_related("member").first() if body else None
+    row = (
+        Mandate.objects.current()
+        .filter(body=body, office=office, suspended=False)
+        .select_related("member")
+        .first()
+        if body
+        else None
+    )
     return row.member if row else None
 
 
@@ -45,7 +52,9 @@ def plan(demo: Any) -> None:
     by_branch: dict[int, Member | None] = {}
     for p in list(demo.people.values()):
         if p.branch not in by_branch:
-            by_branch[p.branch] = _secretary(demo.branches[p.branch].unit, "branch_secretary", "branch_meeting")
+            by_branch[p.branch] = _secretary(
+                demo.branches[p.branch].unit, "branch_secretary", "branch_meeting"
+            )
         secretary = by_branch[p.branch]
         if secretary is not None and p.band in bands:
             assign_dues_band(p.m, band=bands[p.band], by=secretary)
@@ -61,7 +70,14 @@ def _appeal(demo: Any) -> None:
     secretary = _secretary(sindh, "regional_secretary", "regional_committee")
     if secretary is None:
         return
-    fund = open_fund(kind="appeal", unit=sindh, title="Fighting fund: Karachi port strike", target="250000", closes_on=demo.today + dt.timedelta(days=90), by=secretary)
+    fund = open_fund(
+        kind="appeal",
+        unit=sindh,
+        title="Fighting fund: Karachi port strike",
+        target="250000",
+        closes_on=demo.today + dt.timedelta(days=90),
+        by=secretary,
+    )
     people = [p for p in demo.people.values() if p.region == "Sindh" and p.status == "member"]
     givers = demo.rng.sample(people, min(60, len(people)))
     for i, p in enumerate(givers):
@@ -85,7 +101,13 @@ def _give(demo: Any, fund_pk: int, pk: int, pledge_first: bool) -> None:
     if secretary is None:
         return
     try:
-        receive_contribution(fund, by=secretary, amount=str(amount), method=demo.rng.choice(["cash", "cash", "transfer"]), member=member)
+        receive_contribution(
+            fund,
+            by=secretary,
+            amount=str(amount),
+            method=demo.rng.choice(["cash", "cash", "transfer"]),
+            member=member,
+        )
     except Refused:
         pass  # cannot happen for a branch's own secretary; a refusal would be on the record
 
@@ -97,8 +119,18 @@ def _statement(demo: Any) -> None:
     secretary = _secretary(branch, "branch_secretary", "branch_meeting")
     if secretary is None:
         return
-    banded = set(BandAssignment.objects.filter(member__branch=branch).values_list("member_id", flat=True))
-    payers = [p for pk, p in demo.people.items() if p.branch == branch.pk and p.status == "member" and not p.defaulting and pk in banded and demo.good_standing(p)]
+    banded = set(
+        BandAssignment.objects.filter(member__branch=branch).values_list("member_id", flat=True)
+    )
+    payers = [
+        p
+        for pk, p in demo.people.items()
+        if p.branch == branch.pk
+        and p.status == "member"
+        and not p.defaulting
+        and pk in banded
+        and demo.good_standing(p)
+    ]
     payers = demo.rng.sample(payers, min(8, len(payers)))
     day = demo.today - dt.timedelta(days=2)
     lines = ["Booking date,Description,Amount,Balance"]
@@ -107,12 +139,21 @@ def _statement(demo: Any) -> None:
         months = demo.rng.choice([1, 2, 3])
         amount = Decimal(p.band * months)
         balance += amount
-        lines.append(f"{day:%d/%m/%Y},IBFT DUES {p.m.number} {p.m.name.split()[0].upper()},{amount:.2f},{balance:.2f}")
+        lines.append(
+            f"{day:%d/%m/%Y},IBFT DUES {p.m.number} {p.m.name.split()[0].upper()},{amount:.2f},{balance:.2f}"
+        )
     if len(payers) >= 2:
         balance += Decimal("300")
-        lines.append(f"{day:%d/%m/%Y},DUES {payers[0].m.number} + {payers[1].m.number},300.00,{balance:.2f}")
+        lines.append(
+            f"{day:%d/%m/%Y},DUES {payers[0].m.number} + {payers[1].m.number},300.00,{balance:.2f}"
+        )
     lines.append(f"{day:%d/%m/%Y},CASH DEPOSIT BRANCH SOCIAL,4500.00,{balance + 4500:.2f}")
     lines.append(f"{day:%d/%m/%Y},BANK CHARGES,-150.00,{balance + 4350:.2f}")
-    import_bank_statement(unit=branch, by=secretary, data=("\n".join(lines) + "\n").encode(), filename=f"karachi-port-{day:%Y-%m}.csv")
+    import_bank_statement(
+        unit=branch,
+        by=secretary,
+        data=("\n".join(lines) + "\n").encode(),
+        filename=f"karachi-port-{day:%Y-%m}.csv",
+    )
     for p in payers:
         demo.keep(p, Member.objects.get(pk=p.pk))  # the demo's mirror reads the new paid-up date

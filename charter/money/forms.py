@@ -17,7 +17,14 @@ class PaymentForm(forms.Form):
     number = MemberNumberField()
     months = forms.IntegerField(label=_("Months paid"), min_value=1, max_value=120)
     amount = forms.DecimalField(label=_("Amount"), min_value=0, max_digits=12, decimal_places=2)
-    reference = forms.CharField(label=_("Reference"), max_length=100, required=False, help_text=_("A receipt book number, a bank reference… Kept with the payment, not on the public record."))
+    reference = forms.CharField(
+        label=_("Reference"),
+        max_length=100,
+        required=False,
+        help_text=_(
+            "A receipt book number, a bank reference… Kept with the payment, not on the public record."
+        ),
+    )
 
 
 class BandForm(forms.Form):
@@ -30,20 +37,35 @@ class BandForm(forms.Form):
 
 
 class ImportForm(forms.Form):
-    file = forms.FileField(label=_("Bank statement (CSV)"), help_text=_("The first line names the columns: a date, an amount and the payment's text. Payments that name a membership number (e.g. WDA-000123) are matched."))
+    file = forms.FileField(
+        label=_("Bank statement (CSV)"),
+        help_text=_(
+            "The first line names the columns: a date, an amount and the payment's text. Payments that name a membership number (e.g. WDA-000123) are matched."
+        ),
+    )
 
 
 class AssignForm(forms.Form):
     number = MemberNumberField()
-    months = forms.IntegerField(label=_("Months"), min_value=1, max_value=120, required=False, help_text=_("Leave empty to count them from the member's band."))
+    months = forms.IntegerField(
+        label=_("Months"),
+        min_value=1,
+        max_value=120,
+        required=False,
+        help_text=_("Leave empty to count them from the member's band."),
+    )
 
 
 class FundForm(forms.Form):
     kind = forms.ChoiceField(label=_("Kind"), choices=Fund.Kind.choices)
     unit = forms.ModelChoiceField(label=_("For"), queryset=None, empty_label=None)  # type: ignore[arg-type]
     title = forms.CharField(label=_("Title"), max_length=200)
-    target = forms.DecimalField(label=_("Target"), min_value=0, max_digits=12, decimal_places=2, required=False)
-    closes_on = forms.DateField(label=_("Closes on"), required=False, widget=forms.DateInput(attrs={"type": "date"}))
+    target = forms.DecimalField(
+        label=_("Target"), min_value=0, max_digits=12, decimal_places=2, required=False
+    )
+    closes_on = forms.DateField(
+        label=_("Closes on"), required=False, widget=forms.DateInput(attrs={"type": "date"})
+    )
 
     def __init__(self, *args, units=None, **kwargs):  # type: ignore[no-untyped-def]
         super().__init__(*args, **kwargs)
@@ -55,7 +77,9 @@ class PledgeForm(forms.Form):
 
 
 class ContributionForm(forms.Form):
-    number = MemberNumberField(required=False, help_text=_("A member's number, or leave empty and give a name."))
+    number = MemberNumberField(
+        required=False, help_text=_("A member's number, or leave empty and give a name.")
+    )
     payer = forms.CharField(label=_("Received from (name)"), max_length=200, required=False)
     amount = forms.DecimalField(label=_("Amount"), min_value=0, max_digits=12, decimal_places=2)
     method = forms.ChoiceField(label=_("Method"), choices=Contribution.Method.choices)

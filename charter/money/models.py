@@ -25,7 +25,9 @@ class DuesBand(models.Model):
 
     name = models.CharField(_("band"), max_length=80)
     income_from = models.DecimalField(_("monthly income from"), max_digits=12, decimal_places=2)
-    income_to = models.DecimalField(_("monthly income up to"), max_digits=12, decimal_places=2, null=True, blank=True)
+    income_to = models.DecimalField(
+        _("monthly income up to"), max_digits=12, decimal_places=2, null=True, blank=True
+    )
     monthly = models.DecimalField(_("monthly dues"), max_digits=12, decimal_places=2)
     since = models.DateField()
     until = models.DateField(null=True, blank=True)
@@ -35,7 +37,10 @@ class DuesBand(models.Model):
         ordering = ["income_from", "id"]
         constraints = [
             models.CheckConstraint(condition=Q(monthly__gt=0), name="band_dues_positive"),
-            models.CheckConstraint(condition=Q(income_to__isnull=True) | Q(income_to__gt=models.F("income_from")), name="band_income_range"),
+            models.CheckConstraint(
+                condition=Q(income_to__isnull=True) | Q(income_to__gt=models.F("income_from")),
+                name="band_income_range",
+            ),
         ]
 
     def __str__(self) -> str:
@@ -98,15 +103,22 @@ class StatementRow(models.Model):
     state = models.CharField(max_length=12, choices=State.choices)
     why = models.CharField(max_length=12, choices=Why.choices, blank=True, default="")
     candidates = models.JSONField(default=list, blank=True)  # member ids named in the text
-    member = models.ForeignKey(Member, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
-    payment = models.OneToOneField(DuesPayment, null=True, blank=True, on_delete=models.SET_NULL, related_name="statement_row")
+    member = models.ForeignKey(
+        Member, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    payment = models.OneToOneField(
+        DuesPayment, null=True, blank=True, on_delete=models.SET_NULL, related_name="statement_row"
+    )
     settled_entry_index = models.BigIntegerField(null=True, blank=True)
     entry_index = models.BigIntegerField(null=True, blank=True)
 
     class Meta:
         ordering = ["statement", "line"]
         constraints = [
-            models.CheckConstraint(condition=Q(state__in=["matched", "review", "assigned", "discarded"]), name="statement_row_state_valid"),
+            models.CheckConstraint(
+                condition=Q(state__in=["matched", "review", "assigned", "discarded"]),
+                name="statement_row_state_valid",
+            ),
             models.UniqueConstraint(fields=["statement", "line"], name="statement_row_once"),
         ]
 
@@ -123,7 +135,9 @@ class Fund(models.Model):
     kind = models.CharField(_("kind"), max_length=12, choices=Kind.choices)
     unit = models.ForeignKey(Unit, on_delete=models.PROTECT, related_name="funds")
     title = models.CharField(_("title"), max_length=200)
-    target = models.DecimalField(_("target"), max_digits=12, decimal_places=2, null=True, blank=True)
+    target = models.DecimalField(
+        _("target"), max_digits=12, decimal_places=2, null=True, blank=True
+    )
     opened_on = models.DateField()
     closes_on = models.DateField(_("closes on"), null=True, blank=True)
     entry_index = models.BigIntegerField(null=True, blank=True)
@@ -131,8 +145,12 @@ class Fund(models.Model):
     class Meta:
         ordering = ["-opened_on", "-id"]
         constraints = [
-            models.CheckConstraint(condition=Q(kind__in=["collection", "appeal"]), name="fund_kind_valid"),
-            models.CheckConstraint(condition=Q(target__isnull=True) | Q(target__gt=0), name="fund_target_positive"),
+            models.CheckConstraint(
+                condition=Q(kind__in=["collection", "appeal"]), name="fund_kind_valid"
+            ),
+            models.CheckConstraint(
+                condition=Q(target__isnull=True) | Q(target__gt=0), name="fund_target_positive"
+            ),
         ]
 
     def __str__(self) -> str:
@@ -165,7 +183,9 @@ class Contribution(models.Model):
 
     fund = models.ForeignKey(Fund, on_delete=models.PROTECT, related_name="contributions")
     unit = models.ForeignKey(Unit, on_delete=models.PROTECT, related_name="+")
-    member = models.ForeignKey(Member, null=True, blank=True, on_delete=models.SET_NULL, related_name="contributions")
+    member = models.ForeignKey(
+        Member, null=True, blank=True, on_delete=models.SET_NULL, related_name="contributions"
+    )
     payer = models.CharField(_("received from"), max_length=200, blank=True, default="")
     amount = models.DecimalField(_("amount"), max_digits=12, decimal_places=2)
     method = models.CharField(_("method"), max_length=10, choices=Method.choices)
@@ -178,5 +198,7 @@ class Contribution(models.Model):
         ordering = ["received_on", "id"]
         constraints = [
             models.CheckConstraint(condition=Q(amount__gt=0), name="contribution_positive"),
-            models.CheckConstraint(condition=Q(method__in=["cash", "transfer"]), name="contribution_method_valid"),
+            models.CheckConstraint(
+                condition=Q(method__in=["cash", "transfer"]), name="contribution_method_valid"
+            ),
         ]

@@ -30,13 +30,22 @@ def treasurer_offices() -> list[str]:
 
 def treasurer_units(member: Member) -> list[Unit]:
     """The units whose accounts ``member`` keeps (their office's body's unit)."""
-    ids = Mandate.objects.current().filter(member=member, office__in=treasurer_offices(), suspended=False).values_list("body__unit_id", flat=True)
+    ids = (
+        Mandate.objects.current()
+        .filter(member=member, office__in=treasurer_offices(), suspended=False)
+        .values_list("body__unit_id", flat=True)
+    )
     return list(Unit.objects.filter(pk__in=list(ids)).order_by("path"))
 
 
 def is_auditor(member: Member) -> bool:
     kind = rulebook_on(clock.today()).section("finance").get("audited_by")
-    return bool(kind) and Mandate.objects.current().filter(member=member, body__kind=kind, office="", suspended=False).exists()
+    return (
+        bool(kind)
+        and Mandate.objects.current()
+        .filter(member=member, body__kind=kind, office="", suspended=False)
+        .exists()
+    )
 
 
 def account_units(member: Member) -> list[Unit]:
@@ -91,7 +100,11 @@ def get_fund_for(user, pk: int) -> tuple[Fund, Member]:  # type: ignore[no-untyp
 def get_receipt_for(user, pk: int) -> tuple[Contribution, Member]:  # type: ignore[no-untyped-def]
     """A receipt: for the member who paid, and those who keep or audit the unit's accounts."""
     viewer = permissions.member_of(user)
-    row = Contribution.objects.select_related("fund", "unit", "member", "received_by").filter(pk=pk).first()
+    row = (
+        Contribution.objects.select_related("fund", "unit", "member", "received_by")
+        .filter(pk=pk)
+        .first()
+    )
     if row is None or not (row.member_id == viewer.pk or may_see_unit(viewer, row.unit)):
         raise Http404
     return row, viewer

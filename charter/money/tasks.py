@@ -34,7 +34,14 @@ def spaced(dates: list[dt.date], gap: int) -> int:
     return len(kept)
 
 
-def next_step(*, paid_until: dt.date | None, on: dt.date, reminders: list[dt.date], good_standing_months: int, lapse: dict) -> str:  # type: ignore[type-arg]
+def next_step(
+    *,
+    paid_until: dt.date | None,
+    on: dt.date,
+    reminders: list[dt.date],
+    good_standing_months: int,
+    lapse: dict,
+) -> str:  # type: ignore[type-arg]
     """'remind', 'lapse' or '' for one member on ``on`` (pure)."""
     owed = arrears_months(paid_until, on)
     if owed <= good_standing_months or not lapse:
@@ -60,19 +67,30 @@ def check_dues() -> dict[str, int]:
         return counts
     good = max_arrears(rb)
     cutoff = subtract_months(today, good + 1)
-    behind = list(Member.objects.filter(status=Status.MEMBER, dues_paid_until__lte=cutoff).values_list("pk", "dues_paid_until"))
+    behind = list(
+        Member.objects.filter(status=Status.MEMBER, dues_paid_until__lte=cutoff).values_list(
+            "pk", "dues_paid_until"
+        )
+    )
     if not behind:
         return counts
     reminders: dict[int, list[dt.date]] = defaultdict(list)
     since = min(p for _pk, p in behind)
     ids = [pk for pk, _p in behind]
     for i in range(0, len(ids), 1000):
-        rows = Notice.objects.filter(kind="dues_reminder", channel="inbox", member_id__in=ids[i : i + 1000], created_at__date__gte=since)
+        rows = Notice.objects.filter(
+            kind="dues_reminder",
+            channel="inbox",
+            member_id__in=ids[i : i + 1000],
+            created_at__date__gte=since,
+        )
         for member_id, at in rows.values_list("member_id", "created_at"):
             reminders[member_id].append(at.date())
     for pk, paid_until in behind:
         mine = [d for d in reminders.get(pk, []) if d >= paid_until]
-        step = next_step(paid_until=paid_until, on=today, reminders=mine, good_standing_months=good, lapse=lapse)
+        step = next_step(
+            paid_until=paid_until, on=today, reminders=mine, good_standing_months=good, lapse=lapse
+        )
         if not step:
             continue
         try:

@@ -14,7 +14,9 @@ urlpatterns = [
     path("money/units/<int:pk>/accounts/<int:year>.csv", views.accounts_csv, name="accounts_csv"),
     path("money/statements/<int:pk>/", views.statement, name="statement"),
     path("money/statements/<int:pk>/lines/<int:line>/assign/", views.assign_row, name="assign_row"),
-    path("money/statements/<int:pk>/lines/<int:line>/discard/", views.discard_row, name="discard_row"),
+    path(
+        "money/statements/<int:pk>/lines/<int:line>/discard/", views.discard_row, name="discard_row"
+    ),
     path("money/funds/", views.funds, name="funds"),
     path("money/funds/new/", views.new_fund, name="new_fund"),
     path("money/funds/<int:pk>/", views.fund, name="fund"),

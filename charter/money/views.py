@@ -41,12 +41,25 @@ def refused(request: HttpRequest, refusal: Refused) -> HttpResponse:
         name = str(rulebook_on(clock.today()).act(refusal.verdict.act)["name"]).lower()
     except KeyError:
         name = refusal.verdict.act.replace("_", " ")
-    return render(request, "refused.html", {"breaches": translated_breaches(refusal), "act_name": name, "entry_index": refusal.entry_index}, status=403)
+    return render(
+        request,
+        "refused.html",
+        {
+            "breaches": translated_breaches(refusal),
+            "act_name": name,
+            "entry_index": refusal.entry_index,
+        },
+        status=403,
+    )
 
 
 def _member_by_number(form, field: str = "number") -> Member | None:  # type: ignore[no-untyped-def]
     number = (form.cleaned_data.get(field) or "").strip()
-    member = Member.objects.select_related("branch").filter(number__iexact=number).first() if number else None
+    member = (
+        Member.objects.select_related("branch").filter(number__iexact=number).first()
+        if number
+        else None
+    )
     if number and member is None:
         form.add_error(field, _("No member has the number %(number)s.") % {"number": number})
     return member
@@ -63,7 +76,11 @@ def home(request: HttpRequest) -> HttpResponse:
     context = {
         "me": queries.arrears_of(viewer),
         "payments": list(viewer.payments.order_by("-paid_on", "-id")[:12]),
-        "receipts": list(Contribution.objects.filter(member=viewer).select_related("fund").order_by("-received_on")[:12]),
+        "receipts": list(
+            Contribution.objects.filter(member=viewer)
+            .select_related("fund")
+            .order_by("-received_on")[:12]
+        ),
         "bands": queries.bands(),
         "finance": queries.finance(),
         "funds": queries.open_funds(),
@@ -84,7 +101,9 @@ def unit(request: HttpRequest, pk: int) -> HttpResponse:
         "rows": queries.arrears(unit, only_behind=behind),
         "behind": behind,
         "keeps": perms.may_keep_unit(viewer, unit),
-        "statements": StatementImport.objects.filter(unit__path__startswith=unit.path).select_related("unit")[:20],
+        "statements": StatementImport.objects.filter(
+            unit__path__startswith=unit.path
+        ).select_related("unit")[:20],
         "children": Unit.objects.filter(parent=unit).order_by("name"),
         "year": clock.today().year,
         "finance": queries.finance(),
@@ -98,28 +117,53 @@ def pay(request: HttpRequest, pk: int) -> HttpResponse:
     unit, viewer = perms.get_unit_for(request.user, pk, keep=True)
     initial = {"number": request.GET.get("number", "")}
     form = PaymentForm(request.POST or None, initial=initial)
-    band_form = BandForm(request.POST or None, bands=queries.DuesBand.objects.filter(until__isnull=True), prefix="band", initial=initial)
+    band_form = BandForm(
+        request.POST or None,
+        bands=queries.DuesBand.objects.filter(until__isnull=True),
+        prefix="band",
+        initial=initial,
+    )
     if request.method == "POST" and form.is_valid():
         member = _member_by_number(form)
         if member is not None:
             d = form.cleaned_data
             try:
-                record_dues_payment(member, months=d["months"], amount=str(d["amount"]), reference=d["reference"], by=viewer)
+                record_dues_payment(
+                    member,
+                    months=d["months"],
+                    amount=str(d["amount"]),
+                    reference=d["reference"],
+                    by=viewer,
+                )
             except Refused as refusal:
                 return refused(request, refusal)
             except actions.InvalidMoney as exc:
                 _bad_input(form, exc, "amount")
             else:
-                messages.success(request, _("The payment of %(name)s was recorded; dues are now paid to %(date)s.") % {"name": member.name, "date": Member.objects.get(pk=member.pk).dues_paid_until})
+                messages.success(
+                    request,
+                    _("The payment of %(name)s was recorded; dues are now paid to %(date)s.")
+                    % {
+                        "name": member.name,
+                        "date": Member.objects.get(pk=member.pk).dues_paid_until,
+                    },
+                )
                 return redirect("money:unit", unit.pk)
-    return render(request, "money/pay.html", {"unit": unit, "form": form, "band_form": band_form}, status=400 if form.errors else 200)
+    return render(
+        request,
+        "money/pay.html",
+        {"unit": unit, "form": form, "band_form": band_form},
+        status=400 if form.errors else 200,
+    )
 
 
 @login_required
 @require_POST
 def band(request: HttpRequest, pk: int) -> HttpResponse:
     unit, viewer = perms.get_unit_for(request.user, pk, keep=True)
-    band_form = BandForm(request.POST, bands=queries.DuesBand.objects.filter(until__isnull=True), prefix="band")
+    band_form = BandForm(
+        request.POST, bands=queries.DuesBand.objects.filter(until__isnull=True), prefix="band"
+    )
     if band_form.is_valid():
         member = _member_by_number(band_form)
         if member is not None:
@@ -130,9 +174,18 @@ def band(request: HttpRequest, pk: int) -> HttpResponse:
             except actions.InvalidMoney as exc:
                 _bad_input(band_form, exc, "band")
             else:
-                messages.success(request, _("%(name)s is now in the band %(band)s.") % {"name": member.name, "band": band_form.cleaned_data["band"].name})
+                messages.success(
+                    request,
+                    _("%(name)s is now in the band %(band)s.")
+                    % {"name": member.name, "band": band_form.cleaned_data["band"].name},
+                )
                 return redirect("money:unit", unit.pk)
-    return render(request, "money/pay.html", {"unit": unit, "form": PaymentForm(), "band_form": band_form}, status=400)
+    return render(
+        request,
+        "money/pay.html",
+        {"unit": unit, "form": PaymentForm(), "band_form": band_form},
+        status=400,
+    )
 
 
 @login_required
@@ -158,7 +211,9 @@ def bulk(request: HttpRequest, pk: int) -> HttpResponse:
             payments.append((row.member, months, amount))
         if not errors:
             try:
-                done = actions.record_dues_payments(by=viewer, payments=payments, reference=request.POST.get("reference", "")[:100])
+                done = actions.record_dues_payments(
+                    by=viewer, payments=payments, reference=request.POST.get("reference", "")[:100]
+                )
             except Refused as refusal:
                 return refused(request, refusal)
             except actions.InvalidMoney as exc:
@@ -168,8 +223,12 @@ def bulk(request: HttpRequest, pk: int) -> HttpResponse:
                 return redirect("money:unit", unit.pk)
     for row in rows:
         row.error = errors.get(row.member.pk, "")  # type: ignore[attr-defined]
-        row.value = request.POST.get(f"months-{row.member.pk}", "") if request.method == "POST" else ""  # type: ignore[attr-defined]
-    return render(request, "money/bulk.html", {"unit": unit, "rows": rows}, status=400 if errors else 200)
+        row.value = (
+            request.POST.get(f"months-{row.member.pk}", "") if request.method == "POST" else ""
+        )  # type: ignore[attr-defined]
+    return render(
+        request, "money/bulk.html", {"unit": unit, "rows": rows}, status=400 if errors else 200
+    )
 
 
 @login_required
@@ -179,7 +238,9 @@ def import_statement(request: HttpRequest, pk: int) -> HttpResponse:
     if request.method == "POST" and form.is_valid():
         upload = form.cleaned_data["file"]
         try:
-            imp = actions.import_bank_statement(unit=unit, by=viewer, data=upload.read(), filename=upload.name or "")
+            imp = actions.import_bank_statement(
+                unit=unit, by=viewer, data=upload.read(), filename=upload.name or ""
+            )
         except Refused as refusal:
             return refused(request, refusal)
         except StatementError as exc:
@@ -193,7 +254,12 @@ def import_statement(request: HttpRequest, pk: int) -> HttpResponse:
             form.add_error("file", str(exc))
         else:
             return redirect("money:statement", imp.pk)
-    return render(request, "money/import.html", {"unit": unit, "form": form}, status=400 if form.errors else 200)
+    return render(
+        request,
+        "money/import.html",
+        {"unit": unit, "form": form},
+        status=400 if form.errors else 200,
+    )
 
 
 @login_required
@@ -202,11 +268,23 @@ def statement(request: HttpRequest, pk: int) -> HttpResponse:
     imp, viewer = perms.get_statement_for(request.user, pk)
     rows = list(imp.rows.select_related("member", "payment").order_by("line")[:2000])
     review = [r for r in rows if r.state == StatementRow.State.REVIEW]
-    names = {m.pk: m for m in Member.objects.filter(pk__in={c for r in review for c in r.candidates})}
+    names = {
+        m.pk: m for m in Member.objects.filter(pk__in={c for r in review for c in r.candidates})
+    }
     for r in review:
         r.named = [names[c] for c in r.candidates if c in names]  # type: ignore[attr-defined]
-    counts = [(label, sum(1 for r in rows if r.state == value)) for value, label in StatementRow.State.choices]
-    context = {"imp": imp, "rows": rows, "review": review, "counts": counts, "keeps": perms.may_keep_unit(viewer, imp.unit), "form": AssignForm()}
+    counts = [
+        (label, sum(1 for r in rows if r.state == value))
+        for value, label in StatementRow.State.choices
+    ]
+    context = {
+        "imp": imp,
+        "rows": rows,
+        "review": review,
+        "counts": counts,
+        "keeps": perms.may_keep_unit(viewer, imp.unit),
+        "form": AssignForm(),
+    }
     return render(request, "money/statement.html", context)
 
 
@@ -219,13 +297,19 @@ def assign_row(request: HttpRequest, pk: int, line: int) -> HttpResponse:
         member = _member_by_number(form)
         if member is not None:
             try:
-                actions.assign_statement_row(row, member=member, by=viewer, months=form.cleaned_data["months"])
+                actions.assign_statement_row(
+                    row, member=member, by=viewer, months=form.cleaned_data["months"]
+                )
             except Refused as refusal:
                 return refused(request, refusal)
             except actions.InvalidMoney as exc:
                 _bad_input(form, exc, "number")
             else:
-                messages.success(request, _("Line %(line)s is now a payment of %(name)s.") % {"line": line, "name": member.name})
+                messages.success(
+                    request,
+                    _("Line %(line)s is now a payment of %(name)s.")
+                    % {"line": line, "name": member.name},
+                )
                 return redirect("money:statement", pk)
     for errs in form.errors.values():
         for e in errs:
@@ -244,7 +328,9 @@ def discard_row(request: HttpRequest, pk: int, line: int) -> HttpResponse:
     except actions.InvalidMoney as exc:
         messages.error(request, str(exc))
     else:
-        messages.success(request, _("Line %(line)s was set aside; it stays listed.") % {"line": line})
+        messages.success(
+            request, _("Line %(line)s was set aside; it stays listed.") % {"line": line}
+        )
     return redirect("money:statement", pk)
 
 
@@ -255,7 +341,9 @@ def discard_row(request: HttpRequest, pk: int, line: int) -> HttpResponse:
 def funds(request: HttpRequest) -> HttpResponse:
     viewer = permissions.member_of(request.user)
     rows = [(f, queries.fund_totals(f)) for f in queries.open_funds()]
-    return render(request, "money/funds.html", {"rows": rows, "keeps": bool(perms.treasurer_units(viewer))})
+    return render(
+        request, "money/funds.html", {"rows": rows, "keeps": bool(perms.treasurer_units(viewer))}
+    )
 
 
 @login_required
@@ -269,25 +357,49 @@ def new_fund(request: HttpRequest) -> HttpResponse:
     if request.method == "POST" and form.is_valid():
         d = form.cleaned_data
         try:
-            fund = actions.open_fund(kind=d["kind"], unit=d["unit"], title=d["title"], target=d["target"], closes_on=d["closes_on"], by=viewer)
+            fund = actions.open_fund(
+                kind=d["kind"],
+                unit=d["unit"],
+                title=d["title"],
+                target=d["target"],
+                closes_on=d["closes_on"],
+                by=viewer,
+            )
         except Refused as refusal:
             return refused(request, refusal)
         except actions.InvalidMoney as exc:
             _bad_input(form, exc, "title")
         else:
             return redirect("money:fund", fund.pk)
-    return render(request, "money/new_fund.html", {"form": form}, status=400 if form.errors else 200)
+    return render(
+        request, "money/new_fund.html", {"form": form}, status=400 if form.errors else 200
+    )
 
 
-def _fund_page(request: HttpRequest, fund: Fund, viewer: Member, *, pledge_form=None, receive_form=None, status: int = 200) -> HttpResponse:  # type: ignore[no-untyped-def]
+def _fund_page(
+    request: HttpRequest,
+    fund: Fund,
+    viewer: Member,
+    *,
+    pledge_form=None,
+    receive_form=None,
+    status: int = 200,
+) -> HttpResponse:  # type: ignore[no-untyped-def]
     sees = perms.may_see_unit(viewer, fund.unit) or bool(perms.treasurer_units(viewer))
     context = {
         "fund": fund,
         "totals": queries.fund_totals(fund),
         "regions": queries.fund_totals_by_region(fund),
         "pledge_form": pledge_form or (PledgeForm() if fund.kind == Fund.Kind.APPEAL else None),
-        "receive_form": receive_form or (ContributionForm() if perms.treasurer_units(viewer) else None),
-        "contributions": list(fund.contributions.select_related("member", "unit").order_by("-received_on", "-id")[:200]) if sees else [],
+        "receive_form": receive_form
+        or (ContributionForm() if perms.treasurer_units(viewer) else None),
+        "contributions": list(
+            fund.contributions.select_related("member", "unit").order_by("-received_on", "-id")[
+                :200
+            ]
+        )
+        if sees
+        else [],
         "mine": list(fund.contributions.filter(member=viewer)),
         "my_pledges": list(fund.pledges.filter(member=viewer)),
     }
@@ -328,7 +440,14 @@ def receive(request: HttpRequest, pk: int) -> HttpResponse:
         if not form.errors:
             d = form.cleaned_data
             try:
-                row = actions.receive_contribution(fund, by=viewer, amount=d["amount"], method=d["method"], member=member, payer=d["payer"])
+                row = actions.receive_contribution(
+                    fund,
+                    by=viewer,
+                    amount=d["amount"],
+                    method=d["method"],
+                    member=member,
+                    payer=d["payer"],
+                )
             except Refused as refusal:
                 return refused(request, refusal)
             except actions.InvalidMoney as exc:
@@ -341,7 +460,11 @@ def receive(request: HttpRequest, pk: int) -> HttpResponse:
 @login_required
 def receipt(request: HttpRequest, pk: int) -> HttpResponse:
     row, viewer = perms.get_receipt_for(request.user, pk)
-    return render(request, "money/receipt.html", {"c": row, "org": rulebook_on(row.received_on).name, "finance": queries.finance()})
+    return render(
+        request,
+        "money/receipt.html",
+        {"c": row, "org": rulebook_on(row.received_on).name, "finance": queries.finance()},
+    )
 
 
 # --- accounts -----------------------------------------------------------------------------------------
@@ -354,7 +477,12 @@ def accounts(request: HttpRequest, pk: int, year: int) -> HttpResponse:
     if not 1900 < year < 3000:
         raise Http404
     acc = queries.accounts(unit, *queries.year_bounds(year))
-    context = {"acc": acc, "year": year, "finance": queries.finance(dt.date(year, 12, 31) if year <= clock.today().year else None), "kinds": queries.KINDS}
+    context = {
+        "acc": acc,
+        "year": year,
+        "finance": queries.finance(dt.date(year, 12, 31) if year <= clock.today().year else None),
+        "kinds": queries.KINDS,
+    }
     return render(request, "money/accounts.html", context)
 
 

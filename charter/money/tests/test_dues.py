@@ -31,7 +31,9 @@ def _state(member: Member) -> tuple:  # type: ignore[type-arg]
 def test_the_branch_secretary_records_a_payment_on_the_record(cast, newcomer, at):
     at("2026-03-01T10:00:00")
     before = newcomer.dues_paid_until
-    record_dues_payment(newcomer, months=3, amount="300", reference="cash at meeting", by=cast.bilal)
+    record_dues_payment(
+        newcomer, months=3, amount="300", reference="cash at meeting", by=cast.bilal
+    )
     newcomer.refresh_from_db()
     assert newcomer.dues_paid_until == dt.date(before.year, before.month + 3, before.day)
     payment = DuesPayment.objects.get(member=newcomer, months=3)
@@ -45,7 +47,12 @@ def test_the_regional_secretary_records_for_any_branch_of_the_region(cast, newco
     at("2026-03-01T10:00:00")
     record_dues_payment(cast.tariq, months=1, amount="100", by=cast.rashid)
     record_dues_payment(newcomer, months=1, amount="100", by=cast.rashid)
-    assert DuesPayment.objects.filter(member__in=[cast.tariq, newcomer], entry_index__isnull=False, months=1).count() == 2
+    assert (
+        DuesPayment.objects.filter(
+            member__in=[cast.tariq, newcomer], entry_index__isnull=False, months=1
+        ).count()
+        == 2
+    )
 
 
 def test_a_branch_secretary_cannot_record_for_another_branch(cast, at):
@@ -74,11 +81,21 @@ def test_bulk_payments_are_all_or_none(cast, newcomer, at):
     at("2026-03-01T10:00:00")
     before = [_state(m) for m in (cast.alice, newcomer, cast.tariq)]
     with pytest.raises(Refused):
-        record_dues_payments(by=cast.bilal, payments=[(cast.alice, 1, "100"), (newcomer, 2, "200"), (cast.tariq, 1, "100")])
+        record_dues_payments(
+            by=cast.bilal,
+            payments=[(cast.alice, 1, "100"), (newcomer, 2, "200"), (cast.tariq, 1, "100")],
+        )
     assert [_state(m) for m in (cast.alice, newcomer, cast.tariq)] == before
-    done = record_dues_payments(by=cast.bilal, payments=[(cast.alice, 1, "100"), (newcomer, 2, "200")], reference="March meeting")
+    done = record_dues_payments(
+        by=cast.bilal,
+        payments=[(cast.alice, 1, "100"), (newcomer, 2, "200")],
+        reference="March meeting",
+    )
     assert len(done) == 2
-    assert DuesPayment.objects.filter(reference="March meeting", entry_index__isnull=False).count() == 2
+    assert (
+        DuesPayment.objects.filter(reference="March meeting", entry_index__isnull=False).count()
+        == 2
+    )
     with pytest.raises(InvalidMoney):
         record_dues_payments(by=cast.bilal, payments=[])
 
@@ -92,7 +109,9 @@ def test_a_payment_restores_the_vote_and_the_quorum_on_the_day(cast, newcomer, a
     assert not good_standing(newcomer, clock.today(), rb)
     base = rosters.quorum_base(branch_meeting, clock.today(), rb)
     assert newcomer not in rosters.roster(aggregate, clock.today(), rb)
-    assert newcomer in rosters.attendees(aggregate, clock.today(), rb)  # attends and speaks, does not vote
+    assert newcomer in rosters.attendees(
+        aggregate, clock.today(), rb
+    )  # attends and speaks, does not vote
     at("2026-06-15T16:00:00")
     record_dues_payment(newcomer, months=5, amount="500", by=cast.bilal)
     assert good_standing(newcomer, clock.today(), rb)
@@ -106,7 +125,10 @@ def _round() -> None:
 
 
 def _reminders(member: Member) -> list[dt.date]:
-    return sorted(n.created_at.date() for n in Notice.objects.filter(member=member, kind="dues_reminder", channel="inbox"))
+    return sorted(
+        n.created_at.date()
+        for n in Notice.objects.filter(member=member, kind="dues_reminder", channel="inbox")
+    )
 
 
 def test_reminders_then_lapse_then_reinstatement(cast, newcomer, at):
@@ -119,7 +141,9 @@ def test_reminders_then_lapse_then_reinstatement(cast, newcomer, at):
     _round()
     _round()  # a second round on the same day sends nothing more
     assert _reminders(newcomer) == [dt.date(2026, 5, 29)]
-    assert Notice.objects.filter(member=newcomer, kind="dues_reminder", channel="email").count() == 1
+    assert (
+        Notice.objects.filter(member=newcomer, kind="dues_reminder", channel="email").count() == 1
+    )
     at("2026-06-20T08:00:00")  # 22 days later: too soon for the second
     _round()
     assert len(_reminders(newcomer)) == 1
@@ -139,7 +163,9 @@ def test_reminders_then_lapse_then_reinstatement(cast, newcomer, at):
     assert not newcomer.status_history.filter(reason__icontains="discipl").exists()
     assert Notice.objects.filter(member=newcomer, kind="lapsed", channel="inbox").exists()
     _round()  # nothing more to do for a lapsed member
-    assert Entry.objects.filter(act__in=["lapse_member", "dues_reminder"], outcome="done").count() == 3
+    assert (
+        Entry.objects.filter(act__in=["lapse_member", "dues_reminder"], outcome="done").count() == 3
+    )
     at("2026-09-01T10:00:00")  # paying the arrears within the window restores the membership
     record_dues_payment(newcomer, months=8, amount="800", by=cast.bilal)
     newcomer.refresh_from_db()
@@ -163,7 +189,9 @@ def test_the_worker_cannot_lapse_without_the_reminders(cast, newcomer, at):
     _round()
     assert len(_reminders(newcomer)) == 2
     newcomer.refresh_from_db()
-    assert newcomer.status == Status.MEMBER  # the second reminder was just sent; the lapse comes next round
+    assert (
+        newcomer.status == Status.MEMBER
+    )  # the second reminder was just sent; the lapse comes next round
     _round()
     newcomer.refresh_from_db()
     assert newcomer.status == Status.LAPSED
@@ -175,7 +203,9 @@ def test_a_part_payment_puts_the_lapse_off(cast, newcomer, at):
     _round()
     assert len(_reminders(newcomer)) == 1
     at("2026-06-10T08:00:00")
-    record_dues_payment(newcomer, months=2, amount="200", by=cast.bilal)  # paid to 28 March: in good standing
+    record_dues_payment(
+        newcomer, months=2, amount="200", by=cast.bilal
+    )  # paid to 28 March: in good standing
     at("2026-07-27T08:00:00")  # not yet four months behind the new date: nothing
     _round()
     assert len(_reminders(newcomer)) == 1

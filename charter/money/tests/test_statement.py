@@ -31,14 +31,14 @@ def csv_for(cast, newcomer) -> bytes:  # type: ignore[no-untyped-def]
     short = n.split("-")[1].lstrip("0")
     return (
         "Date,Description,Amount,Balance\n"
-        f"2026-03-02,DUES {n} MARCH,300.00,1000\n"           # matched: 1 month of Middle
-        f"02/03/2026,\"Transfer ref wda {short}\",\"1,500.00\",2500\n"  # matched (short form): 5 months
-        f"2026-03-03,DUES {a} and {f},600.00,3100\n"          # ambiguous: two members named
-        "2026-03-04,GIFT FROM A FRIEND,50.00,3150\n"          # unmatched
-        f"2026-03-05,DUES {t},300.00,3450\n"                 # a member of Hyderabad: outside Karachi Central
-        f"2026-03-06,DUES {a},50.00,3500\n"                  # less than a month of Low
-        "2026-03-07,BANK CHARGES,-12.50,3487.50\n"            # not a payment in
-        f"2026-03-08,DUES {f},300,3787.50\n"                 # farhan has no band
+        f"2026-03-02,DUES {n} MARCH,300.00,1000\n"  # matched: 1 month of Middle
+        f'02/03/2026,"Transfer ref wda {short}","1,500.00",2500\n'  # matched (short form): 5 months
+        f"2026-03-03,DUES {a} and {f},600.00,3100\n"  # ambiguous: two members named
+        "2026-03-04,GIFT FROM A FRIEND,50.00,3150\n"  # unmatched
+        f"2026-03-05,DUES {t},300.00,3450\n"  # a member of Hyderabad: outside Karachi Central
+        f"2026-03-06,DUES {a},50.00,3500\n"  # less than a month of Low
+        "2026-03-07,BANK CHARGES,-12.50,3487.50\n"  # not a payment in
+        f"2026-03-08,DUES {f},300,3787.50\n"  # farhan has no band
     ).encode()
 
 
@@ -54,11 +54,20 @@ def banded(cast, bands, newcomer, at):  # type: ignore[no-untyped-def]
 def test_import_matches_by_number_and_keeps_every_line(cast, banded):
     newcomer = banded
     before = Member.objects.get(pk=newcomer.pk).dues_paid_until
-    imp = import_bank_statement(unit=cast.karachi, by=cast.bilal, data=csv_for(cast, newcomer), filename="march.csv")
+    imp = import_bank_statement(
+        unit=cast.karachi, by=cast.bilal, data=csv_for(cast, newcomer), filename="march.csv"
+    )
     rows = {r.line: r for r in imp.rows.all()}
     assert sorted(rows) == [2, 3, 4, 5, 6, 7, 8, 9]
     assert [rows[i].state for i in (2, 3)] == ["matched", "matched"]
-    assert {i: rows[i].why for i in (4, 5, 6, 7, 8, 9)} == {4: "ambiguous", 5: "unmatched", 6: "outside", 7: "short", 8: "debit", 9: "no_band"}
+    assert {i: rows[i].why for i in (4, 5, 6, 7, 8, 9)} == {
+        4: "ambiguous",
+        5: "unmatched",
+        6: "outside",
+        7: "short",
+        8: "debit",
+        9: "no_band",
+    }
     assert rows[3].amount == Decimal("1500.00") and rows[3].booked_on == dt.date(2026, 3, 2)
     newcomer.refresh_from_db()
     assert newcomer.dues_paid_until == dt.date(before.year, before.month + 6, before.day)
@@ -74,7 +83,11 @@ def test_review_assigns_or_discards_each_line_once(cast, banded):
     imp = import_bank_statement(unit=cast.karachi, by=cast.bilal, data=csv_for(cast, banded))
     ambiguous = imp.rows.get(line=4)
     payment = assign_statement_row(ambiguous, member=cast.alice, by=cast.bilal)
-    assert payment.months == 6 and payment.amount == Decimal("600.00") and payment.paid_on == dt.date(2026, 3, 3)
+    assert (
+        payment.months == 6
+        and payment.amount == Decimal("600.00")
+        and payment.paid_on == dt.date(2026, 3, 3)
+    )
     with pytest.raises(InvalidMoney):
         assign_statement_row(ambiguous, member=cast.alice, by=cast.bilal)  # already settled
     no_band = imp.rows.get(line=9)
@@ -97,7 +110,9 @@ def test_review_refuses_a_member_outside_the_treasurers_unit(cast, banded):
         assign_statement_row(outside, member=cast.tariq, by=cast.bilal)
     assert exc.value.articles == ["3.6"]
     outside.refresh_from_db()
-    assert outside.state == "review" and Member.objects.get(pk=cast.tariq.pk).dues_paid_until == before
+    assert (
+        outside.state == "review" and Member.objects.get(pk=cast.tariq.pk).dues_paid_until == before
+    )
 
 
 def test_the_regional_secretary_imports_for_the_whole_region(cast, banded):
@@ -121,16 +136,19 @@ def test_the_same_statement_is_not_imported_twice(cast, banded):
     assert StatementImport.objects.count() == 1
 
 
-@pytest.mark.parametrize("data, line, column, words", [
-    (b"", None, "", "empty"),
-    (b"\xff\xfe\x00d\x00a", 1, "", "UTF-8"),
-    (b"Date,Amount\n2026-01-01,100\n", 1, "text", "no text column"),
-    (b"Date,Text,Amount\n2026-01-01,DUES,100\n2026-13-01,DUES,100\n", 3, "Date", "not a date"),
-    (b"Date,Text,Amount\n2026-01-01,DUES,1O0\n", 2, "Amount", "not an amount"),
-    (b"Date,Text,Amount\n2026-01-01,DUES,100,extra\n", 2, "", "4 fields"),
-    (b"Date,Text,Amount\n", 2, "", "no payments"),
-    (b"Date,Text,Amount\n2026-01-01,\"DUES,100\n", 2, "", ""),
-])
+@pytest.mark.parametrize(
+    "data, line, column, words",
+    [
+        (b"", None, "", "empty"),
+        (b"\xff\xfe\x00d\x00a", 1, "", "UTF-8"),
+        (b"Date,Amount\n2026-01-01,100\n", 1, "text", "no text column"),
+        (b"Date,Text,Amount\n2026-01-01,DUES,100\n2026-13-01,DUES,100\n", 3, "Date", "not a date"),
+        (b"Date,Text,Amount\n2026-01-01,DUES,1O0\n", 2, "Amount", "not an amount"),
+        (b"Date,Text,Amount\n2026-01-01,DUES,100,extra\n", 2, "", "4 fields"),
+        (b"Date,Text,Amount\n", 2, "", "no payments"),
+        (b'Date,Text,Amount\n2026-01-01,"DUES,100\n', 2, "", ""),
+    ],
+)
 def test_a_bad_file_is_refused_with_its_line_and_column(data, line, column, words):
     with pytest.raises(statement.StatementError) as exc:
         statement.read(data)
@@ -141,18 +159,23 @@ def test_a_bad_file_is_refused_with_its_line_and_column(data, line, column, word
 def test_a_bad_file_changes_nothing(cast, banded):
     before = Entry.objects.count()
     with pytest.raises(statement.StatementError):
-        import_bank_statement(unit=cast.karachi, by=cast.bilal, data=b"Date,Text,Amount\n2026-01-01,DUES,abc\n")
+        import_bank_statement(
+            unit=cast.karachi, by=cast.bilal, data=b"Date,Text,Amount\n2026-01-01,DUES,abc\n"
+        )
     assert Entry.objects.count() == before and not StatementImport.objects.exists()
 
 
-@pytest.mark.parametrize("text, found", [
-    ("DUES WDA-000034", {"WDA-000034"}),
-    ("wda 34 march", {"WDA-000034"}),
-    ("WDA34/WDA-0035", {"WDA-000034", "WDA-000035"}),
-    ("SWDA-000034 XWDA34", set()),
-    ("WDA-0000341", {"WDA-000341"}),
-    ("nothing here 34", set()),
-])
+@pytest.mark.parametrize(
+    "text, found",
+    [
+        ("DUES WDA-000034", {"WDA-000034"}),
+        ("wda 34 march", {"WDA-000034"}),
+        ("WDA34/WDA-0035", {"WDA-000034", "WDA-000035"}),
+        ("SWDA-000034 XWDA34", set()),
+        ("WDA-0000341", {"WDA-000341"}),
+        ("nothing here 34", set()),
+    ],
+)
 def test_references_in_a_payments_text(text, found):
     assert statement.references(text, "WDA") == found
 
@@ -172,4 +195,7 @@ def test_a_lapsed_member_found_in_a_statement_is_restored(cast, banded, at):
     import_bank_statement(unit=cast.karachi, by=cast.bilal, data=data)
     newcomer.refresh_from_db()
     assert newcomer.status == Status.MEMBER
-    assert Entry.objects.order_by("-index").first().act == "import_bank_statement" or Entry.objects.filter(act="reinstate_member").exists()
+    assert (
+        Entry.objects.order_by("-index").first().act == "import_bank_statement"
+        or Entry.objects.filter(act="reinstate_member").exists()
+    )
