@@ -8,6 +8,7 @@ import datetime as dt
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.db.models import Q
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
@@ -385,7 +386,14 @@ def _fund_page(
     receive_form=None,
     status: int = 200,
 ) -> HttpResponse:  # type: ignore[no-untyped-def]
-    sees = perms.may_see_unit(viewer, fund.unit) or bool(perms.treasurer_units(viewer))
+    # Who gave is seen by those who audit the accounts, and by each treasurer for their own units.
+    units = perms.account_units(viewer)
+    given = fund.contributions.select_related("member", "unit").order_by("-received_on", "-id")
+    if units:
+        within = Q()
+        for u in units:
+            within |= Q(unit__path__startswith=u.path)
+        given = given.filter(within)
     context = {
         "fund": fund,
         "totals": queries.fund_totals(fund),
@@ -393,13 +401,7 @@ def _fund_page(
         "pledge_form": pledge_form or (PledgeForm() if fund.kind == Fund.Kind.APPEAL else None),
         "receive_form": receive_form
         or (ContributionForm() if perms.treasurer_units(viewer) else None),
-        "contributions": list(
-            fund.contributions.select_related("member", "unit").order_by("-received_on", "-id")[
-                :200
-            ]
-        )
-        if sees
-        else [],
+        "contributions": list(given[:200]) if units else [],
         "mine": list(fund.contributions.filter(member=viewer)),
         "my_pledges": list(fund.pledges.filter(member=viewer)),
     }

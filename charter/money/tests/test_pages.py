@@ -226,3 +226,18 @@ def test_api_payments_statements_and_funds(cast, banded, client: Client):
     assert totals["received"] == "200.00" and totals["by_region"][0]["name"] == "Sindh"
     assert "/api/money/funds/{fund_id}" in client.get("/api/openapi.json").json()["paths"]
     assert Member.objects.get(pk=banded.pk).dues_paid_until is not None
+
+
+def test_who_gave_is_seen_by_the_treasurer_of_the_unit_only(cast, banded, client: Client):
+    fund = open_fund(kind="appeal", unit=cast.sindh, title="Sindh fund", by=cast.rashid)
+    receive_contribution(fund, by=cast.rashid, amount="100", method="cash", member=cast.tariq)
+    receive_contribution(fund, by=cast.bilal, amount="200", method="cash", member=cast.alice)
+    login_as(client, cast.bilal)
+    page = client.get(f"/money/funds/{fund.pk}/").content.decode()
+    assert cast.alice.name in page and cast.tariq.name not in page
+    login_as(client, cast.farhan)
+    page = client.get(f"/money/funds/{fund.pk}/").content.decode()
+    assert cast.alice.name not in page and "300.00" in page
+    login_as(client, cast.imran)
+    page = client.get(f"/money/funds/{fund.pk}/").content.decode()
+    assert cast.alice.name in page and cast.tariq.name in page
