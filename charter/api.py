@@ -42,6 +42,7 @@ def _routers() -> None:
     from charter.initiatives.api import router as initiatives
     from charter.meetings.api import router as meetings
     from charter.members.api import router as members
+    from charter.money.api import router as money
     from charter.org.api import router as org
     from charter.record.api import router as record
     from charter.rulebook.api import router as rulebook
@@ -53,6 +54,7 @@ def _routers() -> None:
     api.add_router("/", discipline, tags=["discipline"])
     api.add_router("/", initiatives, tags=["initiatives"])
     api.add_router("/", voting, tags=["voting"])
+    api.add_router("/", money, tags=["money"])
     api.add_router("/record", record, tags=["record"])
     api.add_router("/rules", rulebook, tags=["rules"])
 

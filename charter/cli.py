@@ -47,12 +47,13 @@ def _work(interval: float, rounds: int | None) -> None:
 
     from charter.discipline.actions import check_deadlines
     from charter.initiatives.fulfilment import check_initiative_deadlines
+    from charter.money.tasks import check_dues
     from charter.notices.tasks import deliver_due
     from charter.record.checkpoints import sign_if_due
 
     done = 0
     while rounds is None or done < rounds:
-        for name, job in (("notices", deliver_due), ("record", sign_if_due), ("deadlines", check_deadlines), ("initiatives", check_initiative_deadlines)):
+        for name, job in (("notices", deliver_due), ("record", sign_if_due), ("deadlines", check_deadlines), ("initiatives", check_initiative_deadlines), ("dues", check_dues)):
             try:
                 job()
             except Exception:  # noqa: BLE001 - keep going; what was not done stays to do

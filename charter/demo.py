@@ -96,6 +96,7 @@ from charter.members.actions import (
     transfer_member,
 )
 from charter.members.models import Member, subtract_months
+from charter.money import demo as money_demo
 from charter.org.actions import close_founding, create_unit, found_organization
 from charter.org.models import Body, Mandate, Unit
 from charter.record.checkpoints import sign_if_due
@@ -599,6 +600,7 @@ class _Demo:
                 secretary = self.rng.choice(pool or founders[b.unit.pk])
             secretary.activist = True
             self.note_mandate(seat_founder(secretary.m, body=b.body, office="branch_secretary"))
+        money_demo.plan(self)  # the bands and each founder's band, then the money's later events
         close_founding()
         for p in everyone:
             self.at(self.now + dt.timedelta(days=self.rng.randint(1, 45), hours=self.rng.randint(1, 10)), self.pay_due, p.pk)

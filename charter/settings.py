@@ -43,6 +43,7 @@ INSTALLED_APPS = [
     "charter.meetings",
     "charter.discipline",
     "charter.initiatives",
+    "charter.money",
     "charter.voting",
     "charter.elections",
     "charter.conferences",

@@ -21,6 +21,7 @@ urlpatterns = [
     path("", include("charter.initiatives.urls")),
     path("", include("charter.voting.urls")),
     path("", include("charter.elections.urls")),
+    path("", include("charter.money.urls")),
     path("record/", include("charter.record.urls")),
     path("rules/", include("charter.rulebook.urls")),
     path("help/", include("charter.help.urls")),

@@ -6,6 +6,7 @@ from __future__ import annotations
 import datetime as dt
 import uuid
 from collections.abc import Callable
+from decimal import Decimal
 
 from django.contrib.auth.hashers import make_password
 from django.utils.translation import gettext as _
@@ -147,21 +148,81 @@ def lapse_member(member: Member) -> Member:
     return member
 
 
-@consequential
-def record_dues_payment(member: Member, *, months: int, amount: str = "0", reference: str = "") -> Member:
-    """A dues payment; restores a lapsed membership when the rules allow it."""
-    if months < 1:
-        raise InvalidMember(_("A payment covers at least one month."))
-    member = Member.objects.select_for_update().get(pk=member.pk)
-    today = clock.today()
+def office_units(member: Member | None, office: str) -> list[int]:
+    """The units whose accounts ``member`` keeps under ``office`` today (the units of its bodies)."""
+    if member is None or not office:
+        return []
+    from charter.org.models import Mandate
+
+    rows = Mandate.objects.current().filter(member=member, office=office, suspended=False)
+    return list(rows.values_list("body__unit_id", flat=True))
+
+
+def treasurer_office(member: Member | None, act: str = "record_dues_payment") -> str:
+    """The office under which ``member`` may do a finance act, as the rulebook names it ("" if none)."""
+    if member is None:
+        return ""
+    from charter.org.models import Mandate
+
+    rb = rulebook_on(clock.today())
+    offices = [d["office"] for d in rb.act(act)["decided_by"] if "office" in d]
+    held = set(Mandate.objects.current().filter(member=member, office__in=offices, suspended=False).values_list("office", flat=True))
+    return next((o for o in offices if o in held), offices[0] if offices else "")
+
+
+def apply_dues_payment(member: Member, *, months: int, amount: str | Decimal, reference: str, entry_index: int, paid_on: dt.date | None = None) -> DuesPayment:
+    """Within an act already judged and on the record: extend the member's dues and restore a lapsed
+    membership when the rules allow it. ``member`` is locked by the caller."""
     from charter.members.models import subtract_months
 
+    today = clock.today()
     start = member.dues_paid_until or today
     member.dues_paid_until = subtract_months(start, -months)
     member.save(update_fields=["dues_paid_until"])
-    DuesPayment.objects.create(member=member, paid_on=today, months=months, amount=amount, reference=reference)
+    payment = DuesPayment.objects.create(member=member, paid_on=paid_on or today, months=months, amount=Decimal(str(amount)), reference=reference[:100], entry_index=entry_index)
     if member.status == Status.LAPSED and member.dues_paid_until >= today:
         _reinstate(member)
+    return payment
+
+
+def apply_dues_payments(items: list[tuple[Member, int, Decimal, str, dt.date]], *, entry_index: int) -> list[DuesPayment]:
+    """Many payments of one act (a bank statement): ``(member, months, amount, reference, paid_on)``,
+    written in batches; a member named twice is extended twice. Members are locked by the caller."""
+    from charter.members.models import subtract_months
+
+    today = clock.today()
+    payments, members = [], {}
+    for member, months, amount, reference, paid_on in items:
+        member.dues_paid_until = subtract_months(member.dues_paid_until or today, -months)
+        members[member.pk] = member
+        payments.append(DuesPayment(member=member, paid_on=paid_on, months=months, amount=amount, reference=reference[:100], entry_index=entry_index))
+    by_date: dict[dt.date, list[int]] = {}
+    for member in members.values():
+        by_date.setdefault(member.dues_paid_until, []).append(member.pk)  # type: ignore[arg-type]
+    for day, ids in by_date.items():  # few distinct dates: one UPDATE each (bulk_update is slow)
+        for i in range(0, len(ids), 900):
+            Member.objects.filter(pk__in=ids[i : i + 900]).update(dues_paid_until=day)
+    DuesPayment.objects.bulk_create(payments, batch_size=1000)
+    for member in members.values():
+        if member.status == Status.LAPSED and member.dues_paid_until and member.dues_paid_until >= today:
+            _reinstate(member)
+    return payments
+
+
+@consequential
+def record_dues_payment(member: Member, *, months: int, amount: str = "0", reference: str = "", by: Member | None = None) -> Member:
+    """A dues payment recorded by the officer who keeps the member's unit's accounts (``by``), or by
+    Charter under the rule when it is already settled (``by=None``: the founders' first dues).
+    Restores a lapsed membership when the rules allow it."""
+    if months < 1:
+        raise InvalidMember(_("A payment covers at least one month."))
+    member = Member.objects.select_for_update().get(pk=member.pk)
+    office = treasurer_office(by)
+    facts = {"office_unit_ids": office_units(by, office)}
+    prop = enforce.proposal("record_dues_payment", actor=by, office=office if by is not None else "", target=member, facts=facts)
+    rb = enforce.check(prop, actor=by, subjects=[member])
+    entry = record.append("record_dues_payment", "done", actor=by, subjects=[member], detail=enforce.detail_for(unit=member.branch, months=months), articles=[rb.act("record_dues_payment")["article"]])
+    apply_dues_payment(member, months=months, amount=amount, reference=reference, entry_index=entry.index)
     return member
 
 

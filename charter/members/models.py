@@ -110,11 +110,17 @@ class Transfer(models.Model):
 
 
 class DuesPayment(models.Model):
+    # A payment recorded by hand, or found in an imported bank statement (matched there, or
+    # assigned by the treasurer on review); the import's entry makes the matched rows.
+    recorded_by: ClassVar[tuple[str, ...]] = ("record_dues_payment", "assign_statement_row")
+    recorded_sometimes_by: ClassVar[tuple[str, ...]] = ("import_bank_statement",)
+
     member = models.ForeignKey(Member, on_delete=models.CASCADE, related_name="payments")
     paid_on = models.DateField()
     months = models.PositiveSmallIntegerField()
     amount = models.DecimalField(max_digits=12, decimal_places=2, default=0)
     reference = models.CharField(max_length=100, blank=True, default="")
+    entry_index = models.BigIntegerField(null=True, blank=True)
 
     class Meta:
         ordering = ["paid_on", "id"]

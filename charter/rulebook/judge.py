@@ -499,6 +499,19 @@ def _lapse_conditions(j: _Judgement) -> None:
         j.breach(lapse.get("article"), "reminders_missing", _("Membership lapses only after %(n)s written reminders at least %(gap)s days apart; %(sent)s were sent."), n=needed, gap=gap, sent=len(spaced))
 
 
+def _treasurer_scope(j: _Judgement) -> None:
+    """An officer keeps the accounts of the unit of the body their office belongs to, and of the
+    units below it. ``facts["office_unit_ids"]``: the units where the actor holds the office."""
+    p = j.p
+    if not p.office or p.actor is None or p.office not in p.actor.offices():
+        return  # no office claimed, or not held: the question of authority answers it
+    unit = p.target.unit if p.target is not None else p.target_unit
+    held = {int(u) for u in p.facts.get("office_unit_ids") or ()}
+    if unit is None or not (held & {unit.id, *unit.ancestors}):
+        office = j.rb.office(p.office)
+        j.breach(office["article"], "outside_office_unit", _("The %(office)s keeps the accounts of their own unit only; this concerns someone or something outside it."), office=office["name"])
+
+
 def _arrears_paid(j: _Judgement) -> None:
     f = j.p.facts
     lapse = j.rb.section("membership").get("lapse") or {}
@@ -660,6 +673,7 @@ _NEEDS: dict[str, Any] = {
     "appeal_composition": _appeal_composition,
     "reply_period": _reply_period,
     "companion": _companion,
+    "treasurer_scope": _treasurer_scope,
 }
 
 

@@ -30,6 +30,7 @@ NEEDS = (
     "agenda", "candidate_in_good_standing", "nominated", "accepted", "seat_free", "vacancy",
     "co_option_limit", "composition", "office_free", "drawn_from", "facts_stated", "open_charge",
     "due_process", "appeal_composition", "proposal_circulated", "reply_period", "companion",
+    "treasurer_scope",
 )
 
 
@@ -378,6 +379,7 @@ ROOT = MAP(
             }
         ),
         "initiatives": LIST(INITIATIVE),
+        "finance": MAP(required={"audited_by": STR, "article": ARTICLE}, optional={"currency": STR, "note": STR}),
     },
 )
 
@@ -533,6 +535,8 @@ def _iter_refs(data: dict[str, Any]) -> Iterator[tuple[str, str, Any]]:
         yield "discipline.appeal.body", "body", d["appeal"].get("body")
         if "referral" in d["appeal"]:
             yield "discipline.appeal.referral.to", "body", d["appeal"]["referral"].get("to")
+    if isinstance(data.get("finance"), dict) and "audited_by" in data["finance"]:
+        yield "finance.audited_by", "body", data["finance"]["audited_by"]
     for i, ini in enumerate(data.get("initiatives") or []):
         if ini.get("addressed_to") != "any_body":
             yield f"initiatives[{i}].addressed_to", "body", ini.get("addressed_to")

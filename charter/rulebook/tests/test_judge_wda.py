@@ -71,6 +71,8 @@ ali = person(10, KARACHI, status="applicant", good_standing=False, name="ali")
 leila = person(11, KARACHI, status="lapsed", good_standing=False, name="leila")
 omar = person(12, KARACHI, good_standing=False, name="omar")  # owes more than three months
 lahori = person(13, LAHORE, status="applicant", good_standing=False, name="lahori")
+bilal = person(14, KARACHI, Seat(8, "branch_meeting", office="branch_secretary"), name="bilal")  # keeps Karachi's accounts
+lahore_member = person(15, LAHORE, name="lahore_member")
 
 CHAIR = {CONGRESS: devi, CC: zainab, SECRETARIAT: sara, CONTROL: imran, AGGREGATE: alice, RC: saima, RC_PUNJAB: punjabi, BRANCH: alice}
 
@@ -182,6 +184,14 @@ ALLOWED: dict[str, Proposal] = {
     "schedule_appeal_hearing": Proposal(act="schedule_appeal_hearing", on=ON, actor=imran, body=CONTROL, target=farhan, facts={"meeting_body_kind": "control_commission", "notice_hours": 14 * 24}),
     "decide_referral": decision("decide_referral", CONGRESS, target=farhan, at=meeting(CONGRESS, present=80)),
     "amend_rulebook": decision("amend_rulebook", CONGRESS, at=meeting(CONGRESS, present=90), votes=Votes(60, 30), facts={"circulated_on": ON - dt.timedelta(days=60)}),
+    # Finance (Article 10): the secretaries keep the accounts of their own units.
+    "set_dues_bands": decision("set_dues_bands", CONGRESS, at=meeting(CONGRESS, present=80), target_unit=SECTION),
+    "assign_dues_band": alone("assign_dues_band", bilal, target=alice, office="branch_secretary", facts={"office_unit_ids": [KARACHI.id]}),
+    "record_dues_payment": alone("record_dues_payment", rashid, target=leila, office="regional_secretary", facts={"office_unit_ids": [SINDH.id]}),
+    "import_bank_statement": Proposal(act="import_bank_statement", on=ON, actor=bilal, office="branch_secretary", target_unit=KARACHI, facts={"office_unit_ids": [KARACHI.id]}),
+    "open_fund": decision("open_fund", CC, target_unit=SECTION),
+    "pledge_to_fund": alone("pledge_to_fund", alice, target=alice),
+    "receive_contribution": Proposal(act="receive_contribution", on=ON, actor=rashid, office="regional_secretary", target_unit=KARACHI, facts={"office_unit_ids": [SINDH.id]}),
 }
 
 NEVER_ALLOWED = {"remove_from_seat"}
@@ -246,6 +256,13 @@ REFUSED: dict[str, tuple[Proposal, set[str]]] = {
     "schedule_appeal_hearing": (replace(ALLOWED["schedule_appeal_hearing"], facts={"meeting_body_kind": "control_commission", "notice_hours": 5 * 24}), {"4.1"}),
     "decide_referral": (replace(ALLOWED["decide_referral"], reasons=""), {"8.3"}),
     "amend_rulebook": (replace(ALLOWED["amend_rulebook"], facts={"circulated_on": ON - dt.timedelta(days=30)}), {"12.1"}),
+    "set_dues_bands": (decision("set_dues_bands", CC, target_unit=SECTION), {"10.1"}),  # Congress sets the bands
+    "assign_dues_band": (replace(ALLOWED["assign_dues_band"], target=lahore_member), {"3.6"}),  # not his branch
+    "record_dues_payment": (alone("record_dues_payment", alice, target=farhan, office="branch_secretary", facts={"office_unit_ids": []}), {"3.6"}),
+    "import_bank_statement": (replace(ALLOWED["import_bank_statement"], target_unit=SINDH), {"3.6"}),  # the region's, not the branch's
+    "open_fund": (decision("open_fund", RC_PUNJAB, target_unit=SINDH), {"10.1"}),
+    "pledge_to_fund": (alone("pledge_to_fund", alice, target=farhan), {"10.1"}),  # a pledge is one's own
+    "receive_contribution": (replace(ALLOWED["receive_contribution"], target_unit=LAHORE), {"3.5"}),
 }
 
 

@@ -68,7 +68,8 @@ def test_the_wda_rulebook_reads_as_its_constitution():
     assert rb.body("control_commission")["incompatible_with"] == ["central_committee"]
     assert rb.act("expel_member")["majority"] == {"fraction": "2/3", "of": "members", "article": "7.3"}
     assert [b["key"] for b in rb.bodies_at("region")] == ["regional_aggregate", "regional_committee"]
-    assert rb.office("regional_secretary")["powers"] == []
+    # No power of their own to admit, suspend or expel (3.5); only the accounts of the region (10.1).
+    assert {rb.act(a)["category"] for a in rb.office("regional_secretary")["powers"]} == {"finance"}
     assert rb.level_index("branch") == 3
 
 
@@ -114,7 +115,8 @@ _unknown_ground = edit("grounds_allowed: [misuse_of_funds, harassment_or_violenc
 _yaml_duplicate = edit("    notice_days: 14\n", "    notice_days: 14\n    notice_days: 7\n")
 _two_deciders = edit("decided_by: [{body: regional_committee, scope: within}]\n    at_meeting: true\n    deadline", "decided_by: [{body: regional_committee, scope: within, self: true}]\n    at_meeting: true\n    deadline")
 _scope_alone = edit("decided_by: [{rule: lapse}]", "decided_by: [{rule: lapse, scope: within}]")
-_office_power = edit("    powers: []\n    article: \"3.5\"", "    powers: [admit_member]\n    article: \"3.5\"")
+_office_power = edit("    powers: [record_dues_payment, assign_dues_band, import_bank_statement, open_fund, receive_contribution]\n    article: \"3.5\"", "    powers: [admit_member, record_dues_payment, assign_dues_band, import_bank_statement, open_fund, receive_contribution]\n    article: \"3.5\"")
+_unknown_auditor = edit("  audited_by: control_commission", "  audited_by: treasury")
 _unknown_setting_in_act = edit("    max_days: 30\n", "    max_days: 30\n    max_weeks: 4\n")
 _bad_need = edit("needs: [facts_stated]", "needs: [facts_stated, good_vibes]")
 _bad_format = edit("format: charter-rulebook/1", "format: charter-rulebook/9")
@@ -139,7 +141,8 @@ CASES: list[Case] = [
     ("key_given_twice", _yaml_duplicate, "bodies[1].notice_days", lambda t: line_of(t, "notice_days: 7", after="key: central_committee"), "'notice_days' is given twice"),
     ("two_deciders_in_one_entry", _two_deciders, "acts.admit_member.decided_by[0]", lambda t: line_of(t, "scope: within, self: true"), "should name exactly one decider"),
     ("scope_without_body", _scope_alone, "acts.lapse_member.decided_by[0].scope", lambda t: line_of(t, "{rule: lapse, scope: within}"), "'scope' only applies to a decider given as 'body'"),
-    ("office_power_not_granted", _office_power, "offices[0].powers[0]", lambda t: line_of(t, "powers: [admit_member]"), "does not name the office 'regional_secretary'"),
+    ("office_power_not_granted", _office_power, "offices[0].powers[0]", lambda t: line_of(t, "powers: [admit_member"), "does not name the office 'regional_secretary'"),
+    ("unknown_auditing_body", _unknown_auditor, "finance.audited_by", lambda t: line_of(t, "audited_by: treasury"), "names the body 'treasury', which is not defined"),
     ("unknown_setting_in_act", _unknown_setting_in_act, "acts.interim_suspension.max_weeks", lambda t: line_of(t, "max_weeks"), "'max_weeks' is not a known setting here"),
     ("unknown_need", _bad_need, "acts.frame_charge.needs[1]", lambda t: line_of(t, "good_vibes"), "should be one of"),
     ("wrong_format", _bad_format, "format", lambda t: line_of(t, "format: charter-rulebook/9"), "should be one of charter-rulebook/1"),
