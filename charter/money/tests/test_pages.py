@@ -20,8 +20,7 @@ def login_as(client: Client, member: Member) -> Client:
     """Sign in as ``member`` (again, when they already have a sign-in)."""
     fresh = Member.objects.get(pk=member.pk)
     if fresh.user is not None:
-        client.force_login(fresh.user)
-        return client
+        return web.login_user(client, fresh.user)
     return web.login_as(client, fresh)
 
 
