@@ -165,7 +165,7 @@ def convene_conference(
     conference.organizers.set(people)
     allocation = _allocate(conference, rb, today) if kind == Conference.Kind.CONGRESS else []
     delegates = sum(a.delegates for a in allocation) or None
-    entry = carried(act, decision, rb, text=text, detail=_detail(conference, kind=kind, starts_on=starts_on.isoformat(), ends_on=ends_on.isoformat(), organizers=len(people), delegates=delegates, units=len(allocation) or None))
+    entry = carried(act, decision, rb, text=text, detail=enforce.detail_for(conference=conference.pk, kind=kind, starts_on=starts_on.isoformat(), ends_on=ends_on.isoformat(), organizers=len(people), delegates=delegates, units=len(allocation) or None))
     conference.entry_index = entry.index
     conference.save(update_fields=["entry_index"])
     DelegateAllocation.objects.filter(conference=conference).update(entry_index=entry.index)
@@ -260,10 +260,10 @@ def register_observer(
 
 
 @consequential
-def elect_delegate(conference: Conference | int, member: Member, *, decision: Decision) -> Participant:
+def elect_delegate(conference: Conference | int, member: Member, *, decision: Decision, count_method: str, seats_in_election: int) -> Participant:
     """A branch meeting (the body the rules name) elects one of its members delegate to the
-    congress, within the number allocated to it: a seat on the congress until its last day, and
-    a participant with vote."""
+    congress, by the count of a secret ballot (5.1), within the number allocated to it: a seat on
+    the congress until its last day, and a participant with vote."""
     conf = _lock(conference)
     if conf.kind != Conference.Kind.CONGRESS:
         raise InvalidInput(_("Delegates are elected to a congress."))
@@ -275,10 +275,13 @@ def elect_delegate(conference: Conference | int, member: Member, *, decision: De
     elected = Participant.objects.filter(conference=conf, category=Participant.Category.DELEGATE, member__branch__path__startswith=unit.path).count()
     if Participant.objects.filter(conference=conf, member=member, category=Participant.Category.DELEGATE).exists():
         raise InvalidInput(_("%(name)s is already a delegate.") % {"name": member.name})
-    facts = {"seat_body_kind": kind, "delegates_allocated": allocation.delegates if allocation else 0, "delegates_elected": elected}
+    facts = {
+        "seat_body_kind": kind, "delegates_allocated": allocation.delegates if allocation else 0, "delegates_elected": elected,
+        "count_elected": True, "count_method": count_method, "seats_in_election": seats_in_election,
+    }
     text = _("Elect %(name)s delegate to %(title)s") % {"name": member.name, "title": conf.title}
-    rb = judge_decision("elect_delegate", decision, text=text, target=member, facts=facts, subjects=[member], detail=_detail(conf))
-    entry = carried("elect_delegate", decision, rb, text=text, subjects=[member], detail=_detail(conf, unit={"id": unit.pk, "name": unit.name}, delegates=elected + 1))
+    rb = judge_decision("elect_delegate", decision, text=text, target=member, facts=facts, subjects=[member], detail={"conference": conf.pk})
+    entry = carried("elect_delegate", decision, rb, text=text, subjects=[member], detail=enforce.detail_for(unit=unit, conference=conf.pk, delegates=elected + 1, method=count_method))
     Mandate.objects.create(
         body=conf.body, member=member, filled_by=Mandate.FilledBy.ELECTED, decided_by=decision.body,
         meeting_id_ref=getattr(decision.meeting, "pk", None), starts_on=today, expires_on=conf.ends_on, entry_index=entry.index,
@@ -313,7 +316,7 @@ def elect_delegates_by_poll(conference: Conference | int, *, poll: Any, by: Memb
     if not winners:
         raise InvalidInput(_("The result of the ballot has not been published yet."))
     decision = Decision(by=by, body=poll.body, meeting=poll.meeting)
-    return [elect_delegate(conference, m, decision=decision) for m in winners]
+    return [elect_delegate(conference, m, decision=decision, count_method=poll.method, seats_in_election=poll.seats) for m in winners]
 
 
 # --- credentials ----------------------------------------------------------------------------------
@@ -326,7 +329,7 @@ def decide_credentials(participant: Participant, *, decision: Decision, accept: 
     p = Participant.objects.select_for_update().select_related("conference", "conference__body").get(pk=participant.pk)
     verb = _("Accept") if accept else _("Reject")
     text = _("%(verb)s the credentials of %(name)s") % {"verb": verb, "name": p.name}
-    detail = _detail(p.conference, participant=p.pk, accepted=accept)
+    detail = {"conference": p.conference_id, "participant": p.pk, "accepted": accept}
     rb = judge_decision("decide_credentials", decision, text=text, detail=detail)
     entry = carried("decide_credentials", decision, rb, text=text, detail=detail)
     p.credentials = Participant.Credentials.ACCEPTED if accept else Participant.Credentials.REJECTED
