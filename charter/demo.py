@@ -54,6 +54,7 @@ from typing import Any
 
 from django.db import transaction
 
+from charter.conferences.demo import plan_conferences
 from charter.discipline.actions import (
     decide_appeal,
     decide_measure,
@@ -74,7 +75,6 @@ from charter.elections.actions import (
     remove_from_seat,
     seat_founder,
 )
-from charter.conferences.demo import plan_conferences
 from charter.elections.demo import plan_by_election
 from charter.initiatives.actions import sign_initiative, start_initiative
 from charter.lib import clock

@@ -9,7 +9,12 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from charter.conferences import actions, documents, queries
-from charter.conferences.forms import AttributesForm, CheckInForm, CommissionDecisionForm, ObserverForm
+from charter.conferences.forms import (
+    AttributesForm,
+    CheckInForm,
+    CommissionDecisionForm,
+    ObserverForm,
+)
 from charter.conferences.models import Commission, Conference, Participant, Session
 from charter.conferences.permissions import (
     get_chaired_commission_for,
