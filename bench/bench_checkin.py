@@ -73,10 +73,28 @@ def build(n: int) -> tuple[object, list[object]]:
         for r in ("Sindh", "Punjab", "Balochistan"):
             region = create_unit(parent=top, level="region", name=r)
             area = create_unit(parent=region, level="area", name=f"{r} Area")
-            branches += [create_unit(parent=area, level="branch", name=f"{r} Branch {i}") for i in range(1, 4)]
-        cc_people = [enrol_founder(name=f"CC Member {i}", branch=branches[0], email=f"cc{i}@example.org", phone="", language="en") for i in range(15)]
+            branches += [
+                create_unit(parent=area, level="branch", name=f"{r} Branch {i}")
+                for i in range(1, 4)
+            ]
+        cc_people = [
+            enrol_founder(
+                name=f"CC Member {i}",
+                branch=branches[0],
+                email=f"cc{i}@example.org",
+                phone="",
+                language="en",
+            )
+            for i in range(15)
+        ]
         for i in range(n):
-            enrol_founder(name=f"Member {i:04d}", branch=branches[i % len(branches)], email="", phone="", language="en")
+            enrol_founder(
+                name=f"Member {i:04d}",
+                branch=branches[i % len(branches)],
+                email="",
+                phone="",
+                language="en",
+            )
         cc = Body.objects.get(kind="central_committee")
         for m in cc_people:
             seat_founder(m, body=cc)
@@ -85,14 +103,23 @@ def build(n: int) -> tuple[object, list[object]]:
             record_dues_payment(m, months=12, amount="1200", reference="bench")
     meeting = hold(cc, by=cc_people[0], present=cc_people)
     decision = Decision(by=cc_people[0], body=cc, meeting=meeting, votes=J.Votes(15, 0, 0))
-    conference = actions.convene_conference(decision=decision, kind="conference", title="National Conference", starts_on=DAY, ends_on=DAY + dt.timedelta(days=1), organizers=cc_people[:4])
+    conference = actions.convene_conference(
+        decision=decision,
+        kind="conference",
+        title="National Conference",
+        starts_on=DAY,
+        ends_on=DAY + dt.timedelta(days=1),
+        organizers=cc_people[:4],
+    )
     with transaction.atomic():
         for m in Member.objects.exclude(pk__in=[p.pk for p in cc_people]).order_by("pk"):
             actions.register_for_conference(conference, by=m, attributes={"sector": "Port"})
     return conference, cc_people[:4]
 
 
-def door(url: str, organizer: object, badges: list[str], latencies: list[float], statuses: list[int]) -> None:
+def door(
+    url: str, organizer: object, badges: list[str], latencies: list[float], statuses: list[int]
+) -> None:
     from django.db import connection
     from django.test import Client
 
@@ -135,13 +162,19 @@ def child(args: argparse.Namespace) -> dict:
     rng.shuffle(codes)
     rescans = rng.sample(codes, int(len(codes) * args.rescans))
     shares = [codes[i :: args.doors] for i in range(args.doors)]
-    for j, code in enumerate(rescans):  # a badge scanned again, at another door, later in its queue
+    for code in rescans:  # a badge scanned again, at another door, later in its queue
         shares[(codes.index(code) + 1) % args.doors].append(code)
     clock.set_frozen(dt.datetime.combine(DAY, dt.time(8, 0), tzinfo=dt.UTC))
     url = f"/api/conferences/{conference.pk}/check-ins"  # type: ignore[attr-defined]
     latencies: list[list[float]] = [[] for _ in shares]
     statuses: list[list[int]] = [[] for _ in shares]
-    threads = [threading.Thread(target=door, args=(url, organizers[i % len(organizers)], shares[i], latencies[i], statuses[i])) for i in range(len(shares))]
+    threads = [
+        threading.Thread(
+            target=door,
+            args=(url, organizers[i % len(organizers)], shares[i], latencies[i], statuses[i]),
+        )
+        for i in range(len(shares))
+    ]
     t0 = time.perf_counter()
     for t in threads:
         t.start()
@@ -163,9 +196,18 @@ def child(args: argparse.Namespace) -> dict:
     by = organizers[0]
     people = list(Participant.objects.filter(conference=conference))
     with transaction.atomic():
-        CheckIn.objects.filter(participant__conference=conference, day=DAY + dt.timedelta(days=1)).delete()
+        CheckIn.objects.filter(
+            participant__conference=conference, day=DAY + dt.timedelta(days=1)
+        ).delete()
         t1 = time.perf_counter()
-        CheckIn.objects.bulk_create([CheckIn(participant=p, day=DAY + dt.timedelta(days=1), checked_in_at=clock.now(), by=by) for p in people])
+        CheckIn.objects.bulk_create(
+            [
+                CheckIn(
+                    participant=p, day=DAY + dt.timedelta(days=1), checked_in_at=clock.now(), by=by
+                )
+                for p in people
+            ]
+        )
         bare_s = time.perf_counter() - t1
         transaction.set_rollback(True)
 
@@ -173,20 +215,39 @@ def child(args: argparse.Namespace) -> dict:
         return all_lat[min(len(all_lat) - 1, int(q * len(all_lat)))] * 1000 if all_lat else 0.0
 
     return {
-        "participants": len(codes), "doors": args.doors, "requests": len(all_status), "rescans": len(rescans),
-        "seconds": seconds, "setup_s": setup_s, "p50_ms": pct(0.5), "p95_ms": pct(0.95), "max_ms": all_lat[-1] * 1000 if all_lat else 0.0,
-        "created_201": all_status.count(201), "again_200": all_status.count(200), "server_errors": sum(1 for s in all_status if s >= 500),
-        "other_errors": sum(1 for s in all_status if 400 <= s < 500), "rows": rows.count(), "distinct": rows.values("participant").distinct().count(),
-        "entries": entries, "verified": verified, "bare_s": bare_s,
+        "participants": len(codes),
+        "doors": args.doors,
+        "requests": len(all_status),
+        "rescans": len(rescans),
+        "seconds": seconds,
+        "setup_s": setup_s,
+        "p50_ms": pct(0.5),
+        "p95_ms": pct(0.95),
+        "max_ms": all_lat[-1] * 1000 if all_lat else 0.0,
+        "created_201": all_status.count(201),
+        "again_200": all_status.count(200),
+        "server_errors": sum(1 for s in all_status if s >= 500),
+        "other_errors": sum(1 for s in all_status if 400 <= s < 500),
+        "rows": rows.count(),
+        "distinct": rows.values("participant").distinct().count(),
+        "entries": entries,
+        "verified": verified,
+        "bare_s": bare_s,
         "database": "sqlite" if args.sqlite else "postgresql",
     }
 
 
 def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
     parser.add_argument("--participants", type=int, default=900)
-    parser.add_argument("--doors", type=int, default=4, help="organizers scanning at once (threads)")
-    parser.add_argument("--rescans", type=float, default=0.1, help="share of badges scanned a second time")
+    parser.add_argument(
+        "--doors", type=int, default=4, help="organizers scanning at once (threads)"
+    )
+    parser.add_argument(
+        "--rescans", type=float, default=0.1, help="share of badges scanned a second time"
+    )
     parser.add_argument("--sqlite", action="store_true", help="a SQLite file instead of PostgreSQL")
     parser.add_argument("--pg-url", default=PG_URL)
     args = parser.parse_args()
@@ -199,22 +260,40 @@ def main() -> None:
         path.unlink(missing_ok=True)
         env["DATABASE_URL"] = f"sqlite:///{path}"
     else:
-        subprocess.run(["dropdb", "-h", "127.0.0.1", "-U", "postgres", "--if-exists", PG_DB], check=True)
+        subprocess.run(
+            ["dropdb", "-h", "127.0.0.1", "-U", "postgres", "--if-exists", PG_DB], check=True
+        )
         subprocess.run(["createdb", "-h", "127.0.0.1", "-U", "postgres", PG_DB], check=True)
         env["DATABASE_URL"] = f"{args.pg_url}/{PG_DB}"
-    out = subprocess.run([sys.executable, __file__, *sys.argv[1:]], env=env, capture_output=True, text=True)
+    out = subprocess.run(
+        [sys.executable, __file__, *sys.argv[1:]], env=env, capture_output=True, text=True
+    )
     if out.returncode != 0:
         sys.stderr.write(out.stderr)
         raise SystemExit(out.returncode)
     r = json.loads(out.stdout.strip().splitlines()[-1])
     lost = r["participants"] - r["distinct"]
-    print(f"Check-in at the door ({r['database']}): {r['participants']} participants, {r['doors']} doors, {r['rescans']} badges scanned twice")
-    print(f"  setup (founding, {r['participants']} members, convening, registration through the actions): {r['setup_s']:.1f} s, not timed")
-    print(f"  {r['requests']} requests in {r['seconds']:.1f} s ({r['requests'] / r['seconds']:.0f}/s); latency p50 {r['p50_ms']:.0f} ms, p95 {r['p95_ms']:.0f} ms, max {r['max_ms']:.0f} ms")
-    print(f"  checked in: {r['distinct']} of {r['participants']} ({lost} lost); rows {r['rows']}, record entries {r['entries']}; first scans 201: {r['created_201']}, second scans 200: {r['again_200']}")
-    print(f"  server errors: {r['server_errors']}; other refusals: {r['other_errors']}; record verifies: {r['verified']}")
-    print(f"  goal: {r['participants']} check-ins within 10 minutes, 0 lost, 0 server errors -> {'met' if r['seconds'] < 600 and lost == 0 and r['server_errors'] == 0 else 'NOT met'}")
-    print(f"  peer: the same {r['participants']} rows by one bare bulk_create (no request, rule or record): {r['bare_s'] * 1000:.0f} ms")
+    print(
+        f"Check-in at the door ({r['database']}): {r['participants']} participants, {r['doors']} doors, {r['rescans']} badges scanned twice"
+    )
+    print(
+        f"  setup (founding, {r['participants']} members, convening, registration through the actions): {r['setup_s']:.1f} s, not timed"
+    )
+    print(
+        f"  {r['requests']} requests in {r['seconds']:.1f} s ({r['requests'] / r['seconds']:.0f}/s); latency p50 {r['p50_ms']:.0f} ms, p95 {r['p95_ms']:.0f} ms, max {r['max_ms']:.0f} ms"
+    )
+    print(
+        f"  checked in: {r['distinct']} of {r['participants']} ({lost} lost); rows {r['rows']}, record entries {r['entries']}; first scans 201: {r['created_201']}, second scans 200: {r['again_200']}"
+    )
+    print(
+        f"  server errors: {r['server_errors']}; other refusals: {r['other_errors']}; record verifies: {r['verified']}"
+    )
+    print(
+        f"  goal: {r['participants']} check-ins within 10 minutes, 0 lost, 0 server errors -> {'met' if r['seconds'] < 600 and lost == 0 and r['server_errors'] == 0 else 'NOT met'}"
+    )
+    print(
+        f"  peer: the same {r['participants']} rows by one bare bulk_create (no request, rule or record): {r['bare_s'] * 1000:.0f} ms"
+    )
 
 
 if __name__ == "__main__":

@@ -98,12 +98,16 @@ def region_of(member: Member, rb: Rulebook) -> str:
 
 def clean_attributes(conference: Conference, answers: Mapping[str, Any]) -> dict[str, str]:
     """Keep the answers to the conference's own questions, trimmed; refuse what is too long."""
-    keys = [str(a["key"]) for a in conference.attributes or [] if isinstance(a, dict) and a.get("key")]
+    keys = [
+        str(a["key"]) for a in conference.attributes or [] if isinstance(a, dict) and a.get("key")
+    ]
     out: dict[str, str] = {}
     for key in keys:
         value = str(answers.get(key) or "").strip()
         if len(value) > ATTRIBUTE_MAX:
-            raise InvalidInput(_("%(field)s: at most %(n)s characters.") % {"field": key, "n": ATTRIBUTE_MAX})
+            raise InvalidInput(
+                _("%(field)s: at most %(n)s characters.") % {"field": key, "n": ATTRIBUTE_MAX}
+            )
         if value:
             out[key] = value
     return out
@@ -154,27 +158,69 @@ def convene_conference(
         ckind = congress_kind(rb)
         body = Body.objects.select_related("unit").get(kind=ckind, unit__parent=None)
         facts = {"meeting_body_kind": ckind, "notice_hours": (starts_on - today).days * 24}
-    text = _("Convene %(title)s, %(start)s to %(end)s") % {"title": title, "start": starts_on.isoformat(), "end": ends_on.isoformat()}
+    text = _("Convene %(title)s, %(start)s to %(end)s") % {
+        "title": title,
+        "start": starts_on.isoformat(),
+        "end": ends_on.isoformat(),
+    }
     rb = judge_decision(act, decision, text=text, facts=facts, detail={"kind": kind})
     conference = Conference.objects.create(
-        body=body, kind=kind, title=title, venue=venue, starts_on=starts_on, ends_on=ends_on,
-        registration_closes_on=registration_closes_on, attributes=attributes if attributes is not None else default_attributes(),
+        body=body,
+        kind=kind,
+        title=title,
+        venue=venue,
+        starts_on=starts_on,
+        ends_on=ends_on,
+        registration_closes_on=registration_closes_on,
+        attributes=attributes if attributes is not None else default_attributes(),
         meeting_id_ref=getattr(decision.meeting, "pk", None),
     )
     people = list(organizers) or [decision.by]
     conference.organizers.set(people)
     allocation = _allocate(conference, rb, today) if kind == Conference.Kind.CONGRESS else []
     delegates = sum(a.delegates for a in allocation) or None
-    entry = carried(act, decision, rb, text=text, detail=enforce.detail_for(conference=conference.pk, kind=kind, starts_on=starts_on.isoformat(), ends_on=ends_on.isoformat(), organizers=len(people), delegates=delegates, units=len(allocation) or None))
+    entry = carried(
+        act,
+        decision,
+        rb,
+        text=text,
+        detail=enforce.detail_for(
+            conference=conference.pk,
+            kind=kind,
+            starts_on=starts_on.isoformat(),
+            ends_on=ends_on.isoformat(),
+            organizers=len(people),
+            delegates=delegates,
+            units=len(allocation) or None,
+        ),
+    )
     conference.entry_index = entry.index
     conference.save(update_fields=["entry_index"])
     DelegateAllocation.objects.filter(conference=conference).update(entry_index=entry.index)
 
     def render() -> tuple[str, str]:
-        return (_("Convened: %(title)s") % {"title": title},
-                _("%(body)s has convened %(title)s, %(start)s to %(end)s, %(venue)s. Register on the conference's page.") % {"body": decision.body.name, "title": title, "start": starts_on.isoformat(), "end": ends_on.isoformat(), "venue": venue})
+        return (
+            _("Convened: %(title)s") % {"title": title},
+            _(
+                "%(body)s has convened %(title)s, %(start)s to %(end)s, %(venue)s. Register on the conference's page."
+            )
+            % {
+                "body": decision.body.name,
+                "title": title,
+                "start": starts_on.isoformat(),
+                "end": ends_on.isoformat(),
+                "venue": venue,
+            },
+        )
 
-    outbox.queue(Member.objects.current(), kind="conference_convened", render=render, key=f"conference:{conference.pk}:convened", entry_index=entry.index, channels=("inbox",))
+    outbox.queue(
+        Member.objects.current(),
+        kind="conference_convened",
+        render=render,
+        key=f"conference:{conference.pk}:convened",
+        entry_index=entry.index,
+        channels=("inbox",),
+    )
     return conference
 
 
@@ -186,7 +232,14 @@ def _allocate(conference: Conference, rb: Rulebook, today: dt.date) -> list[Dele
     rows = []
     for unit in Unit.objects.filter(level=level, dissolved_on__isnull=True).order_by("path"):
         n = good.within(unit).count()
-        rows.append(DelegateAllocation(conference=conference, unit=unit, members_in_good_standing=n, delegates=compute.delegates_for(n, rule)))
+        rows.append(
+            DelegateAllocation(
+                conference=conference,
+                unit=unit,
+                members_in_good_standing=n,
+                delegates=compute.delegates_for(n, rule),
+            )
+        )
     return DelegateAllocation.objects.bulk_create(rows)
 
 
@@ -194,18 +247,25 @@ def _allocate(conference: Conference, rb: Rulebook, today: dt.date) -> list[Dele
 
 
 def _registration_facts(conference: Conference) -> dict[str, Any]:
-    return {"registration_closes_on": conference.registration_closes_on or conference.ends_on, "conference_state": conference.state}
+    return {
+        "registration_closes_on": conference.registration_closes_on or conference.ends_on,
+        "conference_state": conference.state,
+    }
 
 
 @consequential
-def register_for_conference(conference: Conference | int, *, by: Member, attributes: Mapping[str, Any] | None = None) -> Participant:
+def register_for_conference(
+    conference: Conference | int, *, by: Member, attributes: Mapping[str, Any] | None = None
+) -> Participant:
     """A member registers themself: a member in good standing (the rules' article), with vote at a
     conference where the rules give members the vote, without at a congress (only delegates vote)."""
     conf = _lock(conference)
     now = clock.now()
     today = now.date()
     rb = rulebook_on(today)
-    prop = enforce.proposal("register_for_conference", actor=by, target=by, facts=_registration_facts(conf), on=today)
+    prop = enforce.proposal(
+        "register_for_conference", actor=by, target=by, facts=_registration_facts(conf), on=today
+    )
     rb = enforce.check(prop, actor=by, detail=_detail(conf))
     if Participant.objects.filter(conference=conf, member=by).exists():
         raise InvalidInput(_("You are already registered for this conference."))
@@ -215,26 +275,57 @@ def register_for_conference(conference: Conference | int, *, by: Member, attribu
     members_vote = bool(rb.section("conferences").get("members_vote"))
     has_vote = members_vote and conf.kind == Conference.Kind.CONFERENCE
     participant = Participant.objects.create(
-        conference=conf, member=by, name=by.name, category=Participant.Category.MEMBER, has_vote=has_vote,
-        attributes=answers, code=new_code(), registered_at=now,
+        conference=conf,
+        member=by,
+        name=by.name,
+        category=Participant.Category.MEMBER,
+        has_vote=has_vote,
+        attributes=answers,
+        code=new_code(),
+        registered_at=now,
     )
-    entry = record.append("register_for_conference", "done", actor=by, articles=_article(rb, "register_for_conference"), detail=_detail(conf, participant=participant.pk, category=participant.category, vote=has_vote))
+    entry = record.append(
+        "register_for_conference",
+        "done",
+        actor=by,
+        articles=_article(rb, "register_for_conference"),
+        detail=_detail(
+            conf, participant=participant.pk, category=participant.category, vote=has_vote
+        ),
+    )
     participant.entry_index = entry.index
     participant.save(update_fields=["entry_index"])
 
     def render(member: Member) -> tuple[str, str]:
         vote = _("with vote") if has_vote else _("without vote")
-        return (_("Registered: %(title)s") % {"title": conf.title},
-                _("You are registered for %(title)s (%(vote)s). Your badge code is %(code)s: show it at the door each day.") % {"title": conf.title, "vote": vote, "code": participant.code})
+        return (
+            _("Registered: %(title)s") % {"title": conf.title},
+            _(
+                "You are registered for %(title)s (%(vote)s). Your badge code is %(code)s: show it at the door each day."
+            )
+            % {"title": conf.title, "vote": vote, "code": participant.code},
+        )
 
-    outbox.queue([by], kind="conference_registered", render=render, key=f"participant:{participant.pk}:registered", entry_index=entry.index, channels=("inbox",))
+    outbox.queue(
+        [by],
+        kind="conference_registered",
+        render=render,
+        key=f"participant:{participant.pk}:registered",
+        entry_index=entry.index,
+        channels=("inbox",),
+    )
     return participant
 
 
 @consequential
 def register_observer(
-    conference: Conference | int, *, by: Member, name: str, category: str = Participant.Category.OBSERVER,
-    attributes: Mapping[str, Any] | None = None, with_vote: bool = False,
+    conference: Conference | int,
+    *,
+    by: Member,
+    name: str,
+    category: str = Participant.Category.OBSERVER,
+    attributes: Mapping[str, Any] | None = None,
+    with_vote: bool = False,
 ) -> Participant:
     """An organizer registers an invited observer or a guest: always without vote (6.1)."""
     name = (name or "").strip()
@@ -244,13 +335,33 @@ def register_observer(
         raise InvalidInput(_("category: an observer or a guest."))
     conf = _lock(conference)
     now = clock.now()
-    facts = {**_registration_facts(conf), "actor_organizes": organizes(conf, by), "with_vote": with_vote}
-    rb = enforce.check(enforce.proposal("register_observer", actor=by, facts=facts, on=now.date()), actor=by, detail=_detail(conf))
-    participant = Participant.objects.create(
-        conference=conf, member=None, name=name, category=category, has_vote=False,
-        attributes=clean_attributes(conf, attributes or {}), code=new_code(), registered_at=now,
+    facts = {
+        **_registration_facts(conf),
+        "actor_organizes": organizes(conf, by),
+        "with_vote": with_vote,
+    }
+    rb = enforce.check(
+        enforce.proposal("register_observer", actor=by, facts=facts, on=now.date()),
+        actor=by,
+        detail=_detail(conf),
     )
-    entry = record.append("register_observer", "done", actor=by, articles=_article(rb, "register_observer"), detail=_detail(conf, participant=participant.pk, category=category, vote=False))
+    participant = Participant.objects.create(
+        conference=conf,
+        member=None,
+        name=name,
+        category=category,
+        has_vote=False,
+        attributes=clean_attributes(conf, attributes or {}),
+        code=new_code(),
+        registered_at=now,
+    )
+    entry = record.append(
+        "register_observer",
+        "done",
+        actor=by,
+        articles=_article(rb, "register_observer"),
+        detail=_detail(conf, participant=participant.pk, category=category, vote=False),
+    )
     participant.entry_index = entry.index
     participant.save(update_fields=["entry_index"])
     return participant
@@ -260,7 +371,14 @@ def register_observer(
 
 
 @consequential
-def elect_delegate(conference: Conference | int, member: Member, *, decision: Decision, count_method: str, seats_in_election: int) -> Participant:
+def elect_delegate(
+    conference: Conference | int,
+    member: Member,
+    *,
+    decision: Decision,
+    count_method: str,
+    seats_in_election: int,
+) -> Participant:
     """A branch meeting (the body the rules name) elects one of its members delegate to the
     congress, by the count of a secret ballot (5.1), within the number allocated to it: a seat on
     the congress until its last day, and a participant with vote."""
@@ -272,26 +390,72 @@ def elect_delegate(conference: Conference | int, member: Member, *, decision: De
     kind = congress_kind(rb)
     unit = decision.body.unit
     allocation = DelegateAllocation.objects.filter(conference=conf, unit=unit).first()
-    elected = Participant.objects.filter(conference=conf, category=Participant.Category.DELEGATE, member__branch__path__startswith=unit.path).count()
-    if Participant.objects.filter(conference=conf, member=member, category=Participant.Category.DELEGATE).exists():
+    elected = Participant.objects.filter(
+        conference=conf,
+        category=Participant.Category.DELEGATE,
+        member__branch__path__startswith=unit.path,
+    ).count()
+    if Participant.objects.filter(
+        conference=conf, member=member, category=Participant.Category.DELEGATE
+    ).exists():
         raise InvalidInput(_("%(name)s is already a delegate.") % {"name": member.name})
     facts = {
-        "seat_body_kind": kind, "delegates_allocated": allocation.delegates if allocation else 0, "delegates_elected": elected,
-        "count_elected": True, "count_method": count_method, "seats_in_election": seats_in_election,
+        "seat_body_kind": kind,
+        "delegates_allocated": allocation.delegates if allocation else 0,
+        "delegates_elected": elected,
+        "count_elected": True,
+        "count_method": count_method,
+        "seats_in_election": seats_in_election,
     }
     text = _("Elect %(name)s delegate to %(title)s") % {"name": member.name, "title": conf.title}
-    rb = judge_decision("elect_delegate", decision, text=text, target=member, facts=facts, subjects=[member], detail={"conference": conf.pk})
-    entry = carried("elect_delegate", decision, rb, text=text, subjects=[member], detail=enforce.detail_for(unit=unit, conference=conf.pk, delegates=elected + 1, method=count_method))
-    Mandate.objects.create(
-        body=conf.body, member=member, filled_by=Mandate.FilledBy.ELECTED, decided_by=decision.body,
-        meeting_id_ref=getattr(decision.meeting, "pk", None), starts_on=today, expires_on=conf.ends_on, entry_index=entry.index,
+    rb = judge_decision(
+        "elect_delegate",
+        decision,
+        text=text,
+        target=member,
+        facts=facts,
+        subjects=[member],
+        detail={"conference": conf.pk},
     )
-    participant = Participant.objects.filter(conference=conf, member=member).select_for_update().first()
+    entry = carried(
+        "elect_delegate",
+        decision,
+        rb,
+        text=text,
+        subjects=[member],
+        detail=enforce.detail_for(
+            unit=unit, conference=conf.pk, delegates=elected + 1, method=count_method
+        ),
+    )
+    Mandate.objects.create(
+        body=conf.body,
+        member=member,
+        filled_by=Mandate.FilledBy.ELECTED,
+        decided_by=decision.body,
+        meeting_id_ref=getattr(decision.meeting, "pk", None),
+        starts_on=today,
+        expires_on=conf.ends_on,
+        entry_index=entry.index,
+    )
+    participant = (
+        Participant.objects.filter(conference=conf, member=member).select_for_update().first()
+    )
     if participant is None:
-        answers = {"region": region_of(member, rb)} if "region" in [a.get("key") for a in conf.attributes or []] else {}
+        answers = (
+            {"region": region_of(member, rb)}
+            if "region" in [a.get("key") for a in conf.attributes or []]
+            else {}
+        )
         participant = Participant.objects.create(
-            conference=conf, member=member, name=member.name, category=Participant.Category.DELEGATE, has_vote=True,
-            attributes=answers, code=new_code(), registered_at=clock.now(), entry_index=entry.index,
+            conference=conf,
+            member=member,
+            name=member.name,
+            category=Participant.Category.DELEGATE,
+            has_vote=True,
+            attributes=answers,
+            code=new_code(),
+            registered_at=clock.now(),
+            entry_index=entry.index,
         )
     else:
         participant.category = Participant.Category.DELEGATE
@@ -299,13 +463,26 @@ def elect_delegate(conference: Conference | int, member: Member, *, decision: De
         participant.save(update_fields=["category", "has_vote"])
 
     def render(m: Member) -> tuple[str, str]:
-        return (_("You were elected delegate"), _("The %(body)s elected you delegate to %(title)s. Your badge code is %(code)s.") % {"body": decision.body.name, "title": conf.title, "code": participant.code})
+        return (
+            _("You were elected delegate"),
+            _("The %(body)s elected you delegate to %(title)s. Your badge code is %(code)s.")
+            % {"body": decision.body.name, "title": conf.title, "code": participant.code},
+        )
 
-    outbox.queue([member], kind="delegate_elected", render=render, key=f"participant:{participant.pk}:delegate", entry_index=entry.index, channels=("inbox", "email"))
+    outbox.queue(
+        [member],
+        kind="delegate_elected",
+        render=render,
+        key=f"participant:{participant.pk}:delegate",
+        entry_index=entry.index,
+        channels=("inbox", "email"),
+    )
     return participant
 
 
-def elect_delegates_by_poll(conference: Conference | int, *, poll: Any, by: Member) -> list[Participant]:
+def elect_delegates_by_poll(
+    conference: Conference | int, *, poll: Any, by: Member
+) -> list[Participant]:
     """Seat as delegates those a published poll of a branch meeting elected (the voting kernel's
     count), each by :func:`elect_delegate` as the meeting's decision."""
     from charter.voting.queries import elected
@@ -316,17 +493,28 @@ def elect_delegates_by_poll(conference: Conference | int, *, poll: Any, by: Memb
     if not winners:
         raise InvalidInput(_("The result of the ballot has not been published yet."))
     decision = Decision(by=by, body=poll.body, meeting=poll.meeting)
-    return [elect_delegate(conference, m, decision=decision, count_method=poll.method, seats_in_election=poll.seats) for m in winners]
+    return [
+        elect_delegate(
+            conference, m, decision=decision, count_method=poll.method, seats_in_election=poll.seats
+        )
+        for m in winners
+    ]
 
 
 # --- credentials ----------------------------------------------------------------------------------
 
 
 @consequential
-def decide_credentials(participant: Participant, *, decision: Decision, accept: bool) -> CredentialDecision:
+def decide_credentials(
+    participant: Participant, *, decision: Decision, accept: bool
+) -> CredentialDecision:
     """A dispute over a participant's credentials, decided by the body the rules name at its
     meeting, with reasons. Rejected credentials take the vote away; accepted ones restore it."""
-    p = Participant.objects.select_for_update().select_related("conference", "conference__body").get(pk=participant.pk)
+    p = (
+        Participant.objects.select_for_update()
+        .select_related("conference", "conference__body")
+        .get(pk=participant.pk)
+    )
     verb = _("Accept") if accept else _("Reject")
     text = _("%(verb)s the credentials of %(name)s") % {"verb": verb, "name": p.name}
     detail = {"conference": p.conference_id, "participant": p.pk, "accepted": accept}
@@ -334,35 +522,63 @@ def decide_credentials(participant: Participant, *, decision: Decision, accept: 
     entry = carried("decide_credentials", decision, rb, text=text, detail=detail)
     p.credentials = Participant.Credentials.ACCEPTED if accept else Participant.Credentials.REJECTED
     voting = p.category == Participant.Category.DELEGATE or (
-        p.category == Participant.Category.MEMBER and p.conference.kind == Conference.Kind.CONFERENCE and bool(rb.section("conferences").get("members_vote"))
+        p.category == Participant.Category.MEMBER
+        and p.conference.kind == Conference.Kind.CONFERENCE
+        and bool(rb.section("conferences").get("members_vote"))
     )
     p.has_vote = accept and voting
     p.save(update_fields=["credentials", "has_vote"])
-    return CredentialDecision.objects.create(participant=p, accepted=accept, decided_at=clock.now(), meeting_id_ref=getattr(decision.meeting, "pk", None), entry_index=entry.index)
+    return CredentialDecision.objects.create(
+        participant=p,
+        accepted=accept,
+        decided_at=clock.now(),
+        meeting_id_ref=getattr(decision.meeting, "pk", None),
+        entry_index=entry.index,
+    )
 
 
 # --- check-in -------------------------------------------------------------------------------------
 
 
 @consequential
-def check_in(conference: Conference | int, *, by: Member, code: str, day: dt.date | None = None) -> tuple[CheckIn, bool]:
+def check_in(
+    conference: Conference | int, *, by: Member, code: str, day: dt.date | None = None
+) -> tuple[CheckIn, bool]:
     """An organizer checks a participant in for the day by the code on their badge. Idempotent:
     a second scan returns the first check-in and writes nothing (``created`` is False)."""
-    conf = Conference.objects.select_related("body", "body__unit").get(pk=conference if isinstance(conference, int) else conference.pk)
+    conf = Conference.objects.select_related("body", "body__unit").get(
+        pk=conference if isinstance(conference, int) else conference.pk
+    )
     now = clock.now()
     day = day or now.date()
     if not conf.starts_on <= day <= conf.ends_on:
-        raise InvalidInput(_("day: %(day)s is not a day of this conference.") % {"day": day.isoformat()})
+        raise InvalidInput(
+            _("day: %(day)s is not a day of this conference.") % {"day": day.isoformat()}
+        )
     code = normal_code(code)
-    participant = Participant.objects.select_for_update().filter(conference=conf, code=code).first() if code else None
+    participant = (
+        Participant.objects.select_for_update().filter(conference=conf, code=code).first()
+        if code
+        else None
+    )
     facts = {"actor_organizes": organizes(conf, by), "registered": participant is not None}
-    rb = enforce.check(enforce.proposal("check_in_participant", actor=by, facts=facts, on=now.date()), actor=by, detail=_detail(conf))
+    rb = enforce.check(
+        enforce.proposal("check_in_participant", actor=by, facts=facts, on=now.date()),
+        actor=by,
+        detail=_detail(conf),
+    )
     assert participant is not None
     existing = CheckIn.objects.filter(participant=participant, day=day).first()
     if existing is not None:
         return existing, False
     row = CheckIn.objects.create(participant=participant, day=day, checked_in_at=now, by=by)
-    entry = record.append("check_in_participant", "done", actor=by, articles=_article(rb, "check_in_participant"), detail=_detail(conf, participant=participant.pk, day=day.isoformat()))
+    entry = record.append(
+        "check_in_participant",
+        "done",
+        actor=by,
+        articles=_article(rb, "check_in_participant"),
+        detail=_detail(conf, participant=participant.pk, day=day.isoformat()),
+    )
     row.entry_index = entry.index
     row.save(update_fields=["entry_index"])
     return row, True
@@ -372,8 +588,20 @@ def check_in(conference: Conference | int, *, by: Member, code: str, day: dt.dat
 
 
 def _plan(conf: Conference, by: Member, **extra: Any) -> tuple[Rulebook, Any]:
-    rb = enforce.check(enforce.proposal("plan_programme", actor=by, facts={"actor_organizes": organizes(conf, by)}), actor=by, detail=_detail(conf))
-    entry = record.append("plan_programme", "done", actor=by, articles=_article(rb, "plan_programme"), detail=_detail(conf, **extra))
+    rb = enforce.check(
+        enforce.proposal(
+            "plan_programme", actor=by, facts={"actor_organizes": organizes(conf, by)}
+        ),
+        actor=by,
+        detail=_detail(conf),
+    )
+    entry = record.append(
+        "plan_programme",
+        "done",
+        actor=by,
+        articles=_article(rb, "plan_programme"),
+        detail=_detail(conf, **extra),
+    )
     return rb, entry
 
 
@@ -384,7 +612,14 @@ def _participant_of(conf: Conference, p: Participant | None) -> Participant | No
 
 
 @consequential
-def add_commission(conference: Conference | int, *, by: Member, name: str, chair: Participant | None = None, members: Iterable[Participant] = ()) -> Commission:
+def add_commission(
+    conference: Conference | int,
+    *,
+    by: Member,
+    name: str,
+    chair: Participant | None = None,
+    members: Iterable[Participant] = (),
+) -> Commission:
     """A commission of the conference (trade union, youth, …): its chair and members; its
     decisions go as recommendations to the body the rules name."""
     conf = _lock(conference)
@@ -396,30 +631,60 @@ def add_commission(conference: Conference | int, *, by: Member, name: str, chair
     rb = rulebook_on(clock.today())
     to_kind = rb.section("conferences").get("recommendations_to")
     to = Body.objects.filter(kind=to_kind, unit__parent=None).first() if to_kind else None
-    commission = Commission.objects.create(conference=conf, name=name, chair=chair, recommends_to=to)
+    commission = Commission.objects.create(
+        conference=conf, name=name, chair=chair, recommends_to=to
+    )
     commission.members.set([p for p in people if p is not None] + ([chair] if chair else []))
     _plan(conf, by, commission=commission.pk, members=commission.members.count())
     return commission
 
 
 @consequential
-def add_session(conference: Conference | int, *, by: Member, day: dt.date, title: str, starts_at: dt.time | None = None, ends_at: dt.time | None = None, commission: Commission | None = None) -> Session:
+def add_session(
+    conference: Conference | int,
+    *,
+    by: Member,
+    day: dt.date,
+    title: str,
+    starts_at: dt.time | None = None,
+    ends_at: dt.time | None = None,
+    commission: Commission | None = None,
+) -> Session:
     conf = _lock(conference)
     title = (title or "").strip()
     if not title or len(title) > 200:
         raise InvalidInput(_("title: give a title of at most 200 characters."))
     if not conf.starts_on <= day <= conf.ends_on:
-        raise InvalidInput(_("day: %(day)s is not a day of this conference.") % {"day": day.isoformat()})
+        raise InvalidInput(
+            _("day: %(day)s is not a day of this conference.") % {"day": day.isoformat()}
+        )
     if commission is not None and commission.conference_id != conf.pk:
         raise InvalidInput(_("commission: not a commission of this conference."))
     order = Session.objects.filter(conference=conf, day=day).count()
-    session = Session.objects.create(conference=conf, commission=commission, day=day, starts_at=starts_at, ends_at=ends_at, title=title, order=order)
+    session = Session.objects.create(
+        conference=conf,
+        commission=commission,
+        day=day,
+        starts_at=starts_at,
+        ends_at=ends_at,
+        title=title,
+        order=order,
+    )
     _plan(conf, by, session=session.pk, day=day.isoformat())
     return session
 
 
 @consequential
-def add_item(session: Session, *, by: Member, title: str, lead_off: Participant | None = None, lead_off_name: str = "", minutes: int = 0, speaking_seconds: int = 180) -> Item:
+def add_item(
+    session: Session,
+    *,
+    by: Member,
+    title: str,
+    lead_off: Participant | None = None,
+    lead_off_name: str = "",
+    minutes: int = 0,
+    speaking_seconds: int = 180,
+) -> Item:
     """An item of a session: who leads off (a participant or a named guest) and the time."""
     conf = _lock(session.conference_id)
     title, lead_off_name = (title or "").strip(), (lead_off_name or "").strip()
@@ -431,13 +696,29 @@ def add_item(session: Session, *, by: Member, title: str, lead_off: Participant 
         raise InvalidInput(_("minutes: from 0 to 600; speaking_seconds: from 10 to 3600."))
     _participant_of(conf, lead_off)
     number = Item.objects.filter(session=session).count() + 1
-    item = Item.objects.create(session=session, number=number, title=title, lead_off=lead_off, lead_off_name=lead_off_name or (lead_off.name if lead_off else ""), minutes=minutes, speaking_seconds=speaking_seconds)
+    item = Item.objects.create(
+        session=session,
+        number=number,
+        title=title,
+        lead_off=lead_off,
+        lead_off_name=lead_off_name or (lead_off.name if lead_off else ""),
+        minutes=minutes,
+        speaking_seconds=speaking_seconds,
+    )
     _plan(conf, by, session=session.pk, item=item.pk, minutes=minutes)
     return item
 
 
 @consequential
-def decide_in_commission(commission: Commission, *, by: Member, text: str, votes_yes: int, votes_no: int = 0, votes_abstain: int = 0) -> CommissionDecision:
+def decide_in_commission(
+    commission: Commission,
+    *,
+    by: Member,
+    text: str,
+    votes_yes: int,
+    votes_no: int = 0,
+    votes_abstain: int = 0,
+) -> CommissionDecision:
     """The commission's chair records a decision it took by majority: numbered in order, a
     recommendation to the body the rules name (6.1: to the CC), which is told."""
     text = (text or "").replace("\r\n", "\n").strip()
@@ -445,23 +726,61 @@ def decide_in_commission(commission: Commission, *, by: Member, text: str, votes
         raise InvalidInput(_("text: give the decision, of at most 5000 characters."))
     if min(votes_yes, votes_no, votes_abstain) < 0:
         raise InvalidInput(_("votes: counts cannot be negative."))
-    c = Commission.objects.select_for_update().select_related("conference", "conference__body", "chair", "recommends_to").get(pk=commission.pk)
+    c = (
+        Commission.objects.select_for_update()
+        .select_related("conference", "conference__body", "chair", "recommends_to")
+        .get(pk=commission.pk)
+    )
     chairs = c.chair is not None and c.chair.member_id == by.pk
     facts = {"actor_chairs": chairs, "votes_yes": votes_yes, "votes_no": votes_no}
-    rb = enforce.check(enforce.proposal("decide_in_commission", actor=by, facts=facts), actor=by, detail=_detail(c.conference, commission=c.pk))
+    rb = enforce.check(
+        enforce.proposal("decide_in_commission", actor=by, facts=facts),
+        actor=by,
+        detail=_detail(c.conference, commission=c.pk),
+    )
     number = (c.decisions.order_by("-number").values_list("number", flat=True).first() or 0) + 1
     digest = hashlib.sha256(text.encode("utf-8")).hexdigest()
     entry = record.append(
-        "decide_in_commission", "done", actor=by, articles=_article(rb, "decide_in_commission"),
-        detail=_detail(c.conference, commission=c.pk, number=number, text_sha256=digest, votes={"yes": votes_yes, "no": votes_no, "abstain": votes_abstain}, recommends_to=c.recommends_to_id),
+        "decide_in_commission",
+        "done",
+        actor=by,
+        articles=_article(rb, "decide_in_commission"),
+        detail=_detail(
+            c.conference,
+            commission=c.pk,
+            number=number,
+            text_sha256=digest,
+            votes={"yes": votes_yes, "no": votes_no, "abstain": votes_abstain},
+            recommends_to=c.recommends_to_id,
+        ),
     )
-    row = CommissionDecision.objects.create(commission=c, number=number, text=text, votes_yes=votes_yes, votes_no=votes_no, votes_abstain=votes_abstain, recommends_to=c.recommends_to, decided_at=clock.now(), entry_index=entry.index)
+    row = CommissionDecision.objects.create(
+        commission=c,
+        number=number,
+        text=text,
+        votes_yes=votes_yes,
+        votes_no=votes_no,
+        votes_abstain=votes_abstain,
+        recommends_to=c.recommends_to,
+        decided_at=clock.now(),
+        entry_index=entry.index,
+    )
     if c.recommends_to is not None:
         to = c.recommends_to
 
         def render() -> tuple[str, str]:
-            return (_("A recommendation from the %(commission)s") % {"commission": c.name},
-                    _("The %(commission)s of %(title)s recommends (decision %(n)s):\n\n%(text)s") % {"commission": c.name, "title": c.conference.title, "n": number, "text": text})
+            return (
+                _("A recommendation from the %(commission)s") % {"commission": c.name},
+                _("The %(commission)s of %(title)s recommends (decision %(n)s):\n\n%(text)s")
+                % {"commission": c.name, "title": c.conference.title, "n": number, "text": text},
+            )
 
-        outbox.queue(rosters.attendees(to, clock.today(), rb), kind="commission_recommendation", render=render, key=f"commission_decision:{row.pk}", entry_index=entry.index, channels=("inbox",))
+        outbox.queue(
+            rosters.attendees(to, clock.today(), rb),
+            kind="commission_recommendation",
+            render=render,
+            key=f"commission_decision:{row.pk}",
+            entry_index=entry.index,
+            channels=("inbox",),
+        )
     return row

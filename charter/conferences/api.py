@@ -39,7 +39,10 @@ class ParticipantOut(Schema):
 
 
 class RegisterIn(Schema):
-    attributes: dict[str, str] = Field(default_factory=dict, description="answers to the conference's questions (sector, organization, gender…)")
+    attributes: dict[str, str] = Field(
+        default_factory=dict,
+        description="answers to the conference's questions (sector, organization, gender…)",
+    )
 
 
 class CheckInIn(Schema):
@@ -65,10 +68,24 @@ class CountsOut(Schema):
 
 
 def _participant(p: Participant) -> ParticipantOut:
-    return ParticipantOut(id=p.pk, name=p.name, category=p.category, has_vote=p.has_vote, attributes=p.attributes or {}, code=p.code, credentials=p.credentials, entry_index=p.entry_index)
+    return ParticipantOut(
+        id=p.pk,
+        name=p.name,
+        category=p.category,
+        has_vote=p.has_vote,
+        attributes=p.attributes or {},
+        code=p.code,
+        credentials=p.credentials,
+        entry_index=p.entry_index,
+    )
 
 
-@router.get("/conferences", response=list[ConferenceOut], auth=django_auth, summary="Conferences and congresses, the latest first")
+@router.get(
+    "/conferences",
+    response=list[ConferenceOut],
+    auth=django_auth,
+    summary="Conferences and congresses, the latest first",
+)
 def conferences(request: HttpRequest, limit: int = 50) -> list[Conference]:
     from charter.members import permissions
 
@@ -76,14 +93,24 @@ def conferences(request: HttpRequest, limit: int = 50) -> list[Conference]:
     return list(Conference.objects.order_by("-starts_on")[: max(1, min(limit, 200))])
 
 
-@router.post("/conferences/{conference_id}/registration", response={201: ParticipantOut}, auth=django_auth, summary="Register myself (judged by the rules: membership, good standing, registration open)")
+@router.post(
+    "/conferences/{conference_id}/registration",
+    response={201: ParticipantOut},
+    auth=django_auth,
+    summary="Register myself (judged by the rules: membership, good standing, registration open)",
+)
 def register(request: HttpRequest, conference_id: int, payload: RegisterIn) -> Status:
     conference, viewer = get_conference_for(request.user, conference_id)
     p = actions.register_for_conference(conference, by=viewer, attributes=payload.attributes)
     return Status(201, _participant(p))
 
 
-@router.get("/conferences/{conference_id}/registration", response=ParticipantOut, auth=django_auth, summary="My registration and badge code")
+@router.get(
+    "/conferences/{conference_id}/registration",
+    response=ParticipantOut,
+    auth=django_auth,
+    summary="My registration and badge code",
+)
 def my_registration(request: HttpRequest, conference_id: int) -> ParticipantOut:
     from django.http import Http404
 
@@ -94,16 +121,35 @@ def my_registration(request: HttpRequest, conference_id: int) -> ParticipantOut:
     return _participant(p)
 
 
-@router.post("/conferences/{conference_id}/check-ins", response={200: CheckInOut, 201: CheckInOut}, auth=django_auth, url_name="conference_check_in", summary="Check a participant in for today by their badge code (organizers; idempotent)")
+@router.post(
+    "/conferences/{conference_id}/check-ins",
+    response={200: CheckInOut, 201: CheckInOut},
+    auth=django_auth,
+    url_name="conference_check_in",
+    summary="Check a participant in for today by their badge code (organizers; idempotent)",
+)
 def check_in(request: HttpRequest, conference_id: int, payload: CheckInIn) -> Status:
     conference, viewer = get_organized_conference_for(request.user, conference_id)
     row, created = actions.check_in(conference, by=viewer, code=payload.code)
     p = row.participant
-    out = CheckInOut(participant=p.pk, name=p.name, category=p.category, has_vote=p.has_vote, day=row.day, created=created, entry_index=row.entry_index)
+    out = CheckInOut(
+        participant=p.pk,
+        name=p.name,
+        category=p.category,
+        has_vote=p.has_vote,
+        day=row.day,
+        created=created,
+        entry_index=row.entry_index,
+    )
     return Status(201 if created else 200, out)
 
 
-@router.get("/conferences/{conference_id}/counts", response=CountsOut, auth=django_auth, summary="Live counts: registered, and present by day, category and region")
+@router.get(
+    "/conferences/{conference_id}/counts",
+    response=CountsOut,
+    auth=django_auth,
+    summary="Live counts: registered, and present by day, category and region",
+)
 def counts(request: HttpRequest, conference_id: int) -> CountsOut:
     conference, _viewer = get_conference_for(request.user, conference_id)
     c = queries.counts(conference)
@@ -112,6 +158,9 @@ def counts(request: HttpRequest, conference_id: int) -> CountsOut:
         return {d.isoformat(): n for d, n in row.items()}
 
     return CountsOut(
-        registered=c.registered, with_vote=c.with_vote, present=days(c.present),
-        by_category={k: days(v) for k, v in c.by_category.items()}, by_region={k: days(v) for k, v in c.by_region.items()},
+        registered=c.registered,
+        with_vote=c.with_vote,
+        present=days(c.present),
+        by_category={k: days(v) for k, v in c.by_category.items()},
+        by_region={k: days(v) for k, v in c.by_region.items()},
     )

@@ -82,7 +82,9 @@ class Participant(models.Model):
     code = models.CharField(max_length=16, unique=True)
     registered_at = models.DateTimeField()
     entry_index = models.BigIntegerField(null=True, blank=True)
-    credentials = models.CharField(max_length=10, choices=Credentials.choices, default=Credentials.ACCEPTED)
+    credentials = models.CharField(
+        max_length=10, choices=Credentials.choices, default=Credentials.ACCEPTED
+    )
 
     class Meta:
         ordering = ["name", "id"]
@@ -95,6 +97,10 @@ class Participant(models.Model):
             models.CheckConstraint(
                 condition=~Q(category__in=["observer", "guest"]) | Q(has_vote=False),
                 name="participant_observers_without_vote",
+            ),
+            models.CheckConstraint(
+                condition=Q(credentials__in=["accepted", "disputed", "rejected"]),
+                name="participant_credentials_valid",
             ),
         ]
 
@@ -210,7 +216,9 @@ class CredentialDecision(models.Model):
     """A dispute over a participant's credentials, decided by the body the rules name."""
 
     recorded_by: ClassVar[tuple[str, ...]] = ("decide_credentials",)
-    participant = models.ForeignKey(Participant, on_delete=models.PROTECT, related_name="credential_decisions")
+    participant = models.ForeignKey(
+        Participant, on_delete=models.PROTECT, related_name="credential_decisions"
+    )
     accepted = models.BooleanField()
     decided_at = models.DateTimeField()
     meeting_id_ref = models.BigIntegerField(null=True, blank=True)
@@ -230,14 +238,18 @@ class CommissionDecision(models.Model):
     votes_yes = models.PositiveIntegerField(default=0)
     votes_no = models.PositiveIntegerField(default=0)
     votes_abstain = models.PositiveIntegerField(default=0)
-    recommends_to = models.ForeignKey(Body, null=True, blank=True, on_delete=models.PROTECT, related_name="+")
+    recommends_to = models.ForeignKey(
+        Body, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
     decided_at = models.DateTimeField()
     entry_index = models.BigIntegerField(null=True, blank=True)
 
     class Meta:
         ordering = ["commission", "number"]
         constraints = [
-            models.UniqueConstraint(fields=["commission", "number"], name="commission_decision_number_once"),
+            models.UniqueConstraint(
+                fields=["commission", "number"], name="commission_decision_number_once"
+            ),
         ]
 
     def __str__(self) -> str:

@@ -28,7 +28,11 @@ def get_organized_conference_for(user, pk: int) -> tuple[Conference, Member]:  #
 
 def get_chaired_commission_for(user, pk: int) -> tuple[Commission, Member]:  # type: ignore[no-untyped-def]
     viewer = permissions.member_of(user)
-    commission = Commission.objects.select_related("conference", "chair").filter(pk=pk, chair__member=viewer).first()
+    commission = (
+        Commission.objects.select_related("conference", "chair")
+        .filter(pk=pk, chair__member=viewer)
+        .first()
+    )
     if commission is None:
         raise Http404
     return commission, viewer

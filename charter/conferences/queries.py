@@ -51,18 +51,26 @@ def counts(conference: Conference) -> Counts:
     for r in rows:
         day = r["day"]
         present[day] = present.get(day, 0) + r["n"]
-        by_category[r["participant__category"]][day] = by_category[r["participant__category"]].get(day, 0) + r["n"]
+        by_category[r["participant__category"]][day] = (
+            by_category[r["participant__category"]].get(day, 0) + r["n"]
+        )
         region = r["participant__attributes__region"] or "—"
         by_region[region][day] = by_region[region].get(day, 0) + r["n"]
     return Counts(
-        registered=registered.count(), with_vote=registered.filter(has_vote=True).count(), days=days, present=present,
-        by_category=dict(sorted(by_category.items())), by_region=dict(sorted(by_region.items())),
+        registered=registered.count(),
+        with_vote=registered.filter(has_vote=True).count(),
+        days=days,
+        present=present,
+        by_category=dict(sorted(by_category.items())),
+        by_region=dict(sorted(by_region.items())),
     )
 
 
 def voters(conference: Conference) -> Any:
     """Who may vote at the conference: registered with vote, credentials not rejected."""
-    return Participant.objects.filter(conference=conference, has_vote=True).exclude(credentials=Participant.Credentials.REJECTED)
+    return Participant.objects.filter(conference=conference, has_vote=True).exclude(
+        credentials=Participant.Credentials.REJECTED
+    )
 
 
 # --- the report -----------------------------------------------------------------------------------
@@ -97,7 +105,12 @@ class Report:
 WOMEN = {"woman", "women", "female", "f"}
 
 
-def _by(participants: list[dict[str, Any]], checkins: dict[int, set[dt.date]], days: list[dt.date], value_of: Any) -> list[tuple[str, int, list[int]]]:
+def _by(
+    participants: list[dict[str, Any]],
+    checkins: dict[int, set[dt.date]],
+    days: list[dt.date],
+    value_of: Any,
+) -> list[tuple[str, int, list[int]]]:
     registered: Counter[str] = Counter()
     present: dict[str, list[int]] = defaultdict(lambda: [0] * len(days))
     for p in participants:
@@ -106,32 +119,79 @@ def _by(participants: list[dict[str, Any]], checkins: dict[int, set[dt.date]], d
         for i, d in enumerate(days):
             if d in checkins.get(p["id"], ()):
                 present[value][i] += 1
-    return [(value, n, present[value]) for value, n in sorted(registered.items(), key=lambda kv: (-kv[1], kv[0]))]
+    return [
+        (value, n, present[value])
+        for value, n in sorted(registered.items(), key=lambda kv: (-kv[1], kv[0]))
+    ]
 
 
 def report(conference: Conference) -> Report:
     days = days_of(conference)
-    participants = list(Participant.objects.filter(conference=conference).values("id", "category", "has_vote", "attributes"))
-    checkins: dict[int, set[dt.date]] = defaultdict(set)
-    for pid, day in CheckIn.objects.filter(participant__conference=conference).values_list("participant_id", "day"):
-        checkins[pid].add(day)
-    labels = {str(a["key"]): str(a.get("label") or a["key"]) for a in conference.attributes or [] if isinstance(a, dict) and a.get("key")}
-    breakdowns = [Breakdown(key, labels[key], _by(participants, checkins, days, lambda p, k=key: (p["attributes"] or {}).get(k, ""))) for key in labels]
-    category_names = dict(Participant.Category.choices)
-    categories = _by(participants, checkins, days, lambda p: str(category_names.get(p["category"], p["category"])))
-    sessions = list(
-        Session.objects.filter(conference=conference).select_related("commission").prefetch_related("items", "items__lead_off")
+    participants = list(
+        Participant.objects.filter(conference=conference).values(
+            "id", "category", "has_vote", "attributes"
+        )
     )
-    commissions = list(Commission.objects.filter(conference=conference).select_related("chair", "recommends_to").prefetch_related("decisions").annotate(size=Count("members")))
+    checkins: dict[int, set[dt.date]] = defaultdict(set)
+    for pid, day in CheckIn.objects.filter(participant__conference=conference).values_list(
+        "participant_id", "day"
+    ):
+        checkins[pid].add(day)
+    labels = {
+        str(a["key"]): str(a.get("label") or a["key"])
+        for a in conference.attributes or []
+        if isinstance(a, dict) and a.get("key")
+    }
+    breakdowns = [
+        Breakdown(
+            key,
+            labels[key],
+            _by(participants, checkins, days, lambda p, k=key: (p["attributes"] or {}).get(k, "")),
+        )
+        for key in labels
+    ]
+    category_names = dict(Participant.Category.choices)
+    categories = _by(
+        participants,
+        checkins,
+        days,
+        lambda p: str(category_names.get(p["category"], p["category"])),
+    )
+    sessions = list(
+        Session.objects.filter(conference=conference)
+        .select_related("commission")
+        .prefetch_related("items", "items__lead_off")
+    )
+    commissions = list(
+        Commission.objects.filter(conference=conference)
+        .select_related("chair", "recommends_to")
+        .prefetch_related("decisions")
+        .annotate(size=Count("members"))
+    )
     return Report(
-        conference=conference, days=days, registered=len(participants), with_vote=sum(1 for p in participants if p["has_vote"]),
-        women=sum(1 for p in participants if str((p["attributes"] or {}).get("gender", "")).strip().lower() in WOMEN),
+        conference=conference,
+        days=days,
+        registered=len(participants),
+        with_vote=sum(1 for p in participants if p["has_vote"]),
+        women=sum(
+            1
+            for p in participants
+            if str((p["attributes"] or {}).get("gender", "")).strip().lower() in WOMEN
+        ),
         present=[sum(1 for s in checkins.values() if d in s) for d in days],
         both_days=sum(1 for s in checkins.values() if len(s) == len(days)),
-        categories=categories, breakdowns=breakdowns,
-        observers=list(Participant.objects.filter(conference=conference, category__in=[Participant.Category.OBSERVER, Participant.Category.GUEST]).order_by("name")),
-        sessions=sessions, commissions=commissions,
-        floor=_figures_from("charter.floor", conference), money=_figures_from("charter.money", conference),
+        categories=categories,
+        breakdowns=breakdowns,
+        observers=list(
+            Participant.objects.filter(
+                conference=conference,
+                category__in=[Participant.Category.OBSERVER, Participant.Category.GUEST],
+            ).order_by("name")
+        ),
+        sessions=sessions,
+        commissions=commissions,
+        floor=_figures_from("charter.floor", conference),
+        money=_figures_from("charter.money", conference),
     )
 
 

@@ -13,7 +13,10 @@ from charter.conferences.forms import (
     AttributesForm,
     CheckInForm,
     CommissionDecisionForm,
+    CommissionForm,
+    ItemForm,
     ObserverForm,
+    SessionForm,
 )
 from charter.conferences.models import Commission, Conference, Participant, Session
 from charter.conferences.permissions import (
@@ -35,7 +38,11 @@ def refused(request: HttpRequest, refusal: Refused) -> HttpResponse:
         name = str(rulebook_on(clock.today()).act(refusal.verdict.act)["name"]).lower()
     except KeyError:
         name = refusal.verdict.act
-    context = {"breaches": translated_breaches(refusal), "act_name": name, "entry_index": refusal.entry_index}
+    context = {
+        "breaches": translated_breaches(refusal),
+        "act_name": name,
+        "entry_index": refusal.entry_index,
+    }
     return render(request, "refused.html", context, status=403)
 
 
@@ -54,15 +61,30 @@ def _register_form(conference: Conference, data: object = None) -> AttributesFor
 def detail(request: HttpRequest, pk: int) -> HttpResponse:
     conference, viewer = get_conference_for(request.user, pk)
     mine = Participant.objects.filter(conference=conference, member=viewer).first()
-    sessions = Session.objects.filter(conference=conference).select_related("commission").prefetch_related("items", "items__lead_off")
-    commissions = Commission.objects.filter(conference=conference).select_related("chair", "recommends_to").prefetch_related("decisions")
+    sessions = (
+        Session.objects.filter(conference=conference)
+        .select_related("commission")
+        .prefetch_related("items", "items__lead_off")
+    )
+    commissions = (
+        Commission.objects.filter(conference=conference)
+        .select_related("chair", "recommends_to")
+        .prefetch_related("decisions")
+    )
     today = clock.today()
     closes = conference.registration_closes_on or conference.ends_on
     context = {
-        "c": conference, "mine": mine, "qr": mark_safe(documents.qr_svg(mine.code)) if mine else "",  # noqa: S308 - made by segno from our own code
-        "sessions": sessions, "commissions": commissions, "open": today <= closes and conference.state != Conference.State.CLOSED,
-        "form": _register_form(conference), "organizer": conference.organizers.filter(pk=viewer.pk).exists(),
-        "chairs": [cm for cm in commissions if cm.chair is not None and cm.chair.member_id == viewer.pk],
+        "c": conference,
+        "mine": mine,
+        "qr": mark_safe(documents.qr_svg(mine.code)) if mine else "",  # noqa: S308 - made by segno from our own code
+        "sessions": sessions,
+        "commissions": commissions,
+        "open": today <= closes and conference.state != Conference.State.CLOSED,
+        "form": _register_form(conference),
+        "organizer": conference.organizers.filter(pk=viewer.pk).exists(),
+        "chairs": [
+            cm for cm in commissions if cm.chair is not None and cm.chair.member_id == viewer.pk
+        ],
         "decision_form": CommissionDecisionForm(),
     }
     return render(request, "conferences/detail.html", context)
@@ -81,7 +103,9 @@ def register(request: HttpRequest, pk: int) -> HttpResponse:
         except InvalidInput as exc:
             messages.error(request, str(exc))
             return redirect("conferences:detail", conference.pk)
-        messages.success(request, _("You are registered. Your badge and its code are on this page."))
+        messages.success(
+            request, _("You are registered. Your badge and its code are on this page.")
+        )
         return redirect("conferences:detail", conference.pk)
     messages.error(request, _("Check the answers and try again."))
     return redirect("conferences:detail", conference.pk)
@@ -95,7 +119,9 @@ def observers(request: HttpRequest, pk: int) -> HttpResponse:
         d = dict(form.cleaned_data)
         name, category = d.pop("name"), d.pop("category")
         try:
-            actions.register_observer(conference, by=viewer, name=name, category=category, attributes=d)
+            actions.register_observer(
+                conference, by=viewer, name=name, category=category, attributes=d
+            )
         except Refused as refusal:
             return refused(request, refusal)
         except InvalidInput as exc:
@@ -103,8 +129,15 @@ def observers(request: HttpRequest, pk: int) -> HttpResponse:
         else:
             messages.success(request, _("Registered without vote: %(name)s.") % {"name": name})
             return redirect("conferences:observers", conference.pk)
-    rows = Participant.objects.filter(conference=conference, category__in=["observer", "guest"]).order_by("name")
-    return render(request, "conferences/observers.html", {"c": conference, "form": form, "rows": rows}, status=400 if form.errors else 200)
+    rows = Participant.objects.filter(
+        conference=conference, category__in=["observer", "guest"]
+    ).order_by("name")
+    return render(
+        request,
+        "conferences/observers.html",
+        {"c": conference, "form": form, "rows": rows},
+        status=400 if form.errors else 200,
+    )
 
 
 @login_required
@@ -118,7 +151,10 @@ def checkin(request: HttpRequest, pk: int) -> HttpResponse:
         try:
             row, created = actions.check_in(conference, by=viewer, code=form.cleaned_data["code"])
         except Refused as refusal:
-            form.add_error("code", "; ".join(f"{b['message']} ({b['article']})" for b in translated_breaches(refusal)))
+            form.add_error(
+                "code",
+                "; ".join(f"{b['message']} ({b['article']})" for b in translated_breaches(refusal)),
+            )
             status = 400
         except InvalidInput as exc:
             form.add_error("code", str(exc))
@@ -128,7 +164,13 @@ def checkin(request: HttpRequest, pk: int) -> HttpResponse:
             form = CheckInForm()
     elif form.errors:
         status = 400
-    context = {"c": conference, "form": form, "result": result, "counts": queries.counts(conference), "today": clock.today()}
+    context = {
+        "c": conference,
+        "form": form,
+        "result": result,
+        "counts": queries.counts(conference),
+        "today": clock.today(),
+    }
     return render(request, "conferences/checkin.html", context, status=status)
 
 
@@ -136,7 +178,9 @@ def checkin(request: HttpRequest, pk: int) -> HttpResponse:
 def counts(request: HttpRequest, pk: int) -> HttpResponse:
     """Live counts by day, category and region (the check-in page polls this partial)."""
     conference, _viewer = get_conference_for(request.user, pk)
-    return render(request, "conferences/_counts.html", {"c": conference, "counts": queries.counts(conference)})
+    return render(
+        request, "conferences/_counts.html", {"c": conference, "counts": queries.counts(conference)}
+    )
 
 
 @login_required
@@ -153,17 +197,32 @@ def badges(request: HttpRequest, pk: int) -> HttpResponse:
 def report(request: HttpRequest, pk: int) -> HttpResponse:
     conference, _viewer = get_conference_for(request.user, pk)
     r = queries.report(conference)
-    charts = [mark_safe(documents.bar_chart([(label, n) for label, n, _p in r.categories], title=_("Registered by category")))]  # noqa: S308 - escaped by bar_chart
-    charts += [mark_safe(documents.bar_chart([(label, n) for label, n, _p in b.rows], title=b.label)) for b in r.breakdowns]  # noqa: S308
+    charts = [
+        mark_safe(
+            documents.bar_chart(
+                [(label, n) for label, n, _p in r.categories], title=_("Registered by category")
+            )
+        )
+    ]  # noqa: S308 - escaped by bar_chart
+    charts += [
+        mark_safe(documents.bar_chart([(label, n) for label, n, _p in b.rows], title=b.label))
+        for b in r.breakdowns
+    ]  # noqa: S308
     questions = (r.floor or {}).get("questions") or {}
     sessions = [(s, questions.get(s.pk)) for s in r.sessions]
-    return render(request, "conferences/report.html", {"r": r, "c": conference, "charts": charts, "sessions": sessions})
+    return render(
+        request,
+        "conferences/report.html",
+        {"r": r, "c": conference, "charts": charts, "sessions": sessions},
+    )
 
 
 @login_required
 def report_pdf(request: HttpRequest, pk: int) -> HttpResponse:
     conference, _viewer = get_conference_for(request.user, pk)
-    response = HttpResponse(documents.report_pdf(queries.report(conference)), content_type="application/pdf")
+    response = HttpResponse(
+        documents.report_pdf(queries.report(conference)), content_type="application/pdf"
+    )
     response["Content-Disposition"] = f'inline; filename="conference-{conference.pk}-report.pdf"'
     return response
 
@@ -180,11 +239,77 @@ def commission_decide(request: HttpRequest, pk: int) -> HttpResponse:
         row = actions.decide_in_commission(commission, by=viewer, **form.cleaned_data)
     except Refused as refusal:
         if refusal.outcome == "lost":
-            messages.info(request, _("The decision did not reach the majority; nothing was adopted."))
+            messages.info(
+                request, _("The decision did not reach the majority; nothing was adopted.")
+            )
             return redirect("conferences:detail", commission.conference_id)
         return refused(request, refusal)
     except InvalidInput as exc:
         messages.error(request, str(exc))
         return redirect("conferences:detail", commission.conference_id)
-    messages.success(request, _("Decision %(n)s adopted and sent as a recommendation.") % {"n": row.number})
+    messages.success(
+        request, _("Decision %(n)s adopted and sent as a recommendation.") % {"n": row.number}
+    )
     return redirect("conferences:detail", commission.conference_id)
+
+
+@login_required
+def programme(request: HttpRequest, pk: int) -> HttpResponse:
+    """Organizers set the programme: sessions (a commission's run in parallel), items with who
+    leads off and their time, and commissions with their chair."""
+    conference, viewer = get_organized_conference_for(request.user, pk)
+    commissions = Commission.objects.filter(conference=conference)
+    sessions = Session.objects.filter(conference=conference)
+    which = request.POST.get("form") if request.method == "POST" else None
+    forms = {
+        "session": SessionForm(
+            request.POST if which == "session" else None, commissions=commissions, prefix="s"
+        ),
+        "item": ItemForm(request.POST if which == "item" else None, sessions=sessions, prefix="i"),
+        "commission": CommissionForm(request.POST if which == "commission" else None, prefix="c"),
+    }
+    form = forms.get(which or "")
+    if form is not None and form.is_valid():
+        d = form.cleaned_data
+        try:
+            if which == "session":
+                actions.add_session(
+                    conference,
+                    by=viewer,
+                    day=d["day"],
+                    title=d["title"],
+                    starts_at=d["starts_at"],
+                    commission=d["commission"],
+                )
+            elif which == "item":
+                actions.add_item(
+                    d["session"],
+                    by=viewer,
+                    title=d["title"],
+                    lead_off_name=d["lead_off_name"],
+                    minutes=d["minutes"],
+                    speaking_seconds=d["speaking_seconds"],
+                )
+            else:
+                code = actions.normal_code(d["chair_code"])
+                chair = (
+                    Participant.objects.filter(conference=conference, code=code).first()
+                    if code
+                    else None
+                )
+                if code and chair is None:
+                    raise InvalidInput(
+                        _("No participant has the badge code %(code)s.") % {"code": code}
+                    )
+                actions.add_commission(conference, by=viewer, name=d["name"], chair=chair)
+        except Refused as refusal:
+            return refused(request, refusal)
+        except InvalidInput as exc:
+            form.add_error(None, str(exc))
+        else:
+            messages.success(request, _("The programme was updated."))
+            return redirect("conferences:programme", conference.pk)
+    status = 400 if form is not None and form.errors else 200
+    return render(
+        request, "conferences/programme.html", {"c": conference, "forms": forms}, status=status
+    )

@@ -23,7 +23,12 @@ def cc_decision(cast, votes=(12, 0, 0)):  # type: ignore[no-untyped-def]
 def conference(cast):  # type: ignore[no-untyped-def]
     decision = cc_decision(cast)
     return actions.convene_conference(
-        decision=decision, kind="conference", title="National Conference", venue="City Hall",
-        starts_on=dt.date(2026, 3, 7), ends_on=dt.date(2026, 3, 8), registration_closes_on=dt.date(2026, 3, 6),
+        decision=decision,
+        kind="conference",
+        title="National Conference",
+        venue="City Hall",
+        starts_on=dt.date(2026, 3, 7),
+        ends_on=dt.date(2026, 3, 8),
+        registration_closes_on=dt.date(2026, 3, 6),
         organizers=[cast.sara, cast.zainab],
     )

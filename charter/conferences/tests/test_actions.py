@@ -16,7 +16,9 @@ from charter.rulebook.enforce import Refused
 
 
 def test_a_member_in_good_standing_registers_with_vote(cast, conference):
-    p = actions.register_for_conference(conference, by=cast.alice, attributes={"sector": "port", "gender": "woman"})
+    p = actions.register_for_conference(
+        conference, by=cast.alice, attributes={"sector": "port", "gender": "woman"}
+    )
     assert (p.category, p.has_vote, p.member) == ("member", True, cast.alice)
     assert p.attributes == {"sector": "port", "gender": "woman", "region": "Sindh"}
     assert len(p.code) == 8
@@ -31,7 +33,13 @@ def test_a_member_in_good_standing_registers_with_vote(cast, conference):
 def test_a_member_in_arrears_is_refused_with_the_articles(cast, at):
     at("2027-05-01T09:00:00")  # dues were paid to December 2026: arrears by May 2027
     decision = cc_decision(cast)
-    conference = actions.convene_conference(decision=decision, kind="conference", title="Later", starts_on=dt.date(2027, 6, 10), ends_on=dt.date(2027, 6, 10))
+    conference = actions.convene_conference(
+        decision=decision,
+        kind="conference",
+        title="Later",
+        starts_on=dt.date(2027, 6, 10),
+        ends_on=dt.date(2027, 6, 10),
+    )
     before = Entry.objects.count()
     with pytest.raises(Refused) as refused:
         actions.register_for_conference(conference, by=cast.alice)
@@ -50,7 +58,9 @@ def test_registration_closed_is_refused_with_article_6_1(cast, conference, at):
 
 
 def test_observers_are_registered_by_organizers_and_never_with_vote(cast, conference):
-    obs = actions.register_observer(conference, by=cast.sara, name="Guest from abroad", attributes={"organization": "ITF"})
+    obs = actions.register_observer(
+        conference, by=cast.sara, name="Guest from abroad", attributes={"organization": "ITF"}
+    )
     assert (obs.category, obs.has_vote, obs.member) == ("observer", False, None)
     with pytest.raises(Refused) as refused:
         actions.register_observer(conference, by=cast.sara, name="Another", with_vote=True)
@@ -96,8 +106,12 @@ def test_commission_decisions_are_numbered_recommendations_to_the_cc(cast, confe
     chair = actions.register_for_conference(conference, by=cast.bilal)
     youth = actions.add_commission(conference, by=cast.sara, name="Youth", chair=chair)
     assert youth.recommends_to == cast.bodies["cc"]
-    one = actions.decide_in_commission(youth, by=cast.bilal, text="Study circles in colleges", votes_yes=30)
-    two = actions.decide_in_commission(youth, by=cast.bilal, text="Recruit through them", votes_yes=28, votes_no=2)
+    one = actions.decide_in_commission(
+        youth, by=cast.bilal, text="Study circles in colleges", votes_yes=30
+    )
+    two = actions.decide_in_commission(
+        youth, by=cast.bilal, text="Recruit through them", votes_yes=28, votes_no=2
+    )
     assert (one.number, two.number) == (1, 2)
     with pytest.raises(Refused) as refused:
         actions.decide_in_commission(youth, by=cast.bilal, text="Lost", votes_yes=3, votes_no=9)
@@ -112,20 +126,42 @@ def test_a_congress_needs_60_days_notice(cast):
     decision = cc_decision(cast)
     before = Conference.objects.count()
     with pytest.raises(Refused) as refused:
-        actions.convene_conference(decision=decision, kind="congress", title="Congress", starts_on=decision.meeting.starts_at.date() + dt.timedelta(days=30), ends_on=decision.meeting.starts_at.date() + dt.timedelta(days=31))
+        actions.convene_conference(
+            decision=decision,
+            kind="congress",
+            title="Congress",
+            starts_on=decision.meeting.starts_at.date() + dt.timedelta(days=30),
+            ends_on=decision.meeting.starts_at.date() + dt.timedelta(days=31),
+        )
     assert refused.value.articles == ["4.1"]
     assert Conference.objects.count() == before
-    assert Entry.objects.filter(act="convene_congress", outcome="refused").exists()  # the CC claimed it
+    assert Entry.objects.filter(
+        act="convene_congress", outcome="refused"
+    ).exists()  # the CC claimed it
 
 
 def test_congress_delegates_are_allocated_per_branch_by_the_rules(cast):
     decision = cc_decision(cast)
     start = decision.meeting.starts_at.date() + dt.timedelta(days=61)
-    congress = actions.convene_conference(decision=decision, kind="congress", title="Third Congress", starts_on=start, ends_on=start + dt.timedelta(days=1))
-    got = {a.unit.name: (a.members_in_good_standing, a.delegates) for a in DelegateAllocation.objects.filter(conference=congress)}
-    counts = {b.name: Member.objects.filter(branch=b).count() for b in [cast.karachi, cast.hyderabad]}
+    congress = actions.convene_conference(
+        decision=decision,
+        kind="congress",
+        title="Third Congress",
+        starts_on=start,
+        ends_on=start + dt.timedelta(days=1),
+    )
+    got = {
+        a.unit.name: (a.members_in_good_standing, a.delegates)
+        for a in DelegateAllocation.objects.filter(conference=congress)
+    }
+    counts = {
+        b.name: Member.objects.filter(branch=b).count() for b in [cast.karachi, cast.hyderabad]
+    }
     # Karachi Central: alice, bilal, farhan, saima and 7 others = 11 -> 1; Hyderabad: 6 -> at least 1; Lahore: 18 -> 1
-    assert got["Karachi Central"] == (counts["Karachi Central"], max(counts["Karachi Central"] // 10, 1))
+    assert got["Karachi Central"] == (
+        counts["Karachi Central"],
+        max(counts["Karachi Central"] // 10, 1),
+    )
     assert got["Hyderabad City"] == (counts["Hyderabad City"], 1)
     assert got["Lahore Central"][1] == got["Lahore Central"][0] // 10
     assert congress.body.kind == "congress"
