@@ -36,6 +36,12 @@ class Counts:
     by_category: dict[str, dict[dt.date, int]]
     by_region: dict[str, dict[dt.date, int]]
 
+    @property
+    def category_rows(self) -> list[tuple[str, dict[dt.date, int]]]:
+        """By category, named in words (the keys stay in ``by_category`` for the API)."""
+        names = dict(Participant.Category.choices)
+        return [(str(names.get(k, k)), row) for k, row in self.by_category.items()]
+
 
 def counts(conference: Conference) -> Counts:
     registered = Participant.objects.filter(conference=conference)
@@ -100,6 +106,10 @@ class Report:
     floor: dict[str, Any] | None = None  # questions, speakers, resolutions (the floor app)
     money: dict[str, Any] | None = None  # collections (the money app)
     extra: dict[str, Any] = field(default_factory=dict)
+
+    @property
+    def per_day(self) -> list[tuple[dt.date, int]]:
+        return list(zip(self.days, self.present, strict=True))
 
 
 WOMEN = {"woman", "women", "female", "f"}

@@ -156,6 +156,8 @@ def test_check_in_page_by_typed_code(cast, conference, at, client):
     login_as(client, cast.sara)
     page = client.post(f"/conferences/{conference.pk}/check-in/", {"code": p.code})
     assert page.status_code == 200 and "Checked in" in page.content.decode()
+    counts = client.get(f"/conferences/{conference.pk}/counts/").content.decode()
+    assert "<th>member</th><td>1</td><td>0</td>" in counts and "<th>Sindh</th><td>1</td>" in counts
     bad = client.post(f"/conferences/{conference.pk}/check-in/", {"code": "NOPE"})
     assert bad.status_code == 400 and "not registered" in bad.content.decode()
     login_as(client, cast.alice)
