@@ -94,3 +94,10 @@ class ItemForm(forms.Form):
 class CommissionForm(forms.Form):
     name = forms.CharField(label=_("Commission"), max_length=200)
     chair_code = forms.CharField(label=_("Badge code of its chair"), max_length=32, required=False)
+    member_codes = forms.CharField(
+        label=_("Badge codes of its members"),
+        required=False,
+        max_length=20000,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text=_("Separated by spaces, commas or new lines."),
+    )

@@ -301,7 +301,19 @@ def programme(request: HttpRequest, pk: int) -> HttpResponse:
                     raise InvalidInput(
                         _("No participant has the badge code %(code)s.") % {"code": code}
                     )
-                actions.add_commission(conference, by=viewer, name=d["name"], chair=chair)
+                codes = [
+                    actions.normal_code(x) for x in d["member_codes"].replace(",", " ").split()
+                ]
+                members = list(Participant.objects.filter(conference=conference, code__in=codes))
+                unknown = sorted(set(codes) - {p.code for p in members})
+                if unknown:
+                    raise InvalidInput(
+                        _("No participant has the badge code %(code)s.")
+                        % {"code": ", ".join(unknown)}
+                    )
+                actions.add_commission(
+                    conference, by=viewer, name=d["name"], chair=chair, members=members
+                )
         except Refused as refusal:
             return refused(request, refusal)
         except InvalidInput as exc:

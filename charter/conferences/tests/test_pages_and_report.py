@@ -182,14 +182,15 @@ def test_organizers_set_the_programme_on_its_page(cast, conference, client):
     chair = actions.register_for_conference(conference, by=cast.bilal)
     login_as(client, cast.sara)
     url = f"/conferences/{conference.pk}/programme/"
+    member = actions.register_for_conference(conference, by=cast.alice)
+    form = {"form": "commission", "c-name": "Youth", "c-chair_code": chair.code}
+    unknown = client.post(url, {**form, "c-member_codes": "NOPE1234"})
+    assert unknown.status_code == 400 and not conference.commissions.exists()
     assert (
-        client.post(
-            url, {"form": "commission", "c-name": "Youth", "c-chair_code": chair.code}
-        ).status_code
-        == 302
+        client.post(url, {**form, "c-member_codes": f"{member.code.lower()},\n"}).status_code == 302
     )
     commission = conference.commissions.get()
-    assert commission.chair == chair
+    assert commission.chair == chair and set(commission.members.all()) == {chair, member}
     response = client.post(
         url,
         {
