@@ -219,3 +219,21 @@ def _figures_from(app: str, conference: Conference) -> dict[str, Any] | None:
         return None
     figures = getattr(module, "report_figures", None)
     return dict(figures(conference)) if figures is not None else None
+
+
+def allocations(conference: Conference) -> list[tuple[str, int, int, int]]:
+    """For a congress: per unit, (name, members in good standing, delegates allocated, elected)."""
+    rows = list(conference.allocations.select_related("unit"))
+    elected: Counter[int] = Counter()
+    paths = {a.unit_id: a.unit.path for a in rows}
+    delegates = Participant.objects.filter(
+        conference=conference, category=Participant.Category.DELEGATE
+    ).values_list("member__branch__path", flat=True)
+    for path in delegates:
+        for unit_id, prefix in paths.items():
+            if path and path.startswith(prefix):
+                elected[unit_id] += 1
+                break
+    return [
+        (a.unit.name, a.members_in_good_standing, a.delegates, elected[a.unit_id]) for a in rows
+    ]

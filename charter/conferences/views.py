@@ -86,6 +86,9 @@ def detail(request: HttpRequest, pk: int) -> HttpResponse:
             cm for cm in commissions if cm.chair is not None and cm.chair.member_id == viewer.pk
         ],
         "decision_form": CommissionDecisionForm(),
+        "allocations": queries.allocations(conference)
+        if conference.kind == Conference.Kind.CONGRESS
+        else [],
     }
     return render(request, "conferences/detail.html", context)
 

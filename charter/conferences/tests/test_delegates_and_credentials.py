@@ -124,3 +124,16 @@ def test_delegates_elected_by_a_secret_ballot_of_the_voting_kernel(cast, congres
     elected = actions.elect_delegates_by_poll(congress, poll=poll, by=cast.bilal)
     assert [p.member for p in elected] == [cast.alice]
     assert Mandate.objects.filter(body=congress.body, member=cast.alice).exists()
+
+
+def test_the_congress_page_shows_allocations_and_elected_delegates(cast, congress, client):
+    from charter.testing.web import login_as
+
+    actions.elect_delegate(
+        congress, cast.alice, decision=branch_meeting(cast), count_method="irv", seats_in_election=1
+    )
+    login_as(client, cast.farhan)
+    page = client.get(f"/conferences/{congress.pk}/").content.decode()
+    n = Member.objects.filter(branch=cast.karachi).count()
+    assert f"<td>Karachi Central</td><td>{n}</td><td>1</td><td>1</td>" in page
+    assert "<td>Hyderabad City</td>" in page
