@@ -11,6 +11,10 @@ from ninja.security import django_auth
 from charter.conferences import actions, queries
 from charter.conferences.models import Conference, Participant
 from charter.conferences.permissions import get_conference_for, get_organized_conference_for
+from charter.lib.errors import InvalidInput
+from charter.meetings.models import Meeting
+from charter.rulebook import judge as J
+from charter.rulebook.enforce import Decision
 
 router = Router()
 
@@ -164,3 +168,81 @@ def counts(request: HttpRequest, conference_id: int) -> CountsOut:
         by_category={k: days(v) for k, v in c.by_category.items()},
         by_region={k: days(v) for k, v in c.by_region.items()},
     )
+
+
+class DecisionIn(Schema):
+    """A body's decision at one of its meetings: the meeting (its body decides) and the vote."""
+
+    meeting_id: int
+    votes_yes: int = Field(..., ge=0)
+    votes_no: int = Field(0, ge=0)
+    votes_abstain: int = Field(0, ge=0)
+    reasons: str = Field("", max_length=5000)
+
+
+class ConveneIn(DecisionIn):
+    kind: str = Field("conference", pattern="^(conference|congress)$")
+    title: str = Field(..., min_length=1, max_length=200)
+    venue: str = Field("", max_length=200)
+    starts_on: dt.date
+    ends_on: dt.date
+    registration_closes_on: dt.date | None = None
+
+
+class CredentialsIn(DecisionIn):
+    accept: bool
+
+
+def _decision(request: HttpRequest, payload: DecisionIn) -> Decision:
+    from charter.members import permissions
+
+    viewer = permissions.member_of(request.user)
+    meeting = (
+        Meeting.objects.select_related("body", "body__unit").filter(pk=payload.meeting_id).first()
+    )
+    if meeting is None:
+        raise InvalidInput("meeting_id: no such meeting.")
+    votes = J.Votes(payload.votes_yes, payload.votes_no, payload.votes_abstain)
+    return Decision(
+        by=viewer, body=meeting.body, meeting=meeting, votes=votes, reasons=payload.reasons
+    )
+
+
+@router.post(
+    "/conferences",
+    response={201: ConferenceOut},
+    auth=django_auth,
+    summary="Convene a conference or the congress: the decision of the meeting's body (judged by the rules)",
+)
+def convene(request: HttpRequest, payload: ConveneIn) -> Status:
+    decision = _decision(request, payload)
+    conference = actions.convene_conference(
+        decision=decision,
+        kind=payload.kind,
+        title=payload.title,
+        venue=payload.venue,
+        starts_on=payload.starts_on,
+        ends_on=payload.ends_on,
+        registration_closes_on=payload.registration_closes_on,
+    )
+    return Status(201, conference)
+
+
+@router.post(
+    "/conferences/{conference_id}/participants/{participant_id}/credentials",
+    response={201: ParticipantOut},
+    auth=django_auth,
+    summary="Decide a dispute over a participant's credentials: the decision of the meeting's body",
+)
+def credentials(
+    request: HttpRequest, conference_id: int, participant_id: int, payload: CredentialsIn
+) -> Status:
+    conference, _viewer = get_conference_for(request.user, conference_id)
+    participant = Participant.objects.filter(conference=conference, pk=participant_id).first()
+    if participant is None:
+        raise InvalidInput("participant_id: not a participant of this conference.")
+    actions.decide_credentials(
+        participant, decision=_decision(request, payload), accept=payload.accept
+    )
+    participant.refresh_from_db()
+    return Status(201, _participant(participant))

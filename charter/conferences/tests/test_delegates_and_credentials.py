@@ -137,3 +137,47 @@ def test_the_congress_page_shows_allocations_and_elected_delegates(cast, congres
     n = Member.objects.filter(branch=cast.karachi).count()
     assert f"<td>Karachi Central</td><td>{n}</td><td>1</td><td>1</td>" in page
     assert "<td>Hyderabad City</td>" in page
+
+
+def test_convening_and_credentials_through_the_api(cast, client):
+    from charter.testing.web import login_as
+
+    decision = cc_decision(cast)
+    login_as(client, cast.sara)
+    day = decision.meeting.starts_at.date()
+    body = {
+        "meeting_id": decision.meeting.pk,
+        "votes_yes": 12,
+        "title": "Conference",
+        "starts_on": str(day + dt.timedelta(days=20)),
+        "ends_on": str(day + dt.timedelta(days=21)),
+    }
+    made = client.post("/api/conferences", body, content_type="application/json")
+    assert made.status_code == 201, made.content
+    short = client.post(
+        "/api/conferences", {**body, "kind": "congress"}, content_type="application/json"
+    )
+    assert short.status_code == 403 and short.json()["articles"] == ["4.1"]
+    missing = client.post(
+        "/api/conferences", {**body, "meeting_id": 999999}, content_type="application/json"
+    )
+    assert missing.status_code == 400 and "meeting_id" in missing.json()["detail"]
+    conference = Conference.objects.get(pk=made.json()["id"])
+    p = actions.register_for_conference(conference, by=cast.alice)
+    url = f"/api/conferences/{conference.pk}/participants/{p.pk}/credentials"
+    decided = client.post(
+        url,
+        {
+            "meeting_id": decision.meeting.pk,
+            "votes_yes": 10,
+            "votes_no": 2,
+            "accept": False,
+            "reasons": "Not a member of the branch she named",
+        },
+        content_type="application/json",
+    )
+    assert (
+        decided.status_code == 201
+        and decided.json()["has_vote"] is False
+        and decided.json()["credentials"] == "rejected"
+    )
