@@ -541,16 +541,14 @@ def decide_credentials(
 
 
 @consequential
-def check_in(
-    conference: Conference | int, *, by: Member, code: str, day: dt.date | None = None
-) -> tuple[CheckIn, bool]:
-    """An organizer checks a participant in for the day by the code on their badge. Idempotent:
-    a second scan returns the first check-in and writes nothing (``created`` is False)."""
+def check_in(conference: Conference | int, *, by: Member, code: str) -> tuple[CheckIn, bool]:
+    """An organizer checks a participant in, today, by the code on their badge. Idempotent: a
+    second scan returns the first check-in and writes nothing (``created`` is False)."""
     conf = Conference.objects.select_related("body", "body__unit").get(
         pk=conference if isinstance(conference, int) else conference.pk
     )
     now = clock.now()
-    day = day or now.date()
+    day = now.date()
     if not conf.starts_on <= day <= conf.ends_on:
         raise InvalidInput(
             _("day: %(day)s is not a day of this conference.") % {"day": day.isoformat()}

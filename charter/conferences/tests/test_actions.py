@@ -165,3 +165,11 @@ def test_congress_delegates_are_allocated_per_branch_by_the_rules(cast):
     assert got["Hyderabad City"] == (counts["Hyderabad City"], 1)
     assert got["Lahore Central"][1] == got["Lahore Central"][0] // 10
     assert congress.body.kind == "congress"
+
+
+def test_check_in_only_on_a_day_of_the_conference(cast, conference, at):
+    p = actions.register_for_conference(conference, by=cast.alice)
+    at("2026-03-06T08:30:00")
+    with pytest.raises(InvalidInput):
+        actions.check_in(conference, by=cast.sara, code=p.code)
+    assert not CheckIn.objects.exists()
