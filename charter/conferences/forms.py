@@ -50,7 +50,18 @@ class ObserverForm(AttributesForm):
 
 
 class CheckInForm(forms.Form):
-    code = forms.CharField(label=_("Badge code"), max_length=32)
+    code = forms.CharField(
+        label=_("Badge code"),
+        max_length=32,
+        widget=forms.TextInput(
+            attrs={
+                "autocomplete": "off",
+                "autocapitalize": "characters",
+                "spellcheck": "false",
+                "autofocus": True,
+            }
+        ),
+    )
 
 
 class CommissionDecisionForm(forms.Form):
