@@ -38,6 +38,7 @@ def validation(request: HttpRequest, exc: ValidationError) -> HttpResponse:
 
 
 def _routers() -> None:
+    from charter.conferences.api import router as conferences
     from charter.discipline.api import router as discipline
     from charter.initiatives.api import router as initiatives
     from charter.meetings.api import router as meetings
@@ -55,6 +56,7 @@ def _routers() -> None:
     api.add_router("/", initiatives, tags=["initiatives"])
     api.add_router("/", voting, tags=["voting"])
     api.add_router("/", money, tags=["money"])
+    api.add_router("/", conferences, tags=["conferences"])
     api.add_router("/record", record, tags=["record"])
     api.add_router("/rules", rulebook, tags=["rules"])
 

@@ -54,6 +54,7 @@ from typing import Any
 
 from django.db import transaction
 
+from charter.conferences.demo import plan_conferences
 from charter.discipline.actions import (
     decide_appeal,
     decide_measure,
@@ -677,6 +678,7 @@ class _Demo:
         self.at(_at(story_date(2026, 1, 20), 9), self.resign_seated, "rc", "Balochistan")
         self.at(_at(story_date(2026, 10, 25), 9), self.resign_seated, "rc", "Khyber Pakhtunkhwa")
         plan_by_election(self, region="Khyber Pakhtunkhwa", opens=story_date(2026, 10, 25))
+        plan_conferences(self, held_on=story_date(2026, 9, 12), now=NOW)
         self.at(_at(NOW.date(), 5), self.scenario_one)
         self.plan_due_process()
 

@@ -19,6 +19,7 @@ urlpatterns = [
     path("", include("charter.meetings.urls")),
     path("", include("charter.discipline.urls")),
     path("", include("charter.initiatives.urls")),
+    path("", include("charter.conferences.urls")),
     path("", include("charter.voting.urls")),
     path("", include("charter.elections.urls")),
     path("", include("charter.money.urls")),

@@ -23,7 +23,7 @@ class Conference(models.Model):
         OPEN = "open", _("in session")
         CLOSED = "closed", _("closed")
 
-    recorded_by: ClassVar[tuple[str, ...]] = ("convene_conference",)
+    recorded_by: ClassVar[tuple[str, ...]] = ("convene_conference", "convene_congress")
     # A congress is a meeting of the congress body; a conference belongs to the body that convened it.
     body = models.ForeignKey(Body, on_delete=models.PROTECT, related_name="conferences")
     kind = models.CharField(_("kind"), max_length=12, choices=Kind.choices)
@@ -36,6 +36,9 @@ class Conference(models.Model):
     attributes = models.JSONField(default=list, blank=True)
     state = models.CharField(max_length=10, choices=State.choices, default=State.CONVENED)
     entry_index = models.BigIntegerField(null=True, blank=True)
+    # Named by the decision that convened it: they register observers, set the programme, check people in.
+    organizers = models.ManyToManyField(Member, blank=True, related_name="+")
+    meeting_id_ref = models.BigIntegerField(null=True, blank=True)  # the meeting that convened it
 
     class Meta:
         ordering = ["-starts_on", "id"]
@@ -56,7 +59,13 @@ class Participant(models.Model):
         OBSERVER = "observer", _("observer")
         GUEST = "guest", _("guest")
 
-    recorded_by: ClassVar[tuple[str, ...]] = ("register_participant",)
+    class Credentials(models.TextChoices):
+        ACCEPTED = "accepted", _("accepted")
+        DISPUTED = "disputed", _("disputed")
+        REJECTED = "rejected", _("rejected")
+
+    recorded_by: ClassVar[tuple[str, ...]] = ("register_for_conference", "register_observer")
+    recorded_sometimes_by: ClassVar[tuple[str, ...]] = ("elect_delegate",)
     conference = models.ForeignKey(
         Conference, on_delete=models.PROTECT, related_name="participants"
     )
@@ -73,6 +82,9 @@ class Participant(models.Model):
     code = models.CharField(max_length=16, unique=True)
     registered_at = models.DateTimeField()
     entry_index = models.BigIntegerField(null=True, blank=True)
+    credentials = models.CharField(
+        max_length=10, choices=Credentials.choices, default=Credentials.ACCEPTED
+    )
 
     class Meta:
         ordering = ["name", "id"]
@@ -85,6 +97,10 @@ class Participant(models.Model):
             models.CheckConstraint(
                 condition=~Q(category__in=["observer", "guest"]) | Q(has_vote=False),
                 name="participant_observers_without_vote",
+            ),
+            models.CheckConstraint(
+                condition=Q(credentials__in=["accepted", "disputed", "rejected"]),
+                name="participant_credentials_valid",
             ),
         ]
 
@@ -159,3 +175,82 @@ class Item(models.Model):
 
     def __str__(self) -> str:
         return self.title
+
+
+class DelegateAllocation(models.Model):
+    """How many delegates a unit elects to a congress: the rulebook's rule applied to its members
+    in good standing on the day the congress was convened."""
+
+    recorded_by: ClassVar[tuple[str, ...]] = ("convene_congress",)
+    conference = models.ForeignKey(Conference, on_delete=models.PROTECT, related_name="allocations")
+    unit = models.ForeignKey("org.Unit", on_delete=models.PROTECT, related_name="+")
+    members_in_good_standing = models.PositiveIntegerField()
+    delegates = models.PositiveIntegerField()
+    entry_index = models.BigIntegerField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["conference", "unit__path"]
+        constraints = [
+            models.UniqueConstraint(fields=["conference", "unit"], name="allocation_once_per_unit"),
+        ]
+
+
+class CheckIn(models.Model):
+    """A participant present on a day: once per participant per day, however often scanned."""
+
+    recorded_by: ClassVar[tuple[str, ...]] = ("check_in_participant",)
+    participant = models.ForeignKey(Participant, on_delete=models.PROTECT, related_name="check_ins")
+    day = models.DateField(_("day"))
+    checked_in_at = models.DateTimeField()
+    by = models.ForeignKey(Member, on_delete=models.PROTECT, related_name="+")
+    entry_index = models.BigIntegerField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["day", "checked_in_at", "id"]
+        constraints = [
+            models.UniqueConstraint(fields=["participant", "day"], name="check_in_once_per_day"),
+        ]
+
+
+class CredentialDecision(models.Model):
+    """A dispute over a participant's credentials, decided by the body the rules name."""
+
+    recorded_by: ClassVar[tuple[str, ...]] = ("decide_credentials",)
+    participant = models.ForeignKey(
+        Participant, on_delete=models.PROTECT, related_name="credential_decisions"
+    )
+    accepted = models.BooleanField()
+    decided_at = models.DateTimeField()
+    meeting_id_ref = models.BigIntegerField(null=True, blank=True)
+    entry_index = models.BigIntegerField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["decided_at", "id"]
+
+
+class CommissionDecision(models.Model):
+    """A numbered decision of a commission: a recommendation to the body the rules name."""
+
+    recorded_by: ClassVar[tuple[str, ...]] = ("decide_in_commission",)
+    commission = models.ForeignKey(Commission, on_delete=models.PROTECT, related_name="decisions")
+    number = models.PositiveSmallIntegerField()
+    text = models.TextField(_("decision"))
+    votes_yes = models.PositiveIntegerField(default=0)
+    votes_no = models.PositiveIntegerField(default=0)
+    votes_abstain = models.PositiveIntegerField(default=0)
+    recommends_to = models.ForeignKey(
+        Body, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    decided_at = models.DateTimeField()
+    entry_index = models.BigIntegerField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["commission", "number"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["commission", "number"], name="commission_decision_number_once"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.commission} {self.number}"

@@ -89,6 +89,7 @@ class Mandate(models.Model):
         APPOINTED = "appointed", _("appointed")
 
     recorded_by: ClassVar[tuple[str, ...]] = ("seat_founder", "elect_to_seat", "co_opt_to_seat", "appoint_to_seat", "elect_officer")
+    recorded_sometimes_by: ClassVar[tuple[str, ...]] = ("elect_delegate",)  # a delegate's seat on the congress
     body = models.ForeignKey(Body, on_delete=models.PROTECT, related_name="mandates")
     office = models.CharField(max_length=60, blank=True, default="")
     member = models.ForeignKey("members.Member", on_delete=models.PROTECT, related_name="mandates")

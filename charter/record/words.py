@@ -92,6 +92,15 @@ ACT_WORDS = {
     "enter_paper_batch": N_("Tellers entered a batch of %(papers)s paper ballots for a vote of the %(body)s."),
     "close_poll": N_("A vote of the %(body)s closed: %(ballots)s ballots, their list sealed by its hash."),
     "publish_poll": N_("The result of a vote of the %(body)s was published, counted from the sealed ballots."),
+    "convene_conference": N_("The %(body)s convened a national conference (conference %(conference)s)."),
+    "convene_congress": N_("The Congress was convened (conference %(conference)s); delegates were allocated to %(units)s units."),
+    "register_for_conference": N_("A member registered for conference %(conference)s."),
+    "register_observer": N_("An organizer registered an observer or guest, without vote, for conference %(conference)s."),
+    "elect_delegate": N_("The %(body)s elected a delegate to conference %(conference)s."),
+    "decide_credentials": N_("The %(body)s decided a dispute over credentials at conference %(conference)s."),
+    "check_in_participant": N_("A participant was checked in at conference %(conference)s on %(day)s."),
+    "plan_programme": N_("An organizer set part of the programme of conference %(conference)s."),
+    "decide_in_commission": N_("A commission of conference %(conference)s adopted its decision %(number)s, a recommendation."),
 }
 REFUSED_WORDS = N_("Refused: an attempt to %(act)s, claimed for the %(body)s, broke articles %(articles)s.")
 LOST_WORDS = N_("The %(body)s voted on a motion to %(act)s; it did not reach the majority the rules require.")

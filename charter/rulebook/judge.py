@@ -227,6 +227,11 @@ def _decider_allows(j: _Judgement, d: Mapping[str, Any]) -> bool:
         # A member of the electing body, personally (a nomination): the caller states whether the
         # actor is on that body's roster on the day.
         return p.actor is not None and p.body is None and bool(p.facts.get("actor_on_electing_body"))
+    if d.get("organizer"):
+        # An organizer of the conference, named when it was convened: a fact the action reads.
+        return p.actor is not None and p.body is None and bool(p.facts.get("actor_organizes"))
+    if d.get("commission_chair"):
+        return p.actor is not None and p.body is None and bool(p.facts.get("actor_chairs"))
     if p.body is None:
         return False
     if "body" in d:
@@ -286,6 +291,10 @@ def _who_may(j: _Judgement) -> str:
             names.append(_("the body itself"))
         elif "office" in d:
             names.append(_("the %(office)s") % {"office": j.rb.office(d["office"])["name"]})
+        elif d.get("organizer"):
+            names.append(_("an organizer of the conference"))
+        elif d.get("commission_chair"):
+            names.append(_("the chair of the commission"))
     return ", ".join(names) or _("nobody")
 
 
@@ -650,7 +659,52 @@ def _proposal_circulated(j: _Judgement) -> None:
         j.breach(None, "not_circulated", _("The proposal must be circulated to the members at least %(days)s days before it is decided."), days=days)
 
 
+def _registration_open(j: _Judgement) -> None:
+    f = j.p.facts
+    closes = f.get("registration_closes_on")
+    if f.get("conference_state") == "closed" or (closes is not None and j.p.on > closes):
+        j.breach(None, "registration_closed", _("Registration for this conference is closed."))
+
+
+def _registrant_in_good_standing(j: _Judgement) -> None:
+    t = j.p.target
+    if t is not None and not t.good_standing:
+        gs = j.rb.section("membership").get("good_standing") or {}
+        j.breach(gs.get("article"), "not_in_good_standing", _("Only members in good standing may register for a conference."))
+
+
+def _without_vote(j: _Judgement) -> None:
+    if j.p.facts.get("with_vote"):
+        j.breach(None, "observer_without_vote", _("Observers and guests take part without vote."))
+
+
+def _registered(j: _Judgement) -> None:
+    if not j.p.facts.get("registered"):
+        j.breach(None, "not_registered", _("This code is not registered for this conference."))
+
+
+def _delegate_place_free(j: _Judgement) -> None:
+    f = j.p.facts
+    if int(f.get("delegates_elected", 0)) >= int(f.get("delegates_allocated", 0)):
+        kind = f.get("seat_body_kind") or ""
+        article = (j.rb.body(kind).get("delegates") or {}).get("article") if kind else None
+        j.breach(article, "no_delegate_place", _("This unit has elected all %(n)s delegates the rules allocate to it."), n=f.get("delegates_allocated", 0))
+
+
+def _commission_majority(j: _Judgement) -> None:
+    spec = j.rb.section("meetings").get("default_majority") or {"fraction": "1/2", "strict": True}
+    yes, no = int(j.p.facts.get("votes_yes", 0)), int(j.p.facts.get("votes_no", 0))
+    if not compute.meets(dict(spec), yes, yes + no):
+        j.breach(spec.get("article"), "majority_not_reached", _("The majority was not reached: %(yes)s for, %(no)s against."), yes=yes, no=no)
+
+
 _NEEDS: dict[str, Any] = {
+    "registration_open": _registration_open,
+    "registrant_in_good_standing": _registrant_in_good_standing,
+    "without_vote": _without_vote,
+    "registered": _registered,
+    "delegate_place_free": _delegate_place_free,
+    "commission_majority": _commission_majority,
     "proposal_circulated": _proposal_circulated,
     "due_process": _due_process,
     "lapse_conditions": _lapse_conditions,

@@ -24,13 +24,15 @@ ROSTERS = ("members", "members_in_good_standing", "seats", "delegates")
 STATUSES = ("applicant", "member", "lapsed", "suspended", "expelled", "resigned", "refused")
 MAJORITY_BASES = ("cast", "present_and_voting", "present", "members")
 ELECTION_METHODS = ("scottish-stv", "meek-stv", "irv", "schulze", "block", "approval")
-DECIDERS = ("body", "self", "rule", "elector", "elector_member", "appointer", "level_manager", "party", "seat_fixer", "office")
+DECIDERS = ("body", "self", "rule", "elector", "elector_member", "appointer", "level_manager", "party", "seat_fixer", "office", "organizer", "commission_chair")
 NEEDS = (
     "lapse_conditions", "arrears_paid_within_window", "in_writing", "heard_concerned", "notice",
     "agenda", "candidate_in_good_standing", "nominated", "accepted", "seat_free", "vacancy",
     "co_option_limit", "composition", "office_free", "drawn_from", "facts_stated", "open_charge",
     "due_process", "appeal_composition", "proposal_circulated", "reply_period", "companion",
     "treasurer_scope",
+    "registration_open", "registrant_in_good_standing", "without_vote", "registered",
+    "delegate_place_free", "commission_majority",
 )
 
 
@@ -269,6 +271,7 @@ DECIDER = MAP(
     optional={
         "body": STR, "scope": ONE_OF("within", "any"), "self": BOOL, "rule": STR, "elector": BOOL,
         "elector_member": BOOL, "appointer": BOOL, "level_manager": BOOL, "party": BOOL, "seat_fixer": BOOL, "office": STR,
+        "organizer": BOOL, "commission_chair": BOOL,
     }
 )
 BODY = MAP(
@@ -344,6 +347,9 @@ ROOT = MAP(
     optional={
         "offices": LIST(OFFICE),
         "co_option": MAP(required={"max_fraction": FRACTION, "article": ARTICLE}, optional={"until": STR}),
+        # Conferences and congresses (docs/rulebook.md, "conferences"): whether members who register
+        # vote, and the body a commission's decisions go to as recommendations.
+        "conferences": MAP(required={"article": ARTICLE}, optional={"members_vote": BOOL, "recommendations_to": STR}),
         "meetings": MAP(
             optional={
                 "notice_article": ARTICLE, "agenda_with_notice": BOOL, "quorum_article": ARTICLE,
@@ -530,6 +536,9 @@ def _iter_refs(data: dict[str, Any]) -> Iterator[tuple[str, str, Any]]:
             yield f"{p}.grounds_allowed[{j}]", "ground", g
         if "lapses_unless_decided_by" in act:
             yield f"{p}.lapses_unless_decided_by", "body", act["lapses_unless_decided_by"]
+    conf = data.get("conferences") or {}
+    if isinstance(conf, dict) and "recommendations_to" in conf:
+        yield "conferences.recommendations_to", "body", conf["recommendations_to"]
     d = data.get("discipline") or {}
     if "appeal" in d:
         yield "discipline.appeal.body", "body", d["appeal"].get("body")
@@ -600,7 +609,7 @@ def _semantic(c: _Checker, data: dict[str, Any]) -> None:
 
 
 # Each entry of an act's decided_by names exactly one kind of decider.
-_DECIDER_KINDS = ("body", "self", "rule", "elector", "elector_member", "appointer", "level_manager", "party", "seat_fixer", "office")
+_DECIDER_KINDS = ("body", "self", "rule", "elector", "elector_member", "appointer", "level_manager", "party", "seat_fixer", "office", "organizer", "commission_chair")
 
 
 def _deciders(c: _Checker, data: dict[str, Any]) -> None:
@@ -615,7 +624,7 @@ def _deciders(c: _Checker, data: dict[str, Any]) -> None:
             kinds = [k for k in _DECIDER_KINDS if k in d and d[k] is not False]
             if len(kinds) != 1:
                 c.fail(path, f"should name exactly one decider ({', '.join(_DECIDER_KINDS)}), not {len(kinds)}")
-            for k in ("self", "elector", "appointer", "level_manager", "party", "seat_fixer"):
+            for k in ("self", "elector", "appointer", "level_manager", "party", "seat_fixer", "organizer", "commission_chair"):
                 if d.get(k) is False:
                     c.fail(f"{path}.{k}", f"'{k}: false' means nothing; leave the entry out instead")
             if "scope" in d and "body" not in d:

@@ -220,3 +220,19 @@ def test_the_demo_officers_sign_in_with_a_second_factor(demo):
     with clock.frozen_at(NOW):  # the demo's "now"
         needs = {u.username for u in User.objects.filter(member__isnull=False) if needs_two_factor(u)}
     assert needs == {"secretary", "regional", "secretariat", "cc", "control"}
+
+
+def test_the_national_conference_of_scenario_5(demo):
+    from charter.conferences.models import Conference
+    from charter.conferences.queries import report
+
+    past = Conference.objects.get(title="National Conference 2026")
+    r = report(past)
+    assert r.with_vote == r.registered - 7 > 200  # the small demo has fewer members than 894
+    assert r.women == 43
+    assert 0 < r.present[1] <= r.present[0] < r.registered
+    youth = next(c for c in r.commissions if c.name == "Youth commission")
+    assert [d.number for d in youth.decisions.all()] == [1, 2, 3, 4, 5]
+    assert youth.recommends_to.kind == "central_committee"
+    upcoming = Conference.objects.get(title="Women workers' conference")
+    assert upcoming.starts_on > NOW.date() and upcoming.participants.count() == 36

@@ -192,6 +192,16 @@ ALLOWED: dict[str, Proposal] = {
     "open_fund": decision("open_fund", CC, target_unit=SECTION),
     "pledge_to_fund": alone("pledge_to_fund", alice, target=alice),
     "receive_contribution": Proposal(act="receive_contribution", on=ON, actor=rashid, office="regional_secretary", target_unit=KARACHI, facts={"office_unit_ids": [SINDH.id]}),
+    # Conferences and the Congress (charter/conferences).
+    "convene_conference": decision("convene_conference", CC),
+    "convene_congress": decision("convene_congress", CC, facts={"meeting_body_kind": "congress", "notice_hours": 60 * 24}),
+    "register_for_conference": alone("register_for_conference", alice, target=alice, facts={"registration_closes_on": ON}),
+    "register_observer": alone("register_observer", sara, facts={"actor_organizes": True, "registration_closes_on": ON}),
+    "elect_delegate": decision("elect_delegate", BRANCH, target=farhan, facts={"seat_body_kind": "congress", "delegates_allocated": 2, "delegates_elected": 1, "count_elected": True, "count_method": "irv", "seats_in_election": 1}),
+    "decide_credentials": decision("decide_credentials", CC),
+    "check_in_participant": alone("check_in_participant", sara, facts={"actor_organizes": True, "registered": True}),
+    "plan_programme": alone("plan_programme", sara, facts={"actor_organizes": True}),
+    "decide_in_commission": alone("decide_in_commission", alice, facts={"actor_chairs": True, "votes_yes": 5, "votes_no": 4}),
 }
 
 NEVER_ALLOWED = {"remove_from_seat"}
@@ -263,6 +273,15 @@ REFUSED: dict[str, tuple[Proposal, set[str]]] = {
     "open_fund": (decision("open_fund", RC_PUNJAB, target_unit=SINDH), {"10.1"}),
     "pledge_to_fund": (alone("pledge_to_fund", alice, target=farhan), {"10.1"}),  # a pledge is one's own
     "receive_contribution": (replace(ALLOWED["receive_contribution"], target_unit=LAHORE), {"3.5"}),
+    "convene_conference": (decision("convene_conference", RC), {"6.1"}),  # only the CC convenes one
+    "convene_congress": (replace(ALLOWED["convene_congress"], facts={"meeting_body_kind": "congress", "notice_hours": 30 * 24}), {"4.1"}),
+    "register_for_conference": (alone("register_for_conference", omar, target=omar, facts={"registration_closes_on": ON}), {"1.3"}),
+    "register_observer": (replace(ALLOWED["register_observer"], facts={"actor_organizes": True, "registration_closes_on": ON - dt.timedelta(days=1), "with_vote": True}), {"6.1"}),
+    "elect_delegate": (replace(ALLOWED["elect_delegate"], facts={**ALLOWED["elect_delegate"].facts, "delegates_elected": 2}), {"3.1"}),
+    "decide_credentials": (replace(ALLOWED["decide_credentials"], reasons=""), {"6.1"}),
+    "check_in_participant": (alone("check_in_participant", sara, facts={"actor_organizes": True, "registered": False}), {"6.1"}),
+    "plan_programme": (alone("plan_programme", alice, facts={"actor_organizes": False}), {"6.1"}),
+    "decide_in_commission": (replace(ALLOWED["decide_in_commission"], facts={"actor_chairs": True, "votes_yes": 4, "votes_no": 4}), {"4.3"}),
 }
 
 

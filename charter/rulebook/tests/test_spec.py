@@ -120,6 +120,7 @@ _unknown_auditor = edit("  audited_by: control_commission", "  audited_by: treas
 _unknown_setting_in_act = edit("    max_days: 30\n", "    max_days: 30\n    max_weeks: 4\n")
 _bad_need = edit("needs: [facts_stated]", "needs: [facts_stated, good_vibes]")
 _bad_format = edit("format: charter-rulebook/1", "format: charter-rulebook/9")
+_conference_recommends_to = edit("  recommendations_to: central_committee\n", "  recommendations_to: politburo\n")
 _roster_without_seats = edit("    roster: seats\n    seats: 15\n", "    roster: seats\n")
 
 CASES: list[Case] = [
@@ -146,6 +147,7 @@ CASES: list[Case] = [
     ("unknown_setting_in_act", _unknown_setting_in_act, "acts.interim_suspension.max_weeks", lambda t: line_of(t, "max_weeks"), "'max_weeks' is not a known setting here"),
     ("unknown_need", _bad_need, "acts.frame_charge.needs[1]", lambda t: line_of(t, "good_vibes"), "should be one of"),
     ("wrong_format", _bad_format, "format", lambda t: line_of(t, "format: charter-rulebook/9"), "should be one of charter-rulebook/1"),
+    ("conference_recommends_to_unknown_body", _conference_recommends_to, "conferences.recommendations_to", lambda t: line_of(t, "recommendations_to: politburo"), "names the body 'politburo', which is not defined"),
     ("roster_of_seats_without_seats", _roster_without_seats, "bodies[1]", lambda t: line_of(t, "- key: central_committee"), "has roster 'seats' but no 'seats'"),
 ]
 

@@ -1,0 +1,354 @@
+"""The demo's conferences, built through the actions on the demo's clock (scenario 5).
+
+``plan_conferences(demo)`` is called from the demo's ``plan()``. It schedules:
+
+- a past National Conference of two days in September 2026 in a city hall, convened by the Central
+  Committee at its meeting in July: 894 members register over three weeks (vote from the rules),
+  from every region and from the steel mills, the port, the airline, the railways, telecoms, the
+  post and banks, with students' and lawyers' organizations; 43 women; international observers
+  and guests without vote registered by the organizers; the programme (international and national
+  perspectives with their lead-offs on Saturday, two commissions in parallel on Saturday evening,
+  tactics and organization on Sunday); check-in at the door on each day (some delegations could
+  not travel); the youth commission's five numbered decisions, recommendations to the CC, and the
+  trade union commission's one;
+- an upcoming conference, convened a week before the demo's "now", with registration open, its
+  programme set and a few dozen members registered, for a person to walk through (the demo's
+  branch member has not registered yet; the Secretariat and CC members organize it).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import random
+from typing import Any
+
+from charter.conferences import actions
+from charter.conferences.models import Conference, Participant
+from charter.rulebook import judge as J
+from charter.rulebook.enforce import Decision
+
+SECTORS = [
+    ("Steel mills", 190),
+    ("Port", 150),
+    ("Airline", 70),
+    ("Railways", 140),
+    ("Telecoms", 90),
+    ("Post", 80),
+    ("Banks", 74),
+]
+ORGANIZATIONS = [("Students' Federation", 70), ("Lawyers' Forum", 30)]
+REGISTERED = 894
+WOMEN = 43
+OBSERVERS = [
+    ("Maria Santos", "observer", "International Transport Workers (observer)"),
+    ("Jean Dupont", "observer", "European trade union delegation"),
+    ("Amina Otieno", "observer", "East African labour federation"),
+    ("Rahul Verma", "observer", "Indian railway workers' union"),
+    ("Li Wei", "observer", "Asian labour network"),
+    ("Farida Noor", "guest", "Lawyers' Forum"),
+    ("Usman Ghani", "guest", "Students' Federation"),
+]
+YOUTH_DECISIONS = [
+    "Form study circles in the colleges and universities of every region.",
+    "Recruit to the Alliance through the study circles, with a member of the branch responsible for each.",
+    "Hold a regional school every month, on a programme the youth bureau proposes.",
+    "Publish the student manifesto, in Urdu, Sindhi and English, before the new academic year.",
+    "Form a national youth bureau, elected by the youth commission of the next conference.",
+]
+TRADE_UNION_DECISIONS = [
+    "Work for a new labour federation: 500 unions have pledged to affiliate; the Central Committee to prepare its founding conference.",
+]
+
+
+def _at(day: dt.date, hour: int, minute: int = 0) -> dt.datetime:
+    return dt.datetime(day.year, day.month, day.day, hour, minute, tzinfo=dt.UTC)
+
+
+def plan_conferences(demo: Any, *, held_on: dt.date, now: dt.datetime) -> None:
+    """Schedule the past conference (first day ``held_on``) and the upcoming one (around ``now``)."""
+    state: dict[str, Any] = {}
+    rng = random.Random(5)  # its own: the rest of the demo's story draws as before
+    convened_on = held_on - dt.timedelta(days=60)
+    meets = _at(convened_on, 11)
+
+    def cc_meeting(title: str, when: dt.datetime) -> None:
+        sara = demo.special["sara"]
+        state[title] = demo.convene(demo.cc, sara, title, when, ["Convene a National Conference"])
+
+    def convene(
+        key: str, title: str, starts_on: dt.date, days: int, venue: str, closes: dt.date
+    ) -> None:
+        sara, zainab = demo.special["sara"], demo.special["zainab"]
+        present = demo.seat_holders(demo.cc)
+        held = demo.attend(state[key], sara, present)
+        decision = Decision(
+            by=sara.m, body=demo.cc, meeting=held, votes=J.Votes(len(present), 0, 0)
+        )
+        state[key] = actions.convene_conference(
+            decision=decision,
+            kind=Conference.Kind.CONFERENCE,
+            title=title,
+            venue=venue,
+            starts_on=starts_on,
+            ends_on=starts_on + dt.timedelta(days=days - 1),
+            registration_closes_on=closes,
+            organizers=[sara.m, zainab.m],
+        )
+
+    # --- the past conference -------------------------------------------------------------------
+    demo.at(meets - dt.timedelta(days=15), cc_meeting, "past", meets)
+    demo.at(
+        meets,
+        convene,
+        "past",
+        "National Conference 2026",
+        held_on,
+        2,
+        "City Hall, Karachi",
+        held_on - dt.timedelta(days=1),
+    )
+
+    def pick_registrants() -> None:
+        pool = [
+            p
+            for p in demo.people.values()
+            if demo.good_standing(p, held_on - dt.timedelta(days=20))
+        ]
+        pool.sort(key=lambda p: p.pk)
+        chosen = rng.sample(pool, min(REGISTERED, len(pool)))
+        sectors = [s for s, n in SECTORS for _i in range(n)] + [
+            "" for _o, n in ORGANIZATIONS for _i in range(n)
+        ]
+        orgs = ["" for _s, n in SECTORS for _i in range(n)] + [
+            o for o, n in ORGANIZATIONS for _i in range(n)
+        ]
+        women = set(rng.sample(range(len(chosen)), min(WOMEN, len(chosen))))
+        state["answers"] = [
+            (
+                p,
+                {
+                    "sector": sectors[i % len(sectors)],
+                    "organization": orgs[i % len(orgs)],
+                    "gender": "woman" if i in women else "man",
+                },
+            )
+            for i, p in enumerate(chosen)
+        ]
+
+    def register_batch(start: int, stop: int) -> None:
+        conference = state["past"]
+        for p, answers in state["answers"][start:stop]:
+            if demo.good_standing(p):
+                state.setdefault("codes", []).append(
+                    actions.register_for_conference(conference, by=p.m, attributes=answers).code
+                )
+
+    def organize() -> None:
+        conference = state["past"]
+        sara = demo.special["sara"].m
+        for name, category, org in OBSERVERS:
+            actions.register_observer(
+                conference, by=sara, name=name, category=category, attributes={"organization": org}
+            )
+        regs = list(
+            Participant.objects.filter(
+                conference=conference, category=Participant.Category.MEMBER
+            ).order_by("pk")
+        )
+        students = [p for p in regs if p.attributes.get("organization") == "Students' Federation"]
+        workers = [p for p in regs if p.attributes.get("sector")]
+        tu = actions.add_commission(
+            conference,
+            by=sara,
+            name="Trade union commission",
+            chair=workers[0],
+            members=workers[:160],
+        )
+        youth = actions.add_commission(
+            conference,
+            by=sara,
+            name="Youth commission",
+            chair=students[0] if students else regs[1],
+            members=students + regs[-20:],
+        )
+        state["commissions"] = (tu, youth)
+        sat, sun = held_on, held_on + dt.timedelta(days=1)
+        programme = [
+            (
+                sat,
+                dt.time(10),
+                "International perspectives",
+                None,
+                [
+                    (
+                        "Lead-off: the world crisis and the workers' movement",
+                        "A union secretary",
+                        60,
+                    ),
+                    ("Contributions from the floor", "", 45),
+                    ("Summing up", "A union secretary", 15),
+                ],
+            ),
+            (
+                sat,
+                dt.time(14),
+                "National perspectives",
+                None,
+                [
+                    (
+                        "Lead-off: the economy, the state and the unions",
+                        "The General Secretary",
+                        120,
+                    ),
+                    ("Contributions from the floor", "", 60),
+                ],
+            ),
+            (
+                sat,
+                dt.time(19),
+                "Trade union commission",
+                tu,
+                [("A new labour federation", "The trade union secretary", 30)],
+            ),
+            (
+                sat,
+                dt.time(19),
+                "Youth commission",
+                youth,
+                [("Work among students", "The youth organizer", 30)],
+            ),
+            (
+                sun,
+                dt.time(10),
+                "Tactics",
+                None,
+                [
+                    (
+                        "Lead-off: tactics for the coming year",
+                        "A member of the Central Committee",
+                        60,
+                    ),
+                    ("Contributions from the floor", "", 60),
+                ],
+            ),
+            (
+                sun,
+                dt.time(14),
+                "Organization",
+                None,
+                [
+                    ("Lead-off: building the Alliance", "The organizing secretary", 45),
+                    ("Fighting fund appeal", "", 15),
+                ],
+            ),
+            (
+                sun,
+                dt.time(16),
+                "Closing",
+                None,
+                [
+                    ("Resolution of greetings", "", 10),
+                    ("International report", "An international observer", 20),
+                ],
+            ),
+        ]
+        for day, starts, title, commission, items in programme:
+            session = actions.add_session(
+                conference, by=sara, day=day, title=title, starts_at=starts, commission=commission
+            )
+            for item_title, lead, minutes in items:
+                actions.add_item(
+                    session, by=sara, title=item_title, lead_off_name=lead, minutes=minutes
+                )
+
+    def check_in_day(day_number: int, share: float) -> None:
+        conference = state["past"]
+        door = demo.special["zainab"].m
+        codes = list(
+            Participant.objects.filter(conference=conference)
+            .order_by("pk")
+            .values_list("code", flat=True)
+        )
+        present = rng.sample(codes, round(len(codes) * share))
+        for code in present:
+            actions.check_in(conference, by=door, code=code)
+
+    def commissions_decide() -> None:
+        tu, youth = state["commissions"]
+        for commission, texts in ((youth, YOUTH_DECISIONS), (tu, TRADE_UNION_DECISIONS)):
+            chair = commission.chair.member
+            size = commission.members.count()
+            for text in texts:
+                actions.decide_in_commission(
+                    commission, by=chair, text=text, votes_yes=size - 3, votes_no=1, votes_abstain=2
+                )
+
+    opens = convened_on + dt.timedelta(days=1)
+    demo.at(_at(opens, 8), pick_registrants)
+    batches = 20
+    per = -(-REGISTERED // batches)
+    for i in range(batches):
+        demo.at(
+            _at(opens + dt.timedelta(days=2 + i * 2), 18), register_batch, i * per, (i + 1) * per
+        )
+    demo.at(_at(held_on - dt.timedelta(days=5), 12), organize)
+    demo.at(_at(held_on, 8), check_in_day, 1, 0.97)
+    demo.at(_at(held_on, 20, 30), commissions_decide)
+    demo.at(_at(held_on + dt.timedelta(days=1), 8), check_in_day, 2, 0.95)
+
+    # --- the upcoming conference ---------------------------------------------------------------
+    soon = now - dt.timedelta(days=7)
+    demo.at(_at(soon.date() - dt.timedelta(days=15), 9), cc_meeting, "next", _at(soon.date(), 11))
+    starts = (now + dt.timedelta(days=40)).date()
+    demo.at(
+        _at(soon.date(), 11),
+        convene,
+        "next",
+        "Women workers' conference",
+        starts,
+        1,
+        "Trade Union House, Lahore",
+        starts - dt.timedelta(days=2),
+    )
+
+    def upcoming_programme() -> None:
+        conference = state["next"]
+        sara = demo.special["sara"].m
+        session = actions.add_session(
+            conference, by=sara, day=starts, title="Women in the workplace", starts_at=dt.time(10)
+        )
+        actions.add_item(
+            session,
+            by=sara,
+            title="Lead-off: organizing women workers",
+            lead_off_name="The women's secretary",
+            minutes=45,
+        )
+        actions.add_item(session, by=sara, title="Contributions from the floor", minutes=60)
+        session = actions.add_session(
+            conference, by=sara, day=starts, title="Campaigns", starts_at=dt.time(14)
+        )
+        actions.add_item(
+            session,
+            by=sara,
+            title="Equal pay and childcare",
+            lead_off_name="A telecoms shop steward",
+            minutes=30,
+        )
+        farhan = demo.special["farhan"].pk
+        pool = [
+            p
+            for p in demo.people.values()
+            if p.pk != farhan and not p.reserved and demo.good_standing(p)
+        ]
+        for p in rng.sample(sorted(pool, key=lambda q: q.pk), min(36, len(pool))):
+            actions.register_for_conference(
+                conference,
+                by=p.m,
+                attributes={
+                    "sector": rng.choice(SECTORS)[0],
+                    "gender": rng.choice(["woman", "woman", "man"]),
+                },
+            )
+
+    demo.at(_at(soon.date(), 15), upcoming_programme)
