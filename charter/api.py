@@ -39,6 +39,7 @@ def validation(request: HttpRequest, exc: ValidationError) -> HttpResponse:
 
 def _routers() -> None:
     from charter.discipline.api import router as discipline
+    from charter.floor.api import router as floor
     from charter.initiatives.api import router as initiatives
     from charter.meetings.api import router as meetings
     from charter.members.api import router as members
@@ -53,6 +54,7 @@ def _routers() -> None:
     api.add_router("/", discipline, tags=["discipline"])
     api.add_router("/", initiatives, tags=["initiatives"])
     api.add_router("/", voting, tags=["voting"])
+    api.add_router("/", floor, tags=["conference floor"])
     api.add_router("/record", record, tags=["record"])
     api.add_router("/rules", rulebook, tags=["rules"])
 

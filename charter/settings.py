@@ -43,6 +43,7 @@ INSTALLED_APPS = [
     "charter.voting",
     "charter.elections",
     "charter.conferences",
+    "charter.floor",
     "charter.dashboards",
 ]
 

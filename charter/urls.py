@@ -19,6 +19,7 @@ urlpatterns = [
     path("", include("charter.discipline.urls")),
     path("", include("charter.initiatives.urls")),
     path("", include("charter.voting.urls")),
+    path("", include("charter.floor.urls")),
     path("", include("charter.elections.urls")),
     path("record/", include("charter.record.urls")),
     path("rules/", include("charter.rulebook.urls")),

@@ -30,6 +30,7 @@ NEEDS = (
     "agenda", "candidate_in_good_standing", "nominated", "accepted", "seat_free", "vacancy",
     "co_option_limit", "composition", "office_free", "drawn_from", "facts_stated", "open_charge",
     "due_process", "appeal_composition", "proposal_circulated", "reply_period", "companion",
+    "registered_with_vote", "conference_majority",
 )
 
 
