@@ -83,6 +83,10 @@ ACT_WORDS = {
     "enter_paper_batch": N_("Tellers entered a batch of %(papers)s paper ballots for a vote of the %(body)s."),
     "close_poll": N_("A vote of the %(body)s closed: %(ballots)s ballots, their list sealed by its hash."),
     "publish_poll": N_("The result of a vote of the %(body)s was published, counted from the sealed ballots."),
+    "submit_resolution": N_("A member registered with a vote submitted resolution %(resolution)s to a conference convened by the %(body)s."),
+    "submit_amendment": N_("A member registered with a vote submitted amendment %(amendment)s to resolution %(resolution)s of a conference."),
+    "adopt_resolution": N_("A conference convened by the %(body)s adopted resolution %(resolution)s by the votes of its registered members."),
+    "adopt_amendment": N_("A conference convened by the %(body)s adopted amendment %(amendment)s to resolution %(resolution)s."),
 }
 REFUSED_WORDS = N_("Refused: an attempt to %(act)s, claimed for the %(body)s, broke articles %(articles)s.")
 LOST_WORDS = N_("The %(body)s voted on a motion to %(act)s; it did not reach the majority the rules require.")
