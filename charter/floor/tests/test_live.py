@@ -18,10 +18,13 @@ from charter.testing.web import login_as
 @pytest.fixture(autouse=True)
 def fast(settings):  # type: ignore[no-untyped-def]
     settings.LIVE_INTERVAL = 0.01
+    settings.FLOOR_LIVE_INTERVAL = 0.01
     settings.LIVE_HEARTBEAT = 5
     live._channels.clear()
+    live._last.clear()
     yield
     live._channels.clear()
+    live._last.clear()
 
 
 def frames(chunks: list[bytes]) -> list[dict[str, Any]]:
@@ -150,3 +153,19 @@ def test_the_chair_console_drives_the_floor(conf):
     page = c.get(f"/conferences/{pk}/floor/chair/")
     assert page.status_code == 200 and "Alice Baloch" in page.content.decode()
     assert c.post(f"/conferences/{pk}/floor/chair/nothing/", {}).status_code == 404
+
+
+def test_the_reader_reads_in_full_when_the_hall_moved_and_otherwise_at_the_slower_interval(conf, settings):
+    settings.LIVE_INTERVAL = 3600  # within the test, only a move of the hall brings a full read
+    pk = conf.conference.pk
+    actions.set_current_item(conf.item, by=conf.chair)
+    first = live._read_and_release(pk)
+    actions.submit_question(conf.international, participant=conf.saima, text="Q", key="1")  # counts move, the hall does not
+    assert live._read_and_release(pk) == first
+    actions.ask_to_speak(conf.item, participant=conf.alice)  # the hall moves: read at once, with the counts
+    now = live._read_and_release(pk)
+    assert now["version"] == first["version"] + 1
+    assert [r["name"] for r in now["speakers"]] == ["Alice Baloch"] and now["questions"]["submitted"] == 1
+    settings.LIVE_INTERVAL = 0  # and at the slower interval, whatever moved
+    actions.submit_question(conf.international, participant=conf.bilal, text="Q", key="2")
+    assert live._read_and_release(pk)["questions"]["submitted"] == 2
