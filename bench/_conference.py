@@ -56,7 +56,13 @@ def build(participants: int) -> dict[str, Any]:
     with connection.cursor() as cursor:
         cursor.execute("UPDATE members_member SET user_id = %s WHERE id = %s", [user.pk, chair.pk])
     store = SessionStore()
-    store.update({SESSION_KEY: str(user.pk), BACKEND_SESSION_KEY: settings.AUTHENTICATION_BACKENDS[0], HASH_SESSION_KEY: user.get_session_auth_hash()})
+    store.update(
+        {
+            SESSION_KEY: str(user.pk),
+            BACKEND_SESSION_KEY: settings.AUTHENTICATION_BACKENDS[0],
+            HASH_SESSION_KEY: user.get_session_auth_hash(),
+        }
+    )
     store.create()
 
     today = clock.today()
@@ -64,22 +70,52 @@ def build(participants: int) -> dict[str, Any]:
     now = clock.now()
     with transaction.atomic():
         conference = Conference.objects.create(
-            body=body, kind=Conference.Kind.CONFERENCE, title="National Conference", starts_on=today, ends_on=today + dt.timedelta(days=1),
-            state=Conference.State.OPEN, attributes=[{"key": "gender", "label": "Gender"}],
+            body=body,
+            kind=Conference.Kind.CONFERENCE,
+            title="National Conference",
+            starts_on=today,
+            ends_on=today + dt.timedelta(days=1),
+            state=Conference.State.OPEN,
+            attributes=[{"key": "gender", "label": "Gender"}],
         )
         genders = ["man"] * 19 + ["woman"]  # 43 women of 894 (scenario 5), about one in twenty
-        Participant.objects.bulk_create([
-            Participant(conference=conference, member=m, name=m.name, category=Participant.Category.DELEGATE, has_vote=True,
-                        attributes={"gender": genders[i % 20]}, code=f"B{i:05d}{secrets.token_hex(5)}", registered_at=now)
-            for i, m in enumerate(members)
-        ], batch_size=1000)
-        session = Session.objects.create(conference=conference, day=today, title="International perspectives", order=1)
-        item = Item.objects.create(session=session, number=1, title="Lead-off and discussion", speaking_seconds=180)
+        Participant.objects.bulk_create(
+            [
+                Participant(
+                    conference=conference,
+                    member=m,
+                    name=m.name,
+                    category=Participant.Category.DELEGATE,
+                    has_vote=True,
+                    attributes={"gender": genders[i % 20]},
+                    code=f"B{i:05d}{secrets.token_hex(5)}",
+                    registered_at=now,
+                )
+                for i, m in enumerate(members)
+            ],
+            batch_size=1000,
+        )
+        session = Session.objects.create(
+            conference=conference, day=today, title="International perspectives", order=1
+        )
+        item = Item.objects.create(
+            session=session, number=1, title="Lead-off and discussion", speaking_seconds=180
+        )
     with connection.cursor() as cursor:
         cursor.execute("ANALYZE")
-    codes = list(Participant.objects.filter(conference=conference).order_by("pk").values_list("code", flat=True))
+    codes = list(
+        Participant.objects.filter(conference=conference)
+        .order_by("pk")
+        .values_list("code", flat=True)
+    )
     connection.close()
-    return {"conference": conference.pk, "session": session.pk, "item": item.pk, "codes": codes, "chair": store.session_key}
+    return {
+        "conference": conference.pk,
+        "session": session.pk,
+        "item": item.pk,
+        "codes": codes,
+        "chair": store.session_key,
+    }
 
 
 def server_cpu(pgid: int) -> float:

@@ -37,7 +37,15 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(ROOT / "bench"))
 
-from bench_vote_load import CSRF, free_port, pct, recreate_database, start_server, stop_server, wait_ready  # noqa: E402
+from bench_vote_load import (  # noqa: E402
+    CSRF,
+    free_port,
+    pct,
+    recreate_database,
+    start_server,
+    stop_server,
+    wait_ready,
+)
 
 DEFAULT_URL = "postgres://postgres@127.0.0.1:5432/bench_hall"
 PEER = (
@@ -62,12 +70,16 @@ class Phone:
         return min(times) if times else None
 
 
-async def follow(host: str, port: int, path: str, cookie: str, phone: Phone, stop: asyncio.Event) -> None:
+async def follow(
+    host: str, port: int, path: str, cookie: str, phone: Phone, stop: asyncio.Event
+) -> None:
     writer = None
     try:
         reader, writer = await asyncio.wait_for(asyncio.open_connection(host, port), 30)
         extra = f"Cookie: {cookie}\r\n" if cookie else ""
-        writer.write(f"GET {path} HTTP/1.1\r\nHost: {host}:{port}\r\nAccept: text/event-stream\r\n{extra}\r\n".encode())
+        writer.write(
+            f"GET {path} HTTP/1.1\r\nHost: {host}:{port}\r\nAccept: text/event-stream\r\n{extra}\r\n".encode()
+        )
         status = await asyncio.wait_for(reader.readline(), 60)
         if b" 200 " not in status:
             phone.error = status.decode(errors="replace").strip() or "no answer"
@@ -98,9 +110,10 @@ async def follow(host: str, port: int, path: str, cookie: str, phone: Phone, sto
             writer.close()
 
 
-async def run(base: str, setup: dict[str, Any], args: argparse.Namespace, server_pid: int) -> dict[str, Any]:
+async def run(
+    base: str, setup: dict[str, Any], args: argparse.Namespace, server_pid: int
+) -> dict[str, Any]:
     import httpx
-
     from _conference import server_cpu
 
     host, port = base.removeprefix("http://").split(":")
@@ -108,17 +121,37 @@ async def run(base: str, setup: dict[str, Any], args: argparse.Namespace, server
     chair_cookie = f"sessionid={chair}; csrftoken={CSRF}"
     stop = asyncio.Event()
     phones = [Phone() for _ in range(len(codes) + 1)]
-    tasks = [asyncio.create_task(follow(host, int(port), f"/conferences/{conf}/floor/live/", chair_cookie, phones[0], stop))]
+    tasks = [
+        asyncio.create_task(
+            follow(
+                host, int(port), f"/conferences/{conf}/floor/live/", chair_cookie, phones[0], stop
+            )
+        )
+    ]
     t0 = time.monotonic()
     for i, code in enumerate(codes, 1):
-        tasks.append(asyncio.create_task(follow(host, int(port), f"/conferences/{conf}/floor/live/?code={code}", "", phones[i], stop)))
+        tasks.append(
+            asyncio.create_task(
+                follow(
+                    host,
+                    int(port),
+                    f"/conferences/{conf}/floor/live/?code={code}",
+                    "",
+                    phones[i],
+                    stop,
+                )
+            )
+        )
         if i % 100 == 0:
             await asyncio.sleep(0.05)  # phones arrive over a moment, not in one SYN flood
     try:
         await asyncio.wait_for(asyncio.gather(*(p.ready.wait() for p in phones)), 120)
     except TimeoutError:
         pass
-    out: dict[str, Any] = {"connect_s": time.monotonic() - t0, "connected": sum(1 for p in phones if p.ready.is_set() and not p.error)}
+    out: dict[str, Any] = {
+        "connect_s": time.monotonic() - t0,
+        "connected": sum(1 for p in phones if p.ready.is_set() and not p.error),
+    }
 
     cpu0, idle0 = server_cpu(server_pid), time.monotonic()
     await asyncio.sleep(args.idle)
@@ -131,7 +164,9 @@ async def run(base: str, setup: dict[str, Any], args: argparse.Namespace, server
 
         async def settle(target: int) -> None:
             deadline = time.monotonic() + args.act_timeout
-            while time.monotonic() < deadline and any(p.first_at_least(target) is None for p in phones if not p.error):
+            while time.monotonic() < deadline and any(
+                p.first_at_least(target) is None for p in phones if not p.error
+            ):
                 await asyncio.sleep(0.01)
 
         async def act(what: str, send: Any) -> None:
@@ -147,14 +182,21 @@ async def run(base: str, setup: dict[str, Any], args: argparse.Namespace, server
             acts.append((what, t, lat, status))
 
         def chair_post(name: str, data: dict[str, Any]) -> Any:
-            return lambda: client.post(f"{base}/conferences/{conf}/floor/chair/{name}/", data=data, headers=headers)
+            return lambda: client.post(
+                f"{base}/conferences/{conf}/floor/chair/{name}/", data=data, headers=headers
+            )
 
         cpu1, t1 = server_cpu(server_pid), time.monotonic()
         await act("chair: show the item", chair_post("item", {"item": setup["item"]}))
         for r in range(args.rounds):
             code = codes[(r * 37) % len(codes)]
-            await act("phone: ask to speak", lambda code=code: client.post(  # type: ignore[misc]
-                f"{base}/api/conferences/{conf}/phones/{code}/speak", json={"item": setup["item"]}))
+            await act(
+                "phone: ask to speak",
+                lambda code=code: client.post(  # type: ignore[misc]
+                    f"{base}/api/conferences/{conf}/phones/{code}/speak",
+                    json={"item": setup["item"]},
+                ),
+            )
             await act("chair: call the next speaker", chair_post("next", {"item": setup["item"]}))
             speaker = (phones[0].state.get("speaker") or {}).get("id", 0)
             await act("chair: start the timer", chair_post("start", {"request": speaker}))
@@ -164,7 +206,9 @@ async def run(base: str, setup: dict[str, Any], args: argparse.Namespace, server
     for t in tasks:
         t.cancel()
     await asyncio.gather(*tasks, return_exceptions=True)
-    out.update(acts=acts, statuses=statuses, phones=phones, errors=[p.error for p in phones if p.error])
+    out.update(
+        acts=acts, statuses=statuses, phones=phones, errors=[p.error for p in phones if p.error]
+    )
     return out
 
 
@@ -176,19 +220,35 @@ def report(out: dict[str, Any], args: argparse.Namespace, clients: int) -> None:
     events = sum(p.events for p in out["phones"])
     sent = sum(p.bytes for p in out["phones"])
     n_acts = len(acts)
-    print(f"server: charter serve --workers {args.workers} (uvicorn), LIVE_INTERVAL {os.environ.get('LIVE_INTERVAL', '0.5')} s; load generator: one asyncio process; {os.cpu_count()} cores")
-    print(f"connections: {out['connected']:,} of {clients:,} open and fed (1 hall screen + {clients - 1:,} phones) in {out['connect_s']:.1f} s")
-    print(f"acts: {n_acts} (a phone asks to speak; the chair shows the item, calls the next speaker, starts and stops the timer); "
-          f"statuses {sorted(set(out['statuses']))}; server errors (5xx): {sum(1 for s in out['statuses'] if s >= 500)}")
-    print(f"act -> update on every client ({len(every):,} deliveries): p50 {1000 * statistics.median(every):.0f} ms, "
-          f"p95 {1000 * pct(every, 0.95):.0f} ms, max {1000 * max(every):.0f} ms  (goal: p95 under 1 s)")
-    print(f"act -> the last client has it: median {1000 * statistics.median(slowest):.0f} ms, max {1000 * max(slowest):.0f} ms; deliveries missed: {missed}")
-    print(f"messages: {events:,} state events, {sent / 1e6:.1f} MB to {clients:,} connections for {n_acts} acts "
-          f"({events / max(n_acts, 1) / clients:.2f} events per connection per act)")
-    print(f"server CPU, all connected and idle: {out['idle_cpu_s']:.2f} s in {out['idle_s']:.0f} s "
-          f"({1e3 * out['idle_cpu_s'] / out['idle_s'] / clients:.3f} ms per participant per second)")
-    print(f"server CPU during the acts: {out['acts_cpu_s']:.2f} s for {n_acts} acts in {out['acts_s']:.1f} s "
-          f"({1e3 * out['acts_cpu_s'] / n_acts / clients:.3f} ms per participant per act)")
+    print(
+        f"server: charter serve --workers {args.workers} (uvicorn), LIVE_INTERVAL {os.environ.get('LIVE_INTERVAL', '0.5')} s; load generator: one asyncio process; {os.cpu_count()} cores"
+    )
+    print(
+        f"connections: {out['connected']:,} of {clients:,} open and fed (1 hall screen + {clients - 1:,} phones) in {out['connect_s']:.1f} s"
+    )
+    print(
+        f"acts: {n_acts} (a phone asks to speak; the chair shows the item, calls the next speaker, starts and stops the timer); "
+        f"statuses {sorted(set(out['statuses']))}; server errors (5xx): {sum(1 for s in out['statuses'] if s >= 500)}"
+    )
+    print(
+        f"act -> update on every client ({len(every):,} deliveries): p50 {1000 * statistics.median(every):.0f} ms, "
+        f"p95 {1000 * pct(every, 0.95):.0f} ms, max {1000 * max(every):.0f} ms  (goal: p95 under 1 s)"
+    )
+    print(
+        f"act -> the last client has it: median {1000 * statistics.median(slowest):.0f} ms, max {1000 * max(slowest):.0f} ms; deliveries missed: {missed}"
+    )
+    print(
+        f"messages: {events:,} state events, {sent / 1e6:.1f} MB to {clients:,} connections for {n_acts} acts "
+        f"({events / max(n_acts, 1) / clients:.2f} events per connection per act)"
+    )
+    print(
+        f"server CPU, all connected and idle: {out['idle_cpu_s']:.2f} s in {out['idle_s']:.0f} s "
+        f"({1e3 * out['idle_cpu_s'] / out['idle_s'] / clients:.3f} ms per participant per second)"
+    )
+    print(
+        f"server CPU during the acts: {out['acts_cpu_s']:.2f} s for {n_acts} acts in {out['acts_s']:.1f} s "
+        f"({1e3 * out['acts_cpu_s'] / n_acts / clients:.3f} ms per participant per act)"
+    )
     if out["errors"]:
         print(f"connection errors ({len(out['errors'])}), e.g. {out['errors'][0]}")
     print(f"peer: {PEER}")
@@ -197,9 +257,19 @@ def report(out: dict[str, Any], args: argparse.Namespace, clients: int) -> None:
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--participants", type=int, default=1000)
-    parser.add_argument("--rounds", type=int, default=10, help="rounds of ask, call, start, stop (default 10: 41 acts)")
+    parser.add_argument(
+        "--rounds",
+        type=int,
+        default=10,
+        help="rounds of ask, call, start, stop (default 10: 41 acts)",
+    )
     parser.add_argument("--workers", type=int, default=2)
-    parser.add_argument("--idle", type=float, default=10, help="seconds all connected with nothing happening, for the idle CPU")
+    parser.add_argument(
+        "--idle",
+        type=float,
+        default=10,
+        help="seconds all connected with nothing happening, for the idle CPU",
+    )
     parser.add_argument("--act-timeout", type=float, default=15)
     args = parser.parse_args()
     url = os.environ.get("DATABASE_URL") or DEFAULT_URL
@@ -217,7 +287,10 @@ def main() -> int:
     from _conference import build
 
     setup = build(args.participants)
-    print(f"built {args.participants:,} members through the actions and registered them at a conference in {time.perf_counter() - t0:.1f} s", flush=True)
+    print(
+        f"built {args.participants:,} members through the actions and registered them at a conference in {time.perf_counter() - t0:.1f} s",
+        flush=True,
+    )
     port = free_port()
     base = f"http://127.0.0.1:{port}"
     proc = start_server(url, port, args.workers)

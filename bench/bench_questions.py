@@ -32,7 +32,15 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(ROOT / "bench"))
 
-from bench_vote_load import CSRF, free_port, pct, recreate_database, start_server, stop_server, wait_ready  # noqa: E402
+from bench_vote_load import (  # noqa: E402
+    CSRF,
+    free_port,
+    pct,
+    recreate_database,
+    start_server,
+    stop_server,
+    wait_ready,
+)
 
 DEFAULT_URL = "postgres://postgres@127.0.0.1:5432/bench_questions"
 PEER = "Scenario 5: more than 50 written questions in one session, 75 in another, 59 in a third; the goal is 1,000 within one minute, 0 lost, 0 server errors."
@@ -56,7 +64,11 @@ async def run(base: str, setup: dict[str, Any], args: argparse.Namespace) -> dic
         async def send(i: int) -> None:
             await asyncio.sleep(max(0.0, start + i * args.seconds / len(codes) - time.monotonic()))
             url = f"{base}/api/conferences/{conf}/phones/{codes[i]}/questions"
-            body = {"session": session, "text": f"Question {i + 1}: what does the conference say about sector {i % 17}?", "key": f"q-{i}"}
+            body = {
+                "session": session,
+                "text": f"Question {i + 1}: what does the conference say about sector {i % 17}?",
+                "key": f"q-{i}",
+            }
             t = time.monotonic()
             try:
                 r = await client.post(url, json=body)
@@ -78,7 +90,11 @@ async def run(base: str, setup: dict[str, Any], args: argparse.Namespace) -> dic
             done = 0
             while not stop.is_set():
                 if done < len(ids) and done < args.moderate:
-                    r = await client.post(f"{base}/conferences/{conf}/floor/chair/accept/", data={"question": ids[done]}, headers=chair)
+                    r = await client.post(
+                        f"{base}/conferences/{conf}/floor/chair/accept/",
+                        data={"question": ids[done]},
+                        headers=chair,
+                    )
                     moderated.append(r.status_code)
                     done += 1
                 else:
@@ -86,12 +102,23 @@ async def run(base: str, setup: dict[str, Any], args: argparse.Namespace) -> dic
 
         stop = asyncio.Event()
         mod = asyncio.create_task(moderate(stop))
-        await asyncio.wait_for(asyncio.gather(*(send(i) for i in range(len(codes)))), args.seconds + 300)
+        await asyncio.wait_for(
+            asyncio.gather(*(send(i) for i in range(len(codes)))), args.seconds + 300
+        )
         wall = time.monotonic() - start
         stop.set()
         await mod
-        counts = (await client.get(f"{base}/api/conferences/{conf}/question-counts", headers=chair)).json()
-    return {"statuses": statuses, "replays": replays, "latencies": latencies, "wall": wall, "counts": counts.get(str(session), {}), "moderated": moderated}
+        counts = (
+            await client.get(f"{base}/api/conferences/{conf}/question-counts", headers=chair)
+        ).json()
+    return {
+        "statuses": statuses,
+        "replays": replays,
+        "latencies": latencies,
+        "wall": wall,
+        "counts": counts.get(str(session), {}),
+        "moderated": moderated,
+    }
 
 
 def report(out: dict[str, Any], args: argparse.Namespace) -> None:
@@ -101,12 +128,24 @@ def report(out: dict[str, Any], args: argparse.Namespace) -> None:
     errors = sum(1 for s in statuses + out["replays"] + out["moderated"] if s >= 500)
     lat = out["latencies"]
     print(f"server: charter serve --workers {args.workers} (uvicorn); {os.cpu_count()} cores")
-    print(f"questions: {ok:,} of {len(statuses):,} acknowledged (201) in {out['wall']:.1f} s (paced over {args.seconds:.0f} s)")
-    print(f"latency: p50 {1000 * statistics.median(lat):.0f} ms, p95 {1000 * pct(lat, 0.95):.0f} ms, max {1000 * max(lat):.0f} ms")
-    print(f"resent with the same key: {sum(1 for s in out['replays'] if s == 200)} of {len(out['replays'])} answered 200 (kept once)")
-    print(f"moderated meanwhile: {sum(1 for s in out['moderated'] if s == 302)} accepted through the console")
-    print(f"kept in the session's queue: {kept:,} (accepted {out['counts'].get('accepted', 0)}, pending {out['counts'].get('pending', 0)})")
-    print(f"lost: {max(0, ok - kept)}  duplicated: {max(0, kept - ok)}  server errors (5xx): {errors}  unanswered: {sum(1 for s in statuses if s == 0)}  other: {sorted({s for s in statuses if s not in (0, 201)})}")
+    print(
+        f"questions: {ok:,} of {len(statuses):,} acknowledged (201) in {out['wall']:.1f} s (paced over {args.seconds:.0f} s)"
+    )
+    print(
+        f"latency: p50 {1000 * statistics.median(lat):.0f} ms, p95 {1000 * pct(lat, 0.95):.0f} ms, max {1000 * max(lat):.0f} ms"
+    )
+    print(
+        f"resent with the same key: {sum(1 for s in out['replays'] if s == 200)} of {len(out['replays'])} answered 200 (kept once)"
+    )
+    print(
+        f"moderated meanwhile: {sum(1 for s in out['moderated'] if s == 302)} accepted through the console"
+    )
+    print(
+        f"kept in the session's queue: {kept:,} (accepted {out['counts'].get('accepted', 0)}, pending {out['counts'].get('pending', 0)})"
+    )
+    print(
+        f"lost: {max(0, ok - kept)}  duplicated: {max(0, kept - ok)}  server errors (5xx): {errors}  unanswered: {sum(1 for s in statuses if s == 0)}  other: {sorted({s for s in statuses if s not in (0, 201)})}"
+    )
     print(f"peer: {PEER}")
 
 
@@ -116,7 +155,9 @@ def main() -> int:
     parser.add_argument("--seconds", type=float, default=60)
     parser.add_argument("--workers", type=int, default=2)
     parser.add_argument("--resend", type=int, default=50)
-    parser.add_argument("--moderate", type=int, default=200, help="questions the chair accepts while they arrive")
+    parser.add_argument(
+        "--moderate", type=int, default=200, help="questions the chair accepts while they arrive"
+    )
     args = parser.parse_args()
     url = os.environ.get("DATABASE_URL") or DEFAULT_URL
     if not url.startswith(("postgres://", "postgresql://")):
@@ -131,7 +172,10 @@ def main() -> int:
     from _conference import build
 
     setup = build(args.questions)
-    print(f"built {args.questions:,} members through the actions and registered them at a conference in {time.perf_counter() - t0:.1f} s", flush=True)
+    print(
+        f"built {args.questions:,} members through the actions and registered them at a conference in {time.perf_counter() - t0:.1f} s",
+        flush=True,
+    )
     port = free_port()
     base = f"http://127.0.0.1:{port}"
     proc = start_server(url, port, args.workers)

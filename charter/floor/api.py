@@ -43,12 +43,24 @@ class SpeakOut(Schema):
     state: str
 
 
-@router.post("/conferences/{pk}/phones/{code}/questions", response={201: QuestionOut, 200: QuestionOut})
+@router.post(
+    "/conferences/{pk}/phones/{code}/questions", response={201: QuestionOut, 200: QuestionOut}
+)
 def send_question(request: HttpRequest, pk: int, code: str, payload: QuestionIn) -> Status:
     participant = permissions.get_participant(pk, code)
     session = get_object_or_404(Session, pk=payload.session, conference_id=pk)
-    question, replayed = actions.submit_question(session, participant=participant, text=payload.text, key=payload.key)
-    return Status(200 if replayed else 201, {"id": question.pk, "session": question.session_id, "state": question.state, "replayed": replayed})
+    question, replayed = actions.submit_question(
+        session, participant=participant, text=payload.text, key=payload.key
+    )
+    return Status(
+        200 if replayed else 201,
+        {
+            "id": question.pk,
+            "session": question.session_id,
+            "state": question.state,
+            "replayed": replayed,
+        },
+    )
 
 
 @router.post("/conferences/{pk}/phones/{code}/speak", response={201: SpeakOut})
@@ -70,5 +82,7 @@ def question_counts(request: HttpRequest, pk: int) -> dict[str, dict[str, int]]:
     try:
         conference, _member = permissions.get_conference_for_organizer(request.user, pk)
     except PermissionDenied as exc:
-        raise HttpError(403, "Only the organizers of the conference see its question counts.") from exc
+        raise HttpError(
+            403, "Only the organizers of the conference see its question counts."
+        ) from exc
     return {str(k): v for k, v in queries.question_counts(conference).items()}

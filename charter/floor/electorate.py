@@ -17,12 +17,18 @@ def conference_of(poll: Poll) -> int | None:
 
     found = Resolution.objects.filter(poll=poll).values_list("conference_id", flat=True).first()
     if found is None:
-        found = Amendment.objects.filter(poll=poll).values_list("resolution__conference_id", flat=True).first()
+        found = (
+            Amendment.objects.filter(poll=poll)
+            .values_list("resolution__conference_id", flat=True)
+            .first()
+        )
     return found
 
 
 def voters(conference_id: int) -> MemberQuerySet:
-    registered = Participant.objects.filter(conference_id=conference_id, has_vote=True, member__isnull=False)
+    registered = Participant.objects.filter(
+        conference_id=conference_id, has_vote=True, member__isnull=False
+    )
     return Member.objects.filter(pk__in=registered.values("member_id"))
 
 
@@ -32,7 +38,11 @@ def provider(poll: Poll, rb: Rulebook) -> tuple[MemberQuerySet, str] | None:
     conference_id = conference_of(poll)
     if conference_id is None:
         return None
-    article: Any = rb.act("adopt_resolution")["article"] if "adopt_resolution" in (rb.data.get("acts") or {}) else ""
+    article: Any = (
+        rb.act("adopt_resolution")["article"]
+        if "adopt_resolution" in (rb.data.get("acts") or {})
+        else ""
+    )
     return voters(conference_id), str(article)
 
 

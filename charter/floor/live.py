@@ -28,7 +28,6 @@ from charter.lib import clock
 from charter.voting import live as poll_live
 from charter.voting.live import Reader
 
-
 # Per process: the last full state read per conference, its hall version and when it was read.
 _last: dict[int, tuple[int, float, dict[str, Any] | None]] = {}
 
@@ -39,7 +38,12 @@ def _read_and_release(conference_id: int) -> dict[str, Any] | None:
     without the version). The reader asks every ``FLOOR_LIVE_INTERVAL``, so an act of the chair
     reaches the screens within a fraction of a second without a full read ten times a second."""
     try:
-        version = Hall.objects.filter(conference_id=conference_id).values_list("version", flat=True).first() or 0
+        version = (
+            Hall.objects.filter(conference_id=conference_id)
+            .values_list("version", flat=True)
+            .first()
+            or 0
+        )
         cached = _last.get(conference_id)
         now = time.monotonic()
         if cached is not None and cached[0] == version and now - cached[1] < settings.LIVE_INTERVAL:
@@ -72,7 +76,9 @@ _channels: dict[int, Channel] = {}
 def channel(conference_id: int, *, reader: Reader | None = None) -> Channel:
     ch = _channels.get(conference_id)
     if ch is None:
-        ch = _channels[conference_id] = Channel(conference_id, interval=settings.FLOOR_LIVE_INTERVAL, reader=reader or read)
+        ch = _channels[conference_id] = Channel(
+            conference_id, interval=settings.FLOOR_LIVE_INTERVAL, reader=reader or read
+        )
     return ch
 
 
@@ -83,10 +89,18 @@ def event_id(data: str) -> str:
 def frame(data: str) -> bytes:
     """One ``state`` event: the state with the server's time (for the countdown), and its id."""
     now = clock.now().isoformat().replace("+00:00", "Z")
-    return f'id: {event_id(data)}\nevent: state\ndata: {{"now":"{now}","state":{data}}}\n\n'.encode()
+    return (
+        f'id: {event_id(data)}\nevent: state\ndata: {{"now":"{now}","state":{data}}}\n\n'.encode()
+    )
 
 
-async def events(conference_id: int, *, last_event_id: str = "", heartbeat: float | None = None, reader: Reader | None = None) -> AsyncIterator[bytes]:
+async def events(
+    conference_id: int,
+    *,
+    last_event_id: str = "",
+    heartbeat: float | None = None,
+    reader: Reader | None = None,
+) -> AsyncIterator[bytes]:
     """The server-sent events of one connection: the state on connect (unless ``last_event_id``
     says the client has it) and whenever it changes; a comment line as a heartbeat otherwise."""
     beat = settings.LIVE_HEARTBEAT if heartbeat is None else heartbeat

@@ -23,9 +23,15 @@ class Hall(models.Model):
     every change on the floor, so a screen that reconnects knows whether it missed anything."""
 
     conference = models.OneToOneField(Conference, on_delete=models.PROTECT, related_name="hall")
-    item = models.ForeignKey(Item, null=True, blank=True, on_delete=models.PROTECT, related_name="+")
-    speaker = models.ForeignKey("SpeakRequest", null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
-    poll = models.ForeignKey(Poll, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+    item = models.ForeignKey(
+        Item, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    speaker = models.ForeignKey(
+        "SpeakRequest", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    poll = models.ForeignKey(
+        Poll, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
     version = models.PositiveBigIntegerField(default=0)
     updated_at = models.DateTimeField(null=True, blank=True)
 
@@ -49,7 +55,9 @@ class SpeakRequest(models.Model):
     participant = models.ForeignKey(Participant, on_delete=models.PROTECT, related_name="+")
     kind = models.CharField(max_length=8, choices=Kind.choices, default=Kind.SPEECH)
     state = models.CharField(max_length=10, choices=State.choices, default=State.WAITING)
-    position = models.PositiveIntegerField(default=0)  # the chair's order (points of order go first whatever it says)
+    position = models.PositiveIntegerField(
+        default=0
+    )  # the chair's order (points of order go first whatever it says)
     requested_at = models.DateTimeField()
     called_at = models.DateTimeField(null=True, blank=True)
     started_at = models.DateTimeField(null=True, blank=True)
@@ -59,10 +67,22 @@ class SpeakRequest(models.Model):
     class Meta:
         ordering = ["item", "position", "requested_at", "id"]
         constraints = [
-            models.UniqueConstraint(fields=["item", "participant"], condition=Q(state__in=["waiting", "called", "speaking"]), name="one_open_request_per_item"),
-            models.CheckConstraint(condition=Q(state__in=["waiting", "called", "speaking", "done", "withdrawn"]), name="speak_request_state_valid"),
-            models.CheckConstraint(condition=Q(kind__in=["speech", "order"]), name="speak_request_kind_valid"),
-            models.CheckConstraint(condition=Q(started_at__isnull=True) | Q(deadline__isnull=False), name="speak_timer_has_deadline"),
+            models.UniqueConstraint(
+                fields=["item", "participant"],
+                condition=Q(state__in=["waiting", "called", "speaking"]),
+                name="one_open_request_per_item",
+            ),
+            models.CheckConstraint(
+                condition=Q(state__in=["waiting", "called", "speaking", "done", "withdrawn"]),
+                name="speak_request_state_valid",
+            ),
+            models.CheckConstraint(
+                condition=Q(kind__in=["speech", "order"]), name="speak_request_kind_valid"
+            ),
+            models.CheckConstraint(
+                condition=Q(started_at__isnull=True) | Q(deadline__isnull=False),
+                name="speak_timer_has_deadline",
+            ),
         ]
 
 
@@ -79,19 +99,31 @@ class Question(models.Model):
     session = models.ForeignKey(Session, on_delete=models.PROTECT, related_name="+")
     participant = models.ForeignKey(Participant, on_delete=models.PROTECT, related_name="+")
     text = models.TextField(_("question"))
-    key = models.CharField(max_length=100)  # the phone's idempotency key: a resent question is kept once
+    key = models.CharField(
+        max_length=100
+    )  # the phone's idempotency key: a resent question is kept once
     state = models.CharField(max_length=10, choices=State.choices, default=State.SUBMITTED)
-    merged_into = models.ForeignKey("self", null=True, blank=True, on_delete=models.PROTECT, related_name="merged")
+    merged_into = models.ForeignKey(
+        "self", null=True, blank=True, on_delete=models.PROTECT, related_name="merged"
+    )
     submitted_at = models.DateTimeField()
-    moderated_by = models.ForeignKey(Member, null=True, blank=True, on_delete=models.PROTECT, related_name="+")
+    moderated_by = models.ForeignKey(
+        Member, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
     moderated_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
         ordering = ["session", "submitted_at", "id"]
         constraints = [
             models.UniqueConstraint(fields=["participant", "key"], name="question_once_per_key"),
-            models.CheckConstraint(condition=Q(state__in=["submitted", "accepted", "merged", "rejected"]), name="question_state_valid"),
-            models.CheckConstraint(condition=~Q(state="merged") | Q(merged_into__isnull=False), name="merged_question_names_target"),
+            models.CheckConstraint(
+                condition=Q(state__in=["submitted", "accepted", "merged", "rejected"]),
+                name="question_state_valid",
+            ),
+            models.CheckConstraint(
+                condition=~Q(state="merged") | Q(merged_into__isnull=False),
+                name="merged_question_names_target",
+            ),
         ]
 
 
@@ -110,8 +142,12 @@ class Resolution(models.Model):
     submitted_by = models.ForeignKey(Participant, on_delete=models.PROTECT, related_name="+")
     submitted_at = models.DateTimeField()
     state = models.CharField(max_length=10, choices=State.choices, default=State.SUBMITTED)
-    poll = models.ForeignKey(Poll, null=True, blank=True, on_delete=models.PROTECT, related_name="+")
-    final_text = models.TextField(blank=True, default="")  # the text with the adopted amendments, fixed when adopted
+    poll = models.ForeignKey(
+        Poll, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    final_text = models.TextField(
+        blank=True, default=""
+    )  # the text with the adopted amendments, fixed when adopted
     entry_index = models.BigIntegerField(null=True, blank=True)
     decision_entry = models.BigIntegerField(null=True, blank=True)
 
@@ -119,7 +155,10 @@ class Resolution(models.Model):
         ordering = ["conference", "number"]
         constraints = [
             models.UniqueConstraint(fields=["conference", "number"], name="resolution_number_once"),
-            models.CheckConstraint(condition=Q(state__in=["submitted", "voting", "adopted", "lost"]), name="resolution_state_valid"),
+            models.CheckConstraint(
+                condition=Q(state__in=["submitted", "voting", "adopted", "lost"]),
+                name="resolution_state_valid",
+            ),
         ]
 
     def __str__(self) -> str:
@@ -134,7 +173,9 @@ class Support(models.Model):
     supported_at = models.DateTimeField()
 
     class Meta:
-        constraints = [models.UniqueConstraint(fields=["resolution", "participant"], name="support_once")]
+        constraints = [
+            models.UniqueConstraint(fields=["resolution", "participant"], name="support_once")
+        ]
 
 
 class Amendment(models.Model):
@@ -154,7 +195,9 @@ class Amendment(models.Model):
     submitted_by = models.ForeignKey(Participant, on_delete=models.PROTECT, related_name="+")
     submitted_at = models.DateTimeField()
     state = models.CharField(max_length=10, choices=State.choices, default=State.SUBMITTED)
-    poll = models.ForeignKey(Poll, null=True, blank=True, on_delete=models.PROTECT, related_name="+")
+    poll = models.ForeignKey(
+        Poll, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
     entry_index = models.BigIntegerField(null=True, blank=True)
     decision_entry = models.BigIntegerField(null=True, blank=True)
 
@@ -162,5 +205,8 @@ class Amendment(models.Model):
         ordering = ["resolution", "number"]
         constraints = [
             models.UniqueConstraint(fields=["resolution", "number"], name="amendment_number_once"),
-            models.CheckConstraint(condition=Q(state__in=["submitted", "voting", "adopted", "lost"]), name="amendment_state_valid"),
+            models.CheckConstraint(
+                condition=Q(state__in=["submitted", "voting", "adopted", "lost"]),
+                name="amendment_state_valid",
+            ),
         ]

@@ -21,12 +21,18 @@ class Request:
     group: str = ""  # the attribute balanced on (e.g. gender); "" when not given
 
 
-def order(requests: Sequence[Request], *, first_time_first: bool = False, balance: bool = False) -> list[int]:
+def order(
+    requests: Sequence[Request], *, first_time_first: bool = False, balance: bool = False
+) -> list[int]:
     """The ids in speaking order; ``requests`` come in the order they were asked."""
     points = [r for r in requests if r.point_of_order]
     rest = [r for r in requests if not r.point_of_order]
     # With both, balance works within each tier: nobody who has spoken goes before a first-timer.
-    tiers = [[r for r in rest if not r.spoken_before], [r for r in rest if r.spoken_before]] if first_time_first else [rest]
+    tiers = (
+        [[r for r in rest if not r.spoken_before], [r for r in rest if r.spoken_before]]
+        if first_time_first
+        else [rest]
+    )
     if balance:
         tiers = [_alternate(t) for t in tiers]
     return [r.id for r in points] + [r.id for t in tiers for r in t]

@@ -22,7 +22,9 @@ def is_organizer(conference: Conference, member: Member | None) -> bool:
     if member is None:
         return False
     today = clock.today()
-    return rosters.attendees(conference.body, today, rulebook_on(today)).filter(pk=member.pk).exists()
+    return (
+        rosters.attendees(conference.body, today, rulebook_on(today)).filter(pk=member.pk).exists()
+    )
 
 
 def member_or_none(user: Any) -> Member | None:
@@ -46,7 +48,11 @@ def get_conference_for_organizer(user: Any, pk: int) -> tuple[Conference, Member
 
 def get_participant(conference_pk: int, code: str) -> Participant:
     """The participant whose badge carries ``code`` (404 otherwise): the badge is the phone's key."""
-    participant = Participant.objects.select_related("conference", "member").filter(conference_id=conference_pk, code=code).first()
+    participant = (
+        Participant.objects.select_related("conference", "member")
+        .filter(conference_id=conference_pk, code=code)
+        .first()
+    )
     if participant is None:
         raise Http404
     return participant
@@ -54,7 +60,11 @@ def get_participant(conference_pk: int, code: str) -> Participant:
 
 def participant_of(user: Any, conference_pk: int) -> Participant:
     member = member_or_none(user)
-    participant = Participant.objects.filter(conference_id=conference_pk, member=member).first() if member else None
+    participant = (
+        Participant.objects.filter(conference_id=conference_pk, member=member).first()
+        if member
+        else None
+    )
     if participant is None:
         raise Http404
     return participant

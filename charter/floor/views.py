@@ -28,7 +28,6 @@ from charter.voting import actions as voting
 from charter.voting.models import Poll
 
 
-
 def _do(request: HttpRequest, call: Callable[[], Any], back: str) -> HttpResponse:
     try:
         call()
@@ -55,7 +54,15 @@ def hall(request: HttpRequest, pk: int) -> HttpResponse:
     """The projector's page: current item, who has the floor and their remaining time, the list."""
     _may_watch(request, pk)
     conference = permissions.get_conference(pk)
-    return render(request, "floor/hall.html", {"conference": conference, "state": queries.snapshot(pk), "code": request.GET.get("code", "")})
+    return render(
+        request,
+        "floor/hall.html",
+        {
+            "conference": conference,
+            "state": queries.snapshot(pk),
+            "code": request.GET.get("code", ""),
+        },
+    )
 
 
 def _stream_check(user: Any, pk: int, code: str) -> int:
@@ -71,9 +78,13 @@ def _stream_check(user: Any, pk: int, code: str) -> int:
 
 async def live_stream(request: HttpRequest, pk: int) -> HttpResponse:
     """The conference's live state as server-sent events (``floor.live``)."""
-    conference_id = await sync_to_async(_stream_check)(await request.auser(), pk, request.GET.get("code", ""))
+    conference_id = await sync_to_async(_stream_check)(
+        await request.auser(), pk, request.GET.get("code", "")
+    )
     last = request.headers.get("Last-Event-ID", "")[:64]
-    response = StreamingHttpResponse(live.events(conference_id, last_event_id=last), content_type="text/event-stream")
+    response = StreamingHttpResponse(
+        live.events(conference_id, last_event_id=last), content_type="text/event-stream"
+    )
     response["Cache-Control"] = "no-cache"
     response["X-Accel-Buffering"] = "no"
     return response
@@ -94,15 +105,35 @@ def phone(request: HttpRequest, pk: int, code: str) -> HttpResponse:
     state = queries.snapshot(pk) or {}
     hall_row = Hall.objects.filter(conference_id=pk).select_related("item", "poll").first()
     item = hall_row.item if hall_row else None
-    mine = SpeakRequest.objects.filter(item=item, participant=participant, state__in=SpeakRequest.ACTIVE).first() if item else None
+    mine = (
+        SpeakRequest.objects.filter(
+            item=item, participant=participant, state__in=SpeakRequest.ACTIVE
+        ).first()
+        if item
+        else None
+    )
     accepted = []
     if item is not None and item.lead_off_id == participant.pk:
-        accepted = list(Question.objects.filter(session_id=item.session_id, state=Question.State.ACCEPTED).order_by("submitted_at", "id"))
+        accepted = list(
+            Question.objects.filter(
+                session_id=item.session_id, state=Question.State.ACCEPTED
+            ).order_by("submitted_at", "id")
+        )
     resolutions = Resolution.objects.filter(conference_id=pk).order_by("number")
-    return render(request, "floor/phone.html", {
-        "conference": participant.conference, "participant": participant, "state": state, "item": item, "mine": mine,
-        "accepted": accepted, "resolutions": resolutions, "key": secrets.token_hex(8),
-    })
+    return render(
+        request,
+        "floor/phone.html",
+        {
+            "conference": participant.conference,
+            "participant": participant,
+            "state": state,
+            "item": item,
+            "mine": mine,
+            "accepted": accepted,
+            "resolutions": resolutions,
+            "key": secrets.token_hex(8),
+        },
+    )
 
 
 def _phone_back(pk: int, code: str) -> str:
@@ -113,14 +144,26 @@ def _phone_back(pk: int, code: str) -> str:
 def phone_speak(request: HttpRequest, pk: int, code: str) -> HttpResponse:
     participant = permissions.get_participant(pk, code)
     item = get_object_or_404(Item, pk=request.POST.get("item") or 0, session__conference_id=pk)
-    return _do(request, lambda: actions.ask_to_speak(item, participant=participant, point_of_order=request.POST.get("kind") == "order"), _phone_back(pk, code))
+    return _do(
+        request,
+        lambda: actions.ask_to_speak(
+            item, participant=participant, point_of_order=request.POST.get("kind") == "order"
+        ),
+        _phone_back(pk, code),
+    )
 
 
 @require_POST
 def phone_withdraw(request: HttpRequest, pk: int, code: str) -> HttpResponse:
     participant = permissions.get_participant(pk, code)
-    row = get_object_or_404(SpeakRequest, pk=request.POST.get("request") or 0, participant=participant)
-    return _do(request, lambda: actions.withdraw_request(row, participant=participant), _phone_back(pk, code))
+    row = get_object_or_404(
+        SpeakRequest, pk=request.POST.get("request") or 0, participant=participant
+    )
+    return _do(
+        request,
+        lambda: actions.withdraw_request(row, participant=participant),
+        _phone_back(pk, code),
+    )
 
 
 @require_POST
@@ -129,7 +172,12 @@ def phone_question(request: HttpRequest, pk: int, code: str) -> HttpResponse:
     session = get_object_or_404(Session, pk=request.POST.get("session") or 0, conference_id=pk)
 
     def send() -> None:
-        actions.submit_question(session, participant=participant, text=request.POST.get("text", ""), key=request.POST.get("key", ""))
+        actions.submit_question(
+            session,
+            participant=participant,
+            text=request.POST.get("text", ""),
+            key=request.POST.get("key", ""),
+        )
         messages.success(request, _("Your question was sent to the moderators."))
 
     return _do(request, send, _phone_back(pk, code))
@@ -139,7 +187,11 @@ def phone_question(request: HttpRequest, pk: int, code: str) -> HttpResponse:
 def phone_vote(request: HttpRequest, pk: int, code: str) -> HttpResponse:
     participant = permissions.get_participant(pk, code)
     hall_row = Hall.objects.filter(conference_id=pk).first()
-    if hall_row is None or hall_row.poll_id is None or str(hall_row.poll_id) != request.POST.get("poll"):
+    if (
+        hall_row is None
+        or hall_row.poll_id is None
+        or str(hall_row.poll_id) != request.POST.get("poll")
+    ):
         messages.error(request, _("That vote is no longer the one in the hall."))
         return redirect(_phone_back(pk, code))
     if participant.member_id is None:
@@ -147,7 +199,12 @@ def phone_vote(request: HttpRequest, pk: int, code: str) -> HttpResponse:
     poll = Poll.objects.get(pk=hall_row.poll_id)
 
     def cast() -> None:
-        voting.cast_vote(poll, voter=participant.member, vote=request.POST.get("vote"), idempotency_key=request.POST.get("key", ""))
+        voting.cast_vote(
+            poll,
+            voter=participant.member,
+            vote=request.POST.get("vote"),
+            idempotency_key=request.POST.get("key", ""),
+        )
         messages.success(request, _("Your vote was counted."))
 
     return _do(request, cast, _phone_back(pk, code))
@@ -156,22 +213,48 @@ def phone_vote(request: HttpRequest, pk: int, code: str) -> HttpResponse:
 @require_POST
 def phone_support(request: HttpRequest, pk: int, code: str) -> HttpResponse:
     participant = permissions.get_participant(pk, code)
-    resolution = get_object_or_404(Resolution, pk=request.POST.get("resolution") or 0, conference_id=pk)
-    return _do(request, lambda: actions.support_resolution(resolution, participant=participant), _phone_back(pk, code))
+    resolution = get_object_or_404(
+        Resolution, pk=request.POST.get("resolution") or 0, conference_id=pk
+    )
+    return _do(
+        request,
+        lambda: actions.support_resolution(resolution, participant=participant),
+        _phone_back(pk, code),
+    )
 
 
 @require_POST
 def phone_resolution(request: HttpRequest, pk: int, code: str) -> HttpResponse:
     participant = permissions.get_participant(pk, code)
     conference = permissions.get_conference(pk)
-    return _do(request, lambda: actions.submit_resolution(conference, participant=participant, title=request.POST.get("title", ""), text=request.POST.get("text", "")), _phone_back(pk, code))
+    return _do(
+        request,
+        lambda: actions.submit_resolution(
+            conference,
+            participant=participant,
+            title=request.POST.get("title", ""),
+            text=request.POST.get("text", ""),
+        ),
+        _phone_back(pk, code),
+    )
 
 
 @require_POST
 def phone_amendment(request: HttpRequest, pk: int, code: str) -> HttpResponse:
     participant = permissions.get_participant(pk, code)
-    resolution = get_object_or_404(Resolution, pk=request.POST.get("resolution") or 0, conference_id=pk)
-    return _do(request, lambda: actions.submit_amendment(resolution, participant=participant, replaces=request.POST.get("replaces", ""), by_text=request.POST.get("by_text", "")), _phone_back(pk, code))
+    resolution = get_object_or_404(
+        Resolution, pk=request.POST.get("resolution") or 0, conference_id=pk
+    )
+    return _do(
+        request,
+        lambda: actions.submit_amendment(
+            resolution,
+            participant=participant,
+            replaces=request.POST.get("replaces", ""),
+            by_text=request.POST.get("by_text", ""),
+        ),
+        _phone_back(pk, code),
+    )
 
 
 # --- the chair's console ----------------------------------------------------------------------------------
@@ -181,18 +264,49 @@ def phone_amendment(request: HttpRequest, pk: int, code: str) -> HttpResponse:
 @never_cache
 def chair(request: HttpRequest, pk: int) -> HttpResponse:
     conference, _member = permissions.get_conference_for_organizer(request.user, pk)
-    hall_row = Hall.objects.filter(conference=conference).select_related("item", "speaker", "speaker__participant", "poll").first()
+    hall_row = (
+        Hall.objects.filter(conference=conference)
+        .select_related("item", "speaker", "speaker__participant", "poll")
+        .first()
+    )
     item = hall_row.item if hall_row else None
-    items = Item.objects.filter(session__conference=conference).select_related("session").order_by("session__day", "session__order", "session_id", "number")
+    items = (
+        Item.objects.filter(session__conference=conference)
+        .select_related("session")
+        .order_by("session__day", "session__order", "session_id", "number")
+    )
     questions = []
     if item is not None:
-        questions = list(Question.objects.filter(session_id=item.session_id).exclude(state=Question.State.MERGED).select_related("participant").order_by("state", "submitted_at", "id")[:300])
-    resolutions = list(Resolution.objects.filter(conference=conference).prefetch_related("amendments", "supports").order_by("number"))
-    return render(request, "floor/chair.html", {
-        "conference": conference, "hall": hall_row, "item": item, "items": items, "line": queries.speakers(item) if item else [],
-        "questions": questions, "resolutions": resolutions, "counts": queries.question_counts(conference),
-        "modes": [(Poll.Mode.SECRET, _("electronic, secret")), (Poll.Mode.NAMED, _("electronic, named")), (Poll.Mode.PAPER, _("cards counted in the hall, typed in"))],
-    })
+        questions = list(
+            Question.objects.filter(session_id=item.session_id)
+            .exclude(state=Question.State.MERGED)
+            .select_related("participant")
+            .order_by("state", "submitted_at", "id")[:300]
+        )
+    resolutions = list(
+        Resolution.objects.filter(conference=conference)
+        .prefetch_related("amendments", "supports")
+        .order_by("number")
+    )
+    return render(
+        request,
+        "floor/chair.html",
+        {
+            "conference": conference,
+            "hall": hall_row,
+            "item": item,
+            "items": items,
+            "line": queries.speakers(item) if item else [],
+            "questions": questions,
+            "resolutions": resolutions,
+            "counts": queries.question_counts(conference),
+            "modes": [
+                (Poll.Mode.SECRET, _("electronic, secret")),
+                (Poll.Mode.NAMED, _("electronic, named")),
+                (Poll.Mode.PAPER, _("cards counted in the hall, typed in")),
+            ],
+        },
+    )
 
 
 def _chair_back(pk: int) -> str:
@@ -209,26 +323,39 @@ def chair_act(request: HttpRequest, pk: int, name: str) -> HttpResponse:
         return get_object_or_404(Item, pk=post.get("item") or 0, session__conference=conference)
 
     def speech() -> SpeakRequest:
-        return get_object_or_404(SpeakRequest, pk=post.get("request") or 0, item__session__conference=conference)
+        return get_object_or_404(
+            SpeakRequest, pk=post.get("request") or 0, item__session__conference=conference
+        )
 
     def question(field: str = "question") -> Question:
         return get_object_or_404(Question, pk=post.get(field) or 0, session__conference=conference)
 
     def target() -> Resolution | Amendment:
         if post.get("amendment"):
-            return get_object_or_404(Amendment, pk=post.get("amendment"), resolution__conference=conference)
+            return get_object_or_404(
+                Amendment, pk=post.get("amendment"), resolution__conference=conference
+            )
         return get_object_or_404(Resolution, pk=post.get("resolution") or 0, conference=conference)
 
     calls: dict[str, Callable[[], Any]] = {
         "item": lambda: actions.set_current_item(item(), by=member),
-        "order": lambda: actions.order_speakers(item(), by=member, first_time_first=bool(post.get("first_time")), balance=bool(post.get("balance"))),
+        "order": lambda: actions.order_speakers(
+            item(),
+            by=member,
+            first_time_first=bool(post.get("first_time")),
+            balance=bool(post.get("balance")),
+        ),
         "next": lambda: actions.call_next_speaker(item(), by=member),
         "start": lambda: actions.start_timer(speech(), by=member),
         "stop": lambda: actions.stop_timer(speech(), by=member),
         "accept": lambda: actions.moderate_question(question(), by=member, decision="accept"),
         "reject": lambda: actions.moderate_question(question(), by=member, decision="reject"),
-        "merge": lambda: actions.moderate_question(question(), by=member, decision="merge", into=question("into")),
-        "vote": lambda: actions.put_to_vote(target(), by=member, mode=post.get("mode") or Poll.Mode.SECRET),
+        "merge": lambda: actions.moderate_question(
+            question(), by=member, decision="merge", into=question("into")
+        ),
+        "vote": lambda: actions.put_to_vote(
+            target(), by=member, mode=post.get("mode") or Poll.Mode.SECRET
+        ),
         "declare": lambda: actions.declare_result(target(), by=member),
     }
     if name not in calls:

@@ -35,7 +35,9 @@ def frames(chunks: list[bytes]) -> list[dict[str, Any]]:
     return out
 
 
-def run(states: list[dict[str, Any]], *, reads_wanted: int, last_event_id: str = "") -> tuple[list[bytes], int]:
+def run(
+    states: list[dict[str, Any]], *, reads_wanted: int, last_event_id: str = ""
+) -> tuple[list[bytes], int]:
     """One connection served by a reader that returns ``states`` in turn (then the last again);
     ends after ``reads_wanted`` reads."""
     reads = 0
@@ -91,20 +93,36 @@ def test_the_snapshot_carries_item_speaker_deadline_list_questions_and_vote(conf
     actions.ask_to_speak(conf.item, participant=conf.bilal, point_of_order=True)
     actions.submit_question(conf.international, participant=conf.saima, text="Q", key="1")
     s = queries.snapshot(conf.conference.pk)
-    assert s["item"]["title"] == "Lead-off and discussion" and s["item"]["lead_off"] == "Rashid Soomro"
-    assert [(r["name"], r["order"]) for r in s["speakers"]] == [("Bilal Memon", True), ("Alice Baloch", False)]
+    assert (
+        s["item"]["title"] == "Lead-off and discussion" and s["item"]["lead_off"] == "Rashid Soomro"
+    )
+    assert [(r["name"], r["order"]) for r in s["speakers"]] == [
+        ("Bilal Memon", True),
+        ("Alice Baloch", False),
+    ]
     assert s["questions"] == {"submitted": 1, "accepted": 0, "pending": 1}
-    assert "Q" not in json.dumps(s["questions"])  # counts only: questions are not shown to the hall before moderation
+    assert "Q" not in json.dumps(
+        s["questions"]
+    )  # counts only: questions are not shown to the hall before moderation
     called = actions.call_next_speaker(conf.item, by=conf.chair)
     at("2026-03-07T10:30:00")
     actions.start_timer(called, by=conf.chair)
     s = queries.snapshot(conf.conference.pk)
-    assert s["speaker"]["name"] == "Bilal Memon" and s["speaker"]["deadline"] == "2026-03-07T10:33:00Z"
+    assert (
+        s["speaker"]["name"] == "Bilal Memon" and s["speaker"]["deadline"] == "2026-03-07T10:33:00Z"
+    )
     assert [r["name"] for r in s["speakers"]] == ["Alice Baloch"]
-    r = actions.submit_resolution(conf.conference, participant=conf.alice, title="Greetings", text="Greetings to all.")
+    r = actions.submit_resolution(
+        conf.conference, participant=conf.alice, title="Greetings", text="Greetings to all."
+    )
     actions.put_to_vote(r, by=conf.chair)
     s = queries.snapshot(conf.conference.pk)
-    assert s["poll"]["state"] == "open" and s["poll"]["electorate"] == 5 and s["poll"]["voted"] == 0 and s["poll"]["totals"] is None
+    assert (
+        s["poll"]["state"] == "open"
+        and s["poll"]["electorate"] == 5
+        and s["poll"]["voted"] == 0
+        and s["poll"]["totals"] is None
+    )
     assert s["resolutions"] == [{"number": 1, "title": "Greetings", "state": "voting"}]
 
 
@@ -116,11 +134,17 @@ def test_who_may_open_the_hall_screen_and_the_stream(conf):
     assert c.get(f"/conferences/{pk}/floor/live/?code=WRONG").status_code == 404
     assert c.get(f"/conferences/{pk}/floor/hall/?code={conf.alice.code}").status_code == 200
     login_as(c, conf.alice.member)
-    assert c.get(f"/conferences/{pk}/floor/hall/").status_code == 403  # a participant, not an organizer
+    assert (
+        c.get(f"/conferences/{pk}/floor/hall/").status_code == 403
+    )  # a participant, not an organizer
     assert c.get(f"/conferences/{pk}/floor/chair/").status_code == 403
     login_as(c, conf.chair)
     page = c.get(f"/conferences/{pk}/floor/hall/")
-    assert page.status_code == 200 and b"data-floor-src" in page.content and b"<script>" not in page.content
+    assert (
+        page.status_code == 200
+        and b"data-floor-src" in page.content
+        and b"<script>" not in page.content
+    )
 
 
 def test_the_phone_asks_to_speak_and_withdraws_through_the_pages(conf):
@@ -130,7 +154,9 @@ def test_the_phone_asks_to_speak_and_withdraws_through_the_pages(conf):
     page = c.get(base)
     assert page.status_code == 200 and "Ask to speak" in page.content.decode()
     assert c.post(base + "speak/", {"item": conf.item.pk, "kind": "speech"}).status_code == 302
-    assert c.post(base + "speak/", {"item": conf.item.pk, "kind": "order"}).status_code == 302  # refused: already on the list
+    assert (
+        c.post(base + "speak/", {"item": conf.item.pk, "kind": "order"}).status_code == 302
+    )  # refused: already on the list
     line = queries.speakers(conf.item)
     assert [r.participant_id for r in line] == [conf.alice.pk]
     assert "already on the list" in c.get(base).content.decode()
@@ -148,24 +174,35 @@ def test_the_chair_console_drives_the_floor(conf):
     assert c.post(f"/conferences/{pk}/floor/chair/next/", {"item": conf.item.pk}).status_code == 302
     s = queries.snapshot(pk)
     assert s["speaker"]["name"] == "Alice Baloch" and s["speaker"]["state"] == "called"
-    assert c.post(f"/conferences/{pk}/floor/chair/start/", {"request": s["speaker"]["id"]}).status_code == 302
+    assert (
+        c.post(f"/conferences/{pk}/floor/chair/start/", {"request": s["speaker"]["id"]}).status_code
+        == 302
+    )
     assert queries.snapshot(pk)["speaker"]["deadline"] is not None
     page = c.get(f"/conferences/{pk}/floor/chair/")
     assert page.status_code == 200 and "Alice Baloch" in page.content.decode()
     assert c.post(f"/conferences/{pk}/floor/chair/nothing/", {}).status_code == 404
 
 
-def test_the_reader_reads_in_full_when_the_hall_moved_and_otherwise_at_the_slower_interval(conf, settings):
+def test_the_reader_reads_in_full_when_the_hall_moved_and_otherwise_at_the_slower_interval(
+    conf, settings
+):
     settings.LIVE_INTERVAL = 3600  # within the test, only a move of the hall brings a full read
     pk = conf.conference.pk
     actions.set_current_item(conf.item, by=conf.chair)
     first = live._read_and_release(pk)
-    actions.submit_question(conf.international, participant=conf.saima, text="Q", key="1")  # counts move, the hall does not
+    actions.submit_question(
+        conf.international, participant=conf.saima, text="Q", key="1"
+    )  # counts move, the hall does not
     assert live._read_and_release(pk) == first
-    actions.ask_to_speak(conf.item, participant=conf.alice)  # the hall moves: read at once, with the counts
+    actions.ask_to_speak(
+        conf.item, participant=conf.alice
+    )  # the hall moves: read at once, with the counts
     now = live._read_and_release(pk)
     assert now["version"] == first["version"] + 1
-    assert [r["name"] for r in now["speakers"]] == ["Alice Baloch"] and now["questions"]["submitted"] == 1
+    assert [r["name"] for r in now["speakers"]] == ["Alice Baloch"] and now["questions"][
+        "submitted"
+    ] == 1
     settings.LIVE_INTERVAL = 0  # and at the slower interval, whatever moved
     actions.submit_question(conf.international, participant=conf.bilal, text="Q", key="2")
     assert live._read_and_release(pk)["questions"]["submitted"] == 2

@@ -31,7 +31,10 @@ def test_one_open_request_per_participant_per_item(conf):
     row = SpeakRequest.objects.get(item=conf.item, participant=conf.alice)
     actions.withdraw_request(row, participant=conf.alice)
     actions.ask_to_speak(conf.item, participant=conf.alice)
-    assert SpeakRequest.objects.filter(item=conf.item, participant=conf.alice, state="waiting").count() == 1
+    assert (
+        SpeakRequest.objects.filter(item=conf.item, participant=conf.alice, state="waiting").count()
+        == 1
+    )
 
 
 def test_requests_are_procedural_rows_not_record_entries(conf):
@@ -63,13 +66,37 @@ def test_the_chair_orders_first_time_speakers_first_and_alternates_by_gender(con
     actions.call_next_speaker(conf.other, by=conf.chair)  # bilal is done
     for p in (conf.bilal, conf.farhan, conf.rashid, conf.alice, conf.saima):
         actions.ask_to_speak(conf.item, participant=p)
-    assert names(conf.item) == ["Bilal Memon", "Farhan Shaikh", "Rashid Soomro", "Alice Baloch", "Saima Jatoi"]
+    assert names(conf.item) == [
+        "Bilal Memon",
+        "Farhan Shaikh",
+        "Rashid Soomro",
+        "Alice Baloch",
+        "Saima Jatoi",
+    ]
     actions.order_speakers(conf.item, by=conf.chair, first_time_first=True)
-    assert names(conf.item) == ["Farhan Shaikh", "Rashid Soomro", "Alice Baloch", "Saima Jatoi", "Bilal Memon"]
+    assert names(conf.item) == [
+        "Farhan Shaikh",
+        "Rashid Soomro",
+        "Alice Baloch",
+        "Saima Jatoi",
+        "Bilal Memon",
+    ]
     actions.order_speakers(conf.item, by=conf.chair, first_time_first=True, balance=True)
-    assert names(conf.item) == ["Farhan Shaikh", "Alice Baloch", "Rashid Soomro", "Saima Jatoi", "Bilal Memon"]
+    assert names(conf.item) == [
+        "Farhan Shaikh",
+        "Alice Baloch",
+        "Rashid Soomro",
+        "Saima Jatoi",
+        "Bilal Memon",
+    ]
     actions.order_speakers(conf.item, by=conf.chair)
-    assert names(conf.item) == ["Bilal Memon", "Farhan Shaikh", "Rashid Soomro", "Alice Baloch", "Saima Jatoi"]
+    assert names(conf.item) == [
+        "Bilal Memon",
+        "Farhan Shaikh",
+        "Rashid Soomro",
+        "Alice Baloch",
+        "Saima Jatoi",
+    ]
 
 
 def test_only_organizers_chair(conf):
@@ -96,7 +123,10 @@ def test_the_timer_runs_from_start_with_the_items_limit(conf, at):
     with pytest.raises(InvalidInput):  # not twice
         actions.start_timer(called, by=conf.chair)
     state = queries.snapshot(conf.conference.pk)
-    assert state["speaker"]["deadline"] == "2026-03-07T10:08:00Z" and state["speaker"]["state"] == "speaking"
+    assert (
+        state["speaker"]["deadline"] == "2026-03-07T10:08:00Z"
+        and state["speaker"]["state"] == "speaking"
+    )
     at("2026-03-07T10:07:00")
     done = actions.stop_timer(running, by=conf.chair)
     assert done.state == "done" and done.ended_at == clock.now()
