@@ -182,6 +182,10 @@ ALLOWED: dict[str, Proposal] = {
     "schedule_appeal_hearing": Proposal(act="schedule_appeal_hearing", on=ON, actor=imran, body=CONTROL, target=farhan, facts={"meeting_body_kind": "control_commission", "notice_hours": 14 * 24}),
     "decide_referral": decision("decide_referral", CONGRESS, target=farhan, at=meeting(CONGRESS, present=80)),
     "amend_rulebook": decision("amend_rulebook", CONGRESS, at=meeting(CONGRESS, present=90), votes=Votes(60, 30), facts={"circulated_on": ON - dt.timedelta(days=60)}),
+    "submit_resolution": alone("submit_resolution", alice, target=alice, facts={"registered_with_vote": True}),
+    "submit_amendment": alone("submit_amendment", alice, target=alice, facts={"registered_with_vote": True}),
+    "adopt_resolution": alone("adopt_resolution", None, facts={"votes": {"yes": 10, "no": 9, "abstain": 30}}),  # abstentions are not cast (6.1)
+    "adopt_amendment": alone("adopt_amendment", None, facts={"votes": {"yes": 1, "no": 0, "abstain": 0}}),
 }
 
 NEVER_ALLOWED = {"remove_from_seat"}
@@ -246,6 +250,10 @@ REFUSED: dict[str, tuple[Proposal, set[str]]] = {
     "schedule_appeal_hearing": (replace(ALLOWED["schedule_appeal_hearing"], facts={"meeting_body_kind": "control_commission", "notice_hours": 5 * 24}), {"4.1"}),
     "decide_referral": (replace(ALLOWED["decide_referral"], reasons=""), {"8.3"}),
     "amend_rulebook": (replace(ALLOWED["amend_rulebook"], facts={"circulated_on": ON - dt.timedelta(days=30)}), {"12.1"}),
+    "submit_resolution": (alone("submit_resolution", alice, target=alice, facts={"registered_with_vote": False}), {"6.1"}),  # registered without a vote
+    "submit_amendment": (alone("submit_amendment", alice, target=rashid, facts={"registered_with_vote": True}), {"6.1"}),  # in another's name
+    "adopt_resolution": (alone("adopt_resolution", None, facts={"votes": {"yes": 10, "no": 10, "abstain": 3}}), {"6.1"}),  # a tie is not a majority
+    "adopt_amendment": (alone("adopt_amendment", None, facts={}), {"6.1"}),  # no vote
 }
 
 
