@@ -113,7 +113,8 @@ def phone(request: HttpRequest, pk: int, code: str) -> HttpResponse:
         else None
     )
     accepted = []
-    if item is not None and item.lead_off_id == participant.pk:
+    lead_off = item is not None and item.lead_off_id == participant.pk
+    if lead_off:
         accepted = list(
             Question.objects.filter(
                 session_id=item.session_id, state=Question.State.ACCEPTED
@@ -130,6 +131,7 @@ def phone(request: HttpRequest, pk: int, code: str) -> HttpResponse:
             "item": item,
             "mine": mine,
             "accepted": accepted,
+            "lead_off": lead_off,
             "resolutions": resolutions,
             "key": secrets.token_hex(8),
         },

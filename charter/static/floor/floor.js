@@ -17,6 +17,19 @@
     t.classList.remove("over");
     t.textContent = Math.floor(left / 60) + ":" + String(left % 60).padStart(2, "0");
   }
+  var accepted = null;
+  // The lead-off's list of accepted questions is fetched again when the count of accepted ones moves.
+  function refreshAccepted(count) {
+    var box = document.querySelector('[data-floor-refresh="accepted"]');
+    if (!box || count === accepted) { accepted = count; return; }
+    var first = accepted === null;
+    accepted = count;
+    if (first) { return; }
+    fetch(window.location.href, { credentials: "same-origin" }).then(function (r) { return r.text(); }).then(function (html) {
+      var fresh = new DOMParser().parseFromString(html, "text/html").querySelector('[data-floor-refresh="accepted"]');
+      if (fresh) { box.replaceWith(fresh); }
+    });
+  }
   function render(root, s) {
     var d = root.dataset, me = d.participant;
     put(root, "session", s.item ? s.item.session_title : "");
@@ -39,6 +52,7 @@
     }
     put(root, "questions", s.questions ? s.questions.submitted : 0);
     put(root, "accepted", s.questions ? s.questions.accepted : 0);
+    refreshAccepted(s.questions ? s.questions.accepted : 0);
     var box = el(root, "poll-box");
     if (box) { box.hidden = !s.poll; }
     if (s.poll) {
