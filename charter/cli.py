@@ -120,13 +120,20 @@ def _print_cast() -> None:
     from charter.accounts.models import User
 
     print("\nSign in at http://127.0.0.1:8000/ as (password: charter-demo):")
+    from charter.accounts.twofactor import needs_two_factor
     from charter.demo import CAST
 
+    officers = False
     for username, role, _who in CAST:
         user = User.objects.filter(username=username).select_related("member").first()
         if user is not None:
             who = getattr(getattr(user, "member", None), "name", "")
-            print(f"  {username:<12} {role} ({who})")
+            second = needs_two_factor(user)
+            officers = officers or second
+            print(f"  {username:<12} {role} ({who}){'  *' if second else ''}")
+    if officers:
+        print("* decides, chairs or administers: after the password, Charter shows a QR code to scan with an")
+        print("  authenticator app (or a key to type in), then asks for the app's six-digit code (README).")
 
 
 def cmd_import(ns: argparse.Namespace, rest: Sequence[str]) -> int:

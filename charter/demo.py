@@ -1317,6 +1317,10 @@ def main_load_only() -> None:
 
     summary = load(progress=lambda msg: print(msg, file=sys.stderr))
     print(f"Loaded the demo: {summary['members']} members in {summary['branches']} branches, {summary['entries']} record entries.")
-    print("Sign in as (password: charter-demo):")
+    print("Sign in as (password: charter-demo; * also a code from an authenticator app, see README):")
+    from charter.accounts.models import User
+    from charter.accounts.twofactor import needs_two_factor
+
     for role, username, _password, name in summary["cast"]:
-        print(f"  {username:<12} {role} ({name})")
+        second = needs_two_factor(User.objects.get(username=username))
+        print(f"  {username:<12} {role} ({name}){'  *' if second else ''}")

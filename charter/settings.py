@@ -29,6 +29,9 @@ INSTALLED_APPS = [
     "django.contrib.sessions",
     "django.contrib.messages",
     "django.contrib.staticfiles",
+    "django_otp",
+    "django_otp.plugins.otp_totp",
+    "ninja",  # the API's docs page from our own static files (the CSP allows no other origin)
     "django_tasks",
     "django_tasks_db",
     "charter.accounts",
@@ -45,15 +48,20 @@ INSTALLED_APPS = [
     "charter.conferences",
     "charter.floor",
     "charter.dashboards",
+    "charter.help",
 ]
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    "csp.middleware.CSPMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "django_otp.middleware.OTPMiddleware",
+    "charter.accounts.middleware.SecurityContextMiddleware",
+    "charter.accounts.middleware.RequireTwoFactorMiddleware",
     "charter.accounts.middleware.MemberLanguageMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
@@ -172,14 +180,64 @@ FLOOR_LIVE_INTERVAL = float(env_str("FLOOR_LIVE_INTERVAL", "0.1"))
 # Requests in Django's threads at once per server process (charter/asgi.py); 0: no bound.
 SERVE_CONCURRENCY = env_int("SERVE_CONCURRENCY", 6)
 
+# --- Security (decision 0012) ---------------------------------------------------------------------
+# Production is served over HTTPS (SITE_ROOT https://...): then cookies are Secure, HSTS is sent
+# and plain HTTP is redirected. SECURE_COOKIES / HSTS_SECONDS / SECURE_SSL_REDIRECT override.
+HTTPS = SITE_ROOT.startswith("https://")
 SESSION_COOKIE_HTTPONLY = True
-SESSION_COOKIE_SECURE = env_bool("SECURE_COOKIES", False)
-CSRF_COOKIE_SECURE = env_bool("SECURE_COOKIES", False)
+SESSION_COOKIE_SECURE = env_bool("SECURE_COOKIES", HTTPS)
+CSRF_COOKIE_SECURE = env_bool("SECURE_COOKIES", HTTPS)
+SESSION_COOKIE_SAMESITE = "Lax"
+# Sessions end on sign-out (the row is deleted) and expire: SESSION_HOURS after sign-in, and when
+# the browser closes.
+SESSION_COOKIE_AGE = env_int("SESSION_HOURS", 12) * 3600
+SESSION_EXPIRE_AT_BROWSER_CLOSE = True
+SECURE_HSTS_SECONDS = env_int("HSTS_SECONDS", 31_536_000 if HTTPS else 0)
+# Charter has a host of its own (charter.example.org): its subdomains are HTTPS-only too. The preload
+# directive only allows a submission to the browsers' list; nothing is submitted.
+SECURE_HSTS_INCLUDE_SUBDOMAINS = env_bool("HSTS_INCLUDE_SUBDOMAINS", HTTPS)
+SECURE_HSTS_PRELOAD = env_bool("HSTS_PRELOAD", HTTPS)
+SECURE_SSL_REDIRECT = env_bool("SECURE_SSL_REDIRECT", HTTPS)
+SECURE_CONTENT_TYPE_NOSNIFF = True
+SECURE_REFERRER_POLICY = "same-origin"
+SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
 X_FRAME_OPTIONS = "DENY"
+# The reverse proxies whose X-Forwarded-For (and X-Forwarded-Proto) are believed: addresses or
+# networks, e.g. "127.0.0.1,10.0.0.0/8". Anyone else's headers are ignored (accounts.security).
+TRUSTED_PROXIES = env_list("TRUSTED_PROXIES", [])
+if TRUSTED_PROXIES:
+    SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+# Sign-in guessing (accounts.throttle): per username and address, per address, a finite cool-off.
+SIGNIN_FAILURES_PER_SOURCE = env_int("SIGNIN_FAILURES_PER_SOURCE", 5)
+SIGNIN_FAILURES_PER_IP = env_int("SIGNIN_FAILURES_PER_IP", 50)
+SIGNIN_COOLOFF_SECONDS = env_int("SIGNIN_COOLOFF_SECONDS", 15 * 60)
+SIGNIN_DEVICE_COOKIE_AGE = 180 * 24 * 3600
+# Two-factor: the issuer shown in authenticator apps; a code is good for its 30-second step and one
+# step either side (clock drift), and only once.
+OTP_TOTP_ISSUER = env_str("OTP_TOTP_ISSUER", "Charter")
+# Content Security Policy (django-csp): scripts and styles only from our own files, no inline
+# code, no framing.
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": ["'self'"],
+        "script-src": ["'self'"],
+        "style-src": ["'self'"],
+        "img-src": ["'self'", "data:"],
+        "font-src": ["'self'"],
+        "connect-src": ["'self'"],
+        "object-src": ["'none'"],
+        "base-uri": ["'none'"],
+        "form-action": ["'self'"],
+        "frame-ancestors": ["'none'"],
+    }
+}
 
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": env_str("LOG_LEVEL", "WARNING")},
+    # Security events (accounts.security): sign-ins, failures, lockouts, refusals, acts done on the
+    # web or the API. One escaped line each; route them where the administrator keeps such logs.
+    "loggers": {"charter.security": {"level": env_str("SECURITY_LOG_LEVEL", "INFO")}},
 }

@@ -2,6 +2,7 @@ from django.contrib import admin
 from django.shortcuts import redirect
 from django.urls import include, path
 
+from charter.accounts.views import admin_login
 from charter.api import api
 
 
@@ -23,6 +24,8 @@ urlpatterns = [
     path("", include("charter.elections.urls")),
     path("record/", include("charter.record.urls")),
     path("rules/", include("charter.rulebook.urls")),
+    path("help/", include("charter.help.urls")),
     path("api/", api.urls),
+    path("admin/login/", admin_login, name="admin_login"),  # one sign-in page, bounded, with its second factor
     path("admin/", admin.site.urls),
 ]

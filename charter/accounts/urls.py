@@ -1,8 +1,11 @@
-from django.contrib.auth import views as auth_views
 from django.urls import path
+
+from charter.accounts import views
 
 app_name = "accounts"
 urlpatterns = [
-    path("login/", auth_views.LoginView.as_view(redirect_authenticated_user=True), name="login"),
-    path("logout/", auth_views.LogoutView.as_view(), name="logout"),
+    path("login/", views.LoginView.as_view(), name="login"),
+    path("logout/", views.logout, name="logout"),
+    path("two-factor/", views.enrol, name="enrol"),
+    path("two-factor/verify/", views.verify, name="verify"),
 ]

@@ -421,6 +421,30 @@ def close_nominations(election: Election, *, by: Member) -> Election:
     return election
 
 
+@consequential
+def reopen_nominations(election: Election, *, by: Member) -> Election:
+    """Open nominations again after they closed and before the ballot (when nobody stands, say),
+    by the same authority that opens them. Candidacies already made stay; all are checked again at
+    the next close."""
+
+    election = _locked_election(election)
+    _require_state(election, election.State.CLOSED)
+    facts = {"office": election.office} if election.office else {"seat_body_kind": election.seat_body.kind}
+    prop = enforce.proposal("open_nominations", actor=by, decision=Decision(by=by, body=election.electing_body), facts=facts)
+    rb = enforce.check(prop, actor=by, detail=_election_detail(election))
+    election.state = election.State.NOMINATIONS
+    election.closed_at = None
+    election.save(update_fields=["state", "closed_at"])
+    entry = record.append("open_nominations", "done", actor=by, articles=[rb.act("open_nominations")["article"]], detail=_election_detail(election, seats=election.seats, reopened=True))
+
+    def render() -> tuple[str, str]:
+        what = what_is_elected(election, rb)
+        return _("Nominations are open again: %(what)s") % {"what": what}, _("Nominations for %(what)s have been opened again.") % {"what": what}
+
+    outbox.queue(rosters.roster(election.electing_body, clock.today(), rb).select_related(None), kind="nominations_open", render=render, key=f"election:{election.pk}:reopen:{entry.index}", entry_index=entry.index, channels=("inbox",))
+    return election
+
+
 def _not_on_ballot(election: Election, rb: Rulebook, verdict: enforce.J.Verdict) -> Any:
     def render(member: Member) -> tuple[str, str]:
         reasons = "\n".join(f"- {_(b.template) % dict(b.params)} ({b.article})" for b in verdict.breaches)
@@ -438,7 +462,11 @@ def ballot_labels(members: list[Member]) -> list[str]:
 @consequential
 def put_to_ballot(election: Election, *, by: Member, meeting: Meeting | None = None) -> Poll:
     """The ballot: a secret poll of the electing body at its meeting, counted by the rules' method,
-    with the standing candidates (checked again today) as its options. Run it with the poll's acts."""
+    with the standing candidates (checked again today) as its options. Run it with the poll's acts.
+
+    With no more candidates than seats the ballot is still held (the rules fill seats by election,
+    not by acclamation): the count elects those who stand and leaves the other seats vacant, for a
+    by-election."""
 
     election = _locked_election(election)
     _require_state(election, election.State.CLOSED)
@@ -447,8 +475,8 @@ def put_to_ballot(election: Election, *, by: Member, meeting: Meeting | None = N
         raise InvalidInput(_("Name the meeting of the %(body)s at which the ballot is held.") % {"body": election.electing_body.name})
     rb = rulebook_on(clock.today())
     standing, _out = _check_candidates(election, rb)
-    if len(standing) <= election.seats:
-        raise InvalidInput(_("%(n)s candidates stand for %(seats)s seats: there is nothing to vote on.") % {"n": len(standing), "seats": election.seats})
+    if not standing:
+        raise InvalidInput(_("No candidate stands for %(what)s: there is nothing to vote on. Open nominations again.") % {"what": what_is_elected(election, rb)})
     members = [c.member for c in standing]
     method = poll_rules.election_method(rb, election.seat_body.kind, election.seats) or Poll.Method.SCOTTISH_STV
     title = _("Election of %(what)s") % {"what": what_is_elected(election, rb)}

@@ -12,6 +12,7 @@ urlpatterns = [
     path("elections/<int:pk>/candidates/<int:candidacy_pk>/accept/", views.accept, name="accept"),
     path("elections/<int:pk>/candidates/<int:candidacy_pk>/withdraw/", views.withdraw, name="withdraw"),
     path("elections/<int:pk>/close/", views.close, name="close"),
+    path("elections/<int:pk>/reopen/", views.reopen, name="reopen"),
     path("elections/<int:pk>/ballot/", views.ballot, name="ballot"),
     path("elections/<int:pk>/seat/", views.seat, name="seat"),
     path("elections/<int:pk>/results/", views.results, name="results"),

@@ -61,10 +61,16 @@ def body_elections(request: HttpRequest, body_pk: int) -> HttpResponse:
 @login_required
 def open_nominations(request: HttpRequest, body_pk: int) -> HttpResponse:
     body, member = get_seat_body_for(request.user, body_pk)
-    form = _open_form(body, rulebook_on(clock.today()), request.POST)
-    if form is None or not form.is_valid():
+    rb = rulebook_on(clock.today())
+    form = _open_form(body, rb, request.POST)
+    if form is None:
         messages.error(request, _("Choose what is to be elected, and a meeting from the list."))
         return redirect("elections:body", body.pk)
+    if not form.is_valid():  # said next to the field, with what was chosen kept
+        return render(request, "elections/body.html", {
+            "body": body, "seats": queries.seats_and_vacancies(body, rb) if rb.body(body.kind).get("seats") else None,
+            "elections": queries.elections_of(body)[:50], "form": form,
+        }, status=400)
     d = form.cleaned_data
     meeting = Meeting.objects.filter(pk=d["meeting"]).first() if d["meeting"] else None
     try:
@@ -92,7 +98,7 @@ def _context(el: Election, member: Any, **forms: Any) -> dict[str, Any]:
         "election": el, "what": actions.what_is_elected(el, rb), "candidates": cands, "mine": mine,
         "need": int(rb.section("elections").get("nominators", 0)), "elector": queries.on_electing_body(el, member, rb),
         "nominate_form": forms.get("nominate_form") or NominateForm(), "accept_form": forms.get("accept_form") or AcceptForm(),
-        "ballot_form": BallotMeetingForm(meetings=_meetings(el.electing_body, held=True)) if el.state == Election.State.CLOSED else None,
+        "ballot_form": (forms.get("ballot_form") or BallotMeetingForm(meetings=_meetings(el.electing_body, held=True))) if el.state == Election.State.CLOSED else None,
         "published": el.poll is not None and el.poll.state == Poll.State.PUBLISHED,
     }
 
@@ -155,12 +161,23 @@ def close(request: HttpRequest, pk: int) -> HttpResponse:
 
 @require_POST
 @login_required
+def reopen(request: HttpRequest, pk: int) -> HttpResponse:
+    el, member = get_election_for(request.user, pk)
+    return _step(request, el, lambda: actions.reopen_nominations(el, by=member), _("Nominations are open again."))
+
+
+@require_POST
+@login_required
 def ballot(request: HttpRequest, pk: int) -> HttpResponse:
     el, member = get_election_for(request.user, pk)
     form = BallotMeetingForm(request.POST, meetings=_meetings(el.electing_body, held=True))
     if not form.is_valid():
-        messages.error(request, _("Choose a meeting of the %(body)s at which attendance has been recorded.") % {"body": el.electing_body.name})
-        return redirect("elections:election", el.pk)
+        told = _("Choose a meeting of the %(body)s at which attendance has been recorded.") % {"body": el.electing_body.name}
+        if el.state != Election.State.CLOSED:  # no ballot form on the page yet: say it above
+            messages.error(request, told)
+            return redirect("elections:election", el.pk)
+        form.add_error("meeting", told)  # said next to the field
+        return render(request, "elections/election.html", _context(el, member, ballot_form=form), status=400)
     meeting = Meeting.objects.get(pk=form.cleaned_data["meeting"])
     return _step(request, el, lambda: actions.put_to_ballot(el, by=member, meeting=meeting), _("The ballot is ready: open it from the vote's console."))
 

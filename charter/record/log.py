@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import hashlib
+import json
 import secrets
 from collections.abc import Iterable, Mapping
 from typing import Any
@@ -27,14 +28,18 @@ def commitment_for(member: Any) -> Subject:
     digest = hashlib.sha256(bytes.fromhex(salt) + f"member:{member.pk}".encode()).hexdigest()
     # Made outside the log's lock, so two first acts of one person may race: the second waits for the
     # first to commit, inserts nothing and reads the first's row.
-    Subject.objects.bulk_create([Subject(member=member, commitment=digest, salt=salt)], ignore_conflicts=True)
+    Subject.objects.bulk_create(
+        [Subject(member=member, commitment=digest, salt=salt)], ignore_conflicts=True
+    )
     return Subject.objects.get(member=member)
 
 
 def _locked_state() -> LogState:
     state = LogState.objects.select_for_update().filter(id=1).first()
     if state is None:
-        LogState.objects.get_or_create(id=1, defaults={"root": merkle.EMPTY_ROOT.hex(), "compact": []})
+        LogState.objects.get_or_create(
+            id=1, defaults={"root": merkle.EMPTY_ROOT.hex(), "compact": []}
+        )
         state = LogState.objects.select_for_update().get(id=1)
     return state
 
@@ -54,37 +59,151 @@ def append(
     actor_subject = commitment_for(actor) if actor is not None else None
     subject_rows = [commitment_for(m) for m in subjects]
     # From here to the commit every act waits for the one before: keep this part short.
+    connection = transaction.get_connection()
+    if connection.vendor == "postgresql":
+        entry = _append_postgresql(
+            connection, act, outcome, actor_subject, subject_rows, detail, articles
+        )
+        if entry is not None:
+            return entry
     state = _locked_state()
-    body: dict[str, Any] = {
-        "v": ENTRY_VERSION,
-        "index": state.size,
-        "time": clock.now().strftime("%Y-%m-%dT%H:%M:%SZ"),
-        "act": act,
-        "outcome": outcome,
-        "actor": f"p:{actor_subject.commitment}" if actor_subject else "charter",
-        "subjects": [f"p:{s.commitment}" for s in subject_rows],
-        "articles": list(articles),
-        "detail": dict(detail or {}),
-    }
-    data = canonical_json(body)
+    now = clock.now()
+    data = _entry_bytes(
+        state.size, now, act, outcome, actor_subject, subject_rows, detail, articles
+    )
     leaf = merkle.leaf_hash(data)
     tree = merkle.CompactRange.from_list(state.size, state.compact)
     completed = tree.append_with_subtrees(leaf)
-    root = tree.root().hex()
     entry = Entry.objects.create(
-        index=state.size, body=data.decode("utf-8"), leaf_hash=leaf.hex(),
-        created_at=clock.now(), act=act, outcome=outcome,
+        index=state.size,
+        body=data.decode("utf-8"),
+        leaf_hash=leaf.hex(),
+        created_at=now,
+        act=act,
+        outcome=outcome,
     )
     if len(completed) > 1:  # the leaf itself is the first; it is stored on the entry
-        Node.objects.bulk_create([Node(key=Node.key_for(lo, hi), hash=h.hex()) for lo, hi, h in completed[1:]])
+        Node.objects.bulk_create(
+            [Node(key=Node.key_for(lo, hi), hash=h.hex()) for lo, hi, h in completed[1:]]
+        )
     state.size = tree.size
     state.compact = tree.to_list()
-    state.root = root
+    state.root = tree.root().hex()
     state.save(update_fields=["size", "compact", "root"])
-    links = [EntrySubject(entry=entry, subject=s, role="subject") for s in {s.pk: s for s in subject_rows}.values()]
-    if actor_subject is not None:
-        links.append(EntrySubject(entry=entry, subject=actor_subject, role="actor"))
-    EntrySubject.objects.bulk_create(links)
+    EntrySubject.objects.bulk_create(
+        [
+            EntrySubject(entry=entry, subject_id=sid, role=role)
+            for sid, role in _links(actor_subject, subject_rows)
+        ]
+    )
+    return entry
+
+
+def _entry_bytes(
+    index: int,
+    now: Any,
+    act: str,
+    outcome: str,
+    actor: Subject | None,
+    subjects: list[Subject],
+    detail: Mapping[str, Any] | None,
+    articles: Iterable[str],
+) -> bytes:
+    return canonical_json(
+        {
+            "v": ENTRY_VERSION,
+            "index": index,
+            "time": now.strftime("%Y-%m-%dT%H:%M:%SZ"),
+            "act": act,
+            "outcome": outcome,
+            "actor": f"p:{actor.commitment}" if actor else "charter",
+            "subjects": [f"p:{s.commitment}" for s in subjects],
+            "articles": list(articles),
+            "detail": dict(detail or {}),
+        }
+    )
+
+
+def _links(actor: Subject | None, subjects: list[Subject]) -> list[tuple[int, str]]:
+    links = [(pk, "subject") for pk in {s.pk: s for s in subjects}]
+    if actor is not None:
+        links.append((actor.pk, "actor"))
+    return links
+
+
+# The entry, its new subtrees, the log state and the entry's subjects in one statement, so the log's
+# lock is held for two round trips (lock and read; write) and the commit.
+_WRITE = """
+WITH e AS (
+    INSERT INTO record_entry ("index", body, leaf_hash, created_at, act, outcome)
+    VALUES (%s, %s, %s, %s, %s, %s) RETURNING id
+), n AS (
+    INSERT INTO record_node (key, hash) SELECT * FROM unnest(%s::bigint[], %s::varchar[])
+), s AS (
+    UPDATE record_logstate SET size = %s, compact = %s::jsonb, root = %s WHERE id = 1
+), l AS (
+    INSERT INTO record_entrysubject (entry_id, subject_id, role)
+    SELECT e.id, x.subject_id, x.role FROM e, unnest(%s::bigint[], %s::varchar[]) AS x(subject_id, role)
+)
+SELECT id FROM e
+"""
+
+
+def _append_postgresql(
+    connection: Any,
+    act: str,
+    outcome: str,
+    actor: Subject | None,
+    subjects: list[Subject],
+    detail: Mapping[str, Any] | None,
+    articles: Iterable[str],
+) -> Entry | None:
+    """What ``append`` does, in two statements; None when the log state does not exist yet."""
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT size, compact FROM record_logstate WHERE id = 1 FOR UPDATE")
+        row = cursor.fetchone()
+        if row is None:
+            return None
+        size, compact = row
+        if isinstance(compact, str):
+            compact = json.loads(compact)
+        now = clock.now()
+        data = _entry_bytes(size, now, act, outcome, actor, subjects, detail, articles)
+        leaf = merkle.leaf_hash(data)
+        tree = merkle.CompactRange.from_list(size, compact)
+        completed = tree.append_with_subtrees(leaf)[1:]
+        links = _links(actor, subjects)
+        body = data.decode("utf-8")
+        cursor.execute(
+            _WRITE,
+            [
+                size,
+                body,
+                leaf.hex(),
+                now,
+                act,
+                outcome,
+                [Node.key_for(lo, hi) for lo, hi, _h in completed],
+                [h.hex() for _lo, _hi, h in completed],
+                tree.size,
+                json.dumps(tree.to_list()),
+                tree.root().hex(),
+                [pk for pk, _role in links],
+                [role for _pk, role in links],
+            ],
+        )
+        (entry_id,) = cursor.fetchone()
+    entry = Entry(
+        id=entry_id,
+        index=size,
+        body=body,
+        leaf_hash=leaf.hex(),
+        created_at=now,
+        act=act,
+        outcome=outcome,
+    )
+    entry._state.adding = False
+    entry._state.db = connection.alias
     return entry
 
 

@@ -48,7 +48,9 @@ def explain_act(request: HttpRequest, act: str) -> Status:
     rb = rulebook_on(clock.today())
     if act not in rb.acts:
         return Status(404, {"detail": f"No act '{act}'. Known acts: {', '.join(sorted(rb.acts))}"})
-    return Status(200, {"act": act, "explanation": explain(rb, act)})
+    from django.utils.translation import gettext
+
+    return Status(200, {"act": act, "explanation": explain(rb, act, gettext=gettext)})
 
 
 @router.post("/check", response={200: CheckOut, 422: CheckOut}, summary="Validate a rulebook text; every problem with its line")

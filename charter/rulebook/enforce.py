@@ -7,12 +7,14 @@ from __future__ import annotations
 
 import datetime as dt
 import functools
+import logging
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
 from typing import Any, ParamSpec, TypeVar
 
 from django.db import transaction
 
+from charter.accounts import security
 from charter.lib import clock
 from charter.members.models import Member
 from charter.org.models import Body, Mandate, Unit
@@ -73,8 +75,13 @@ def consequential(fn: Callable[P, R]) -> Callable[P, R]:
     def wrapper(*args: P.args, **kwargs: P.kwargs) -> R:
         try:
             with transaction.atomic():
-                return fn(*args, **kwargs)
+                result = fn(*args, **kwargs)
+            if security.current() is not None:  # done on the web or the API: a security event
+                security.event("act.done", act=fn.__name__)
+            return result
         except Refused as refusal:
+            if security.current() is not None:
+                security.event("act.refused", act=fn.__name__, articles=",".join(refusal.articles), level=logging.WARNING)
             if refusal.on_record:
                 with transaction.atomic():
                     entry = record.append(

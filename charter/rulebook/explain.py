@@ -8,16 +8,22 @@ organization: every body, number and article comes from the rulebook.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
+from contextvars import ContextVar
 from typing import Any
 
 from charter.rulebook.judge import fraction_words, majority_words
 from charter.rulebook.spec import Rulebook
 
+_gettext: ContextVar[Callable[[str], str] | None] = ContextVar("explain_gettext", default=None)
+
 
 def _(text: str) -> str:
-    """Marks a message for translation (the web layer translates what it shows)."""
-    return text
+    """Marks a message for translation, and translates it with the function the caller passed to
+    :func:`explain` (the web layer passes Django's gettext); English otherwise. Messages are whole
+    sentences or phrases with named placeholders, so a translator can reorder them."""
+    translate = _gettext.get()
+    return translate(text) if translate else text
 
 
 METHODS = {
@@ -49,11 +55,11 @@ _FROM = {
 
 
 def _art(article: Any) -> str:
-    return f"{_('article')} {article}" if article else ""
+    return _("article %(article)s") % {"article": article} if article else ""
 
 
 def _with_art(text: str, article: Any) -> str:
-    return f"{text} ({_art(article)})" if article else text
+    return _("%(text)s (article %(article)s)") % {"text": text, "article": article} if article else text
 
 
 def _unless_same(article: Any, heading_article: Any) -> Any:
@@ -81,6 +87,10 @@ def _level_name(rb: Rulebook, key: str) -> str:
         return key
 
 
+def _method(key: str) -> str:
+    return _(METHODS[key]) if key in METHODS else key
+
+
 def _join(items: Iterable[str], last: str = _("and")) -> str:
     items = [i for i in items if i]
     if len(items) <= 1:
@@ -91,26 +101,27 @@ def _join(items: Iterable[str], last: str = _("and")) -> str:
 def _from(key: str | None) -> str:
     if not key:
         return _("the start")
-    return _FROM.get(key, key.replace("_", " "))
+    return _(_FROM[key]) if key in _FROM else key.replace("_", " ")
 
 
 def _days(n: Any) -> str:
-    return f"{n} {_('day') if int(n) == 1 else _('days')}"
+    return (_("%(n)s day") if int(n) == 1 else _("%(n)s days")) % {"n": n}
 
 
 def quorum_words(rb: Rulebook, body: Mapping[str, Any]) -> str:
     """'more than half of its members', 'at least one third of its members in good standing, and at
     least 3'."""
     q = body["quorum"]
-    who = _ROSTER_PLURAL[q.get("of", body["roster"])]
+    who = _(_ROSTER_PLURAL[q.get("of", body["roster"])])
     frac = fraction_words(q["fraction"])
-    if frac == _("all"):
-        text = f"{_('all of its')} {who}"
+    if frac == "all":
+        text = _("all of its %(who)s") % {"who": who}
+    elif q.get("strict"):
+        text = _("more than %(fraction)s of its %(who)s") % {"fraction": _(frac), "who": who}
     else:
-        more = _("more than") if q.get("strict") else _("at least")
-        text = f"{more} {frac} {_('of its')} {who}"
+        text = _("at least %(fraction)s of its %(who)s") % {"fraction": _(frac), "who": who}
     if int(q.get("minimum", 0)):
-        text += f", {_('and at least')} {q['minimum']}"
+        text = _("%(quorum)s, and at least %(minimum)s") % {"quorum": text, "minimum": q["minimum"]}
     return text
 
 
@@ -178,7 +189,7 @@ def _pairs(items: Iterable[tuple[str, str]]) -> str:
     grouped: dict[str, list[str]] = {}
     for decider, what in items:
         grouped.setdefault(decider, []).append(what)
-    return "; ".join(f"{_('the')} {d} ({_('for')} {_join(whats)})" for d, whats in grouped.items())
+    return "; ".join(_("the %(decider)s (for %(what)s)") % {"decider": d, "what": _join(whats)} for d, whats in grouped.items())
 
 
 def _elected(rb: Rulebook, act: Mapping[str, Any]) -> list[Mapping[str, Any]]:
@@ -193,7 +204,7 @@ def _elected(rb: Rulebook, act: Mapping[str, Any]) -> list[Mapping[str, Any]]:
 
 
 def _electors(rb: Rulebook, act: Mapping[str, Any]) -> list[tuple[str, str]]:
-    return [(_body_name(rb, x["elected_by"]), f"{_('the')} {x['name']}") for x in _elected(rb, act)]
+    return [(_body_name(rb, x["elected_by"]), _("the %(body)s") % {"body": x["name"]}) for x in _elected(rb, act)]
 
 
 def _decider_words(rb: Rulebook, act: Mapping[str, Any], d: Mapping[str, Any]) -> str:
@@ -201,9 +212,10 @@ def _decider_words(rb: Rulebook, act: Mapping[str, Any], d: Mapping[str, Any]) -
         if d["body"] == "self":
             return _("any body, for its own meetings and business")
         body = rb.body(d["body"])
-        text = f"{_('the')} {body['name']}"
         if d.get("scope") == "within":
-            text += f" {_('of the')} {_level_name(rb, body['level']).lower()} {_('concerned, only for members and units within it')}"
+            text = _("the %(body)s of the %(level)s concerned, only for members and units within it") % {"body": body["name"], "level": _level_name(rb, body["level"]).lower()}
+        else:
+            text = _("the %(body)s") % {"body": body["name"]}
         return _with_art(text, body.get("article"))
     if d.get("self"):
         return _("the member themself")
@@ -214,7 +226,7 @@ def _decider_words(rb: Rulebook, act: Mapping[str, Any], d: Mapping[str, Any]) -
         return f"{_('Charter itself, applying the rule on')} {str(d['rule']).replace('_', ' ')} ({_art(article)}) {_('when its conditions are met')}"
     if "office" in d:
         office = rb.office(d["office"])
-        return _with_art(f"{_('the')} {office['name']}, {_('alone')}", office.get("article"))
+        return _with_art(_("the %(office)s, alone") % {"office": office["name"]}, office.get("article"))
     if d.get("elector"):
         pairs = _electors(rb, act)
         return f"{_('the body that elects to the seat or office concerned')}: {_pairs(pairs)}" if pairs else _("the electing body (these rules name none)")
@@ -267,16 +279,17 @@ def _need_words(rb: Rulebook, act: Mapping[str, Any], need: str) -> str | None:
     meetings = rb.section("meetings")
     lapse = m.get("lapse") or {}
     if need == "lapse_conditions":
-        text = f"{_('at least')} {lapse.get('after_arrears_months', 0)} {_('months of unpaid dues')}"
+        text = _("at least %(n)s months of unpaid dues") % {"n": lapse.get("after_arrears_months", 0)}
         if int(lapse.get("reminders", 0)):
-            text += f", {_('after')} {lapse['reminders']} {_('written reminder(s)')}"
             if int(lapse.get("reminder_interval_days", 0)):
-                text += f" {_('at least')} {_days(lapse['reminder_interval_days'])} {_('apart')}"
+                text = _("%(text)s, after %(n)s written reminder(s) at least %(days)s apart") % {"text": text, "n": lapse["reminders"], "days": _days(lapse["reminder_interval_days"])}
+            else:
+                text = _("%(text)s, after %(n)s written reminder(s)") % {"text": text, "n": lapse["reminders"]}
         return _with_art(text, lapse.get("article"))
     if need == "arrears_paid_within_window":
         text = _("the arrears have been paid")
         if int(lapse.get("restore_within_days", 0)):
-            text += f", {_('within')} {_days(lapse['restore_within_days'])} {_('of the lapse')}"
+            text = _("the arrears have been paid, within %(days)s of the lapse") % {"days": _days(lapse["restore_within_days"])}
         return _with_art(text, lapse.get("article"))
     if need == "in_writing":
         return _("it is done in writing")
@@ -297,7 +310,7 @@ def _need_words(rb: Rulebook, act: Mapping[str, Any], need: str) -> str | None:
         return _with_art(_("the candidate is a member in good standing"), e.get("candidacy_article") or (m.get("good_standing") or {}).get("article"))
     if need == "nominated":
         n = int(e.get("nominators", 0))
-        return _with_art(f"{_('the candidate is nominated by')} {n} {_('members of the electing body')}", e.get("candidacy_article")) if n else None
+        return _with_art(_("the candidate is nominated by %(n)s members of the electing body") % {"n": n}, e.get("candidacy_article")) if n else None
     if need == "accepted":
         return _with_art(_("the candidate has accepted the nomination in writing"), e.get("candidacy_article")) if e.get("written_acceptance") else None
     if need == "seat_free":
@@ -308,20 +321,22 @@ def _need_words(rb: Rulebook, act: Mapping[str, Any], need: str) -> str | None:
         co = rb.section("co_option")
         if not co:
             return _("co-option is allowed (these rules do not allow it)")
-        until = f"; {_('they serve until the')} {str(co['until']).replace('_', ' ')}" if co.get("until") else ""
-        return _with_art(f"{_('co-opted members never exceed')} {fraction_words(co['max_fraction'])} {_('of the seats')}{until}", co["article"])
+        text = _("co-opted members never exceed %(fraction)s of the seats") % {"fraction": _(fraction_words(co["max_fraction"]))}
+        if co.get("until"):
+            text = _("%(text)s; they serve until the %(until)s") % {"text": text, "until": str(co["until"]).replace("_", " ")}
+        return _with_art(text, co["article"])
     if need == "composition":
         rules = []
         for b in rb.bodies:
             for other in b.get("incompatible_with") or []:
-                rules.append(_with_art(f"{_('no member of the')} {_body_name(rb, other)} {_('may sit on the')} {b['name']}", b.get("article")))
+                rules.append(_with_art(_("no member of the %(other)s may sit on the %(body)s") % {"other": _body_name(rb, other), "body": b["name"]}, b.get("article")))
             if b.get("drawn_from"):
-                rules.append(_with_art(f"{_('members of the')} {b['name']} {_('come from the')} {_body_name(rb, b['drawn_from'])}", b.get("article")))
+                rules.append(_with_art(_("members of the %(body)s come from the %(source)s") % {"body": b["name"], "source": _body_name(rb, b["drawn_from"])}, b.get("article")))
         return f"{_('the body stays properly composed')}" + (f": {'; '.join(rules)}" if rules else "")
     if need == "office_free":
         return _("the office is vacant")
     if need == "drawn_from":
-        rules = [_with_art(f"{_('the')} {o['name']} {_('is chosen from among the members of the')} {_body_name(rb, o['drawn_from'])}", o.get("article")) for o in rb.offices if o.get("drawn_from")]
+        rules = [_with_art(_("the %(office)s is chosen from among the members of the %(body)s") % {"office": o["name"], "body": _body_name(rb, o["drawn_from"])}, o.get("article")) for o in rb.offices if o.get("drawn_from")]
         return "; ".join(rules) or None
     if need == "facts_stated":
         return _("the charge states the facts relied on")
@@ -336,7 +351,7 @@ def _need_words(rb: Rulebook, act: Mapping[str, Any], need: str) -> str | None:
         dp = rb.section("discipline").get("due_process") or {}
         text = _("the charge has been delivered in writing")
         if int(dp.get("reply_days", 0)):
-            text += f", {_('and the reply comes within')} {_days(dp['reply_days'])} {_('of its delivery')}"
+            text = _("the charge has been delivered in writing, and the reply comes within %(days)s of its delivery") % {"days": _days(dp["reply_days"])}
         return _with_art(text, dp.get("reply_article") or (dp.get("charge_in_writing") or {}).get("article"))
     if need == "companion":
         hearing = (rb.section("discipline").get("due_process") or {}).get("hearing") or {}
@@ -345,12 +360,12 @@ def _need_words(rb: Rulebook, act: Mapping[str, Any], need: str) -> str | None:
         return _("the rules give a right to bring a companion (these rules do not)")
     if need == "proposal_circulated":
         days = act.get("circulated_days_before")
-        return _with_art(f"{_('the proposal was circulated to the members at least')} {_days(days or 0)} {_('before the decision')}", act.get("article"))
+        return _with_art(_("the proposal was circulated to the members at least %(days)s before the decision") % {"days": _days(days or 0)}, act.get("article"))
     if need == "registered_with_vote":
         return _with_art(_("the member is registered at the conference with a vote"), act.get("article"))
     if need == "conference_majority":
         spec = act.get("majority") or meetings.get("default_majority") or {"fraction": "1/2", "of": "cast", "strict": True}
-        return _with_art(f"{_('the conference votes for it')}: {majority_words(spec)}", spec.get("article") or act.get("article"))
+        return _with_art(_("the conference votes for it: %(rule)s") % {"rule": majority_words(spec)}, spec.get("article") or act.get("article"))
     return None  # due_process has its own section
 
 
@@ -360,12 +375,12 @@ def _due_process_lines(rb: Rulebook) -> list[str]:
     if "charge_in_writing" in dp:
         lines.append(_with_art(_("the charge, with its grounds and the facts relied on, is delivered to the member in writing"), (dp["charge_in_writing"] or {}).get("article")))
     if int(dp.get("reply_days", 0)):
-        lines.append(_with_art(f"{_('the member has at least')} {_days(dp['reply_days'])} {_('to reply in writing')}", dp.get("reply_article")))
+        lines.append(_with_art(_("the member has at least %(days)s to reply in writing") % {"days": _days(dp["reply_days"])}, dp.get("reply_article")))
     if "hearing" in dp:
         hearing = dp["hearing"] or {}
         text = _("the member has the right to be heard by the deciding body")
         if hearing.get("companion"):
-            text += f", {_('with a person of their choice')}"
+            text = _("the member has the right to be heard by the deciding body, with a person of their choice")
         lines.append(_with_art(text, hearing.get("article")))
     if "recusal" in dp:
         lines.append(_with_art(_("members who brought the charge or have a personal interest take no part in the decision"), (dp["recusal"] or {}).get("article")))
@@ -378,38 +393,49 @@ def _appeal_lines(rb: Rulebook) -> list[str]:
     appeal = rb.section("discipline").get("appeal") or {}
     if not appeal:
         return []
-    lines = [_with_art(f"{_('the member may appeal to the')} {_body_name(rb, appeal['body'])} {_('within')} {_days(appeal['within_days'])} {_('of receiving the decision')}", appeal.get("article"))]
+    body = _body_name(rb, appeal["body"])
+    lines = [_with_art(_("the member may appeal to the %(body)s within %(days)s of receiving the decision") % {"body": body, "days": _days(appeal["within_days"])}, appeal.get("article"))]
     if appeal.get("heard_within_days"):
-        lines.append(_with_art(f"{_('the')} {_body_name(rb, appeal['body'])} {_('hears the appeal within')} {_days(appeal['heard_within_days'])}", appeal.get("article")))
+        lines.append(_with_art(_("the %(body)s hears the appeal within %(days)s") % {"body": body, "days": _days(appeal["heard_within_days"])}, appeal.get("article")))
     if appeal.get("outcomes"):
-        lines.append(f"{_('it may')} {_join(appeal['outcomes'], _('or'))} {_('the measure')}")
+        lines.append(_("it may %(outcomes)s the measure") % {"outcomes": _join(appeal["outcomes"], _("or"))})
     if appeal.get("exclude_participants"):
         lines.append(_with_art(_("a member of it who took part in the decision under appeal may not sit"), appeal.get("exclusion_article")))
     ref = appeal.get("referral")
     if ref:
-        text = f"{_('either party may refer its decision to the')} {_body_name(rb, ref['to'])}"
         if ref.get("final"):
-            text += f", {_('whose decision is final')}"
+            text = _("either party may refer its decision to the %(body)s, whose decision is final") % {"body": _body_name(rb, ref["to"])}
+        else:
+            text = _("either party may refer its decision to the %(body)s") % {"body": _body_name(rb, ref["to"])}
         lines.append(_with_art(text, ref.get("article")))
     pending = appeal.get("offices_while_pending")
     if pending:
-        lines.append(_with_art(f"{_('while an appeal is pending, offices the member holds are')} {pending}", appeal.get("pending_article")))
+        lines.append(_with_art(_("while an appeal is pending, offices the member holds are %(state)s") % {"state": _(str(pending))}, appeal.get("pending_article")))
     return lines
 
 
 # --- the two entry points -----------------------------------------------------------------------
 
 
-def explain(rb: Rulebook, act: str) -> str:
-    """What the rulebook says about one act, in plain language, citing its articles.
+def explain(rb: Rulebook, act: str, *, gettext: Callable[[str], str] | None = None) -> str:
+    """What the rulebook says about one act, in plain language, citing its articles; in English, or
+    translated by ``gettext`` (the web layer passes Django's, for the reader's language).
 
     Raises KeyError, listing the rulebook's acts, when ``act`` is not one of them."""
+    token = _gettext.set(gettext)
+    try:
+        return _explain(rb, act)
+    finally:
+        _gettext.reset(token)
+
+
+def _explain(rb: Rulebook, act: str) -> str:
     if act not in rb.acts:
         raise KeyError(f"the rulebook has no act '{act}'; its acts are: {', '.join(sorted(rb.acts))}")
     a = rb.act(act)
     meetings = rb.section("meetings")
     discipline = rb.section("discipline")
-    out: list[str] = [f"{a['name']} ({_art(a['article'])})", f"{_('Act')}: {act}; {_('category')}: {a['category']}", ""]
+    out: list[str] = [_("%(name)s (article %(article)s)") % {"name": a["name"], "article": a["article"]}, _("Act: %(act)s; category: %(category)s") % {"act": act, "category": a["category"]}, ""]
 
     def section(title: str, lines: Iterable[str]) -> None:
         lines = [line for line in lines if line]
@@ -422,16 +448,17 @@ def explain(rb: Rulebook, act: str) -> str:
     if deciders:
         section(_("Who may do it"), [_decider_words(rb, a, d) for d in deciders])
     else:
-        section(_("Who may do it"), [_("nobody") + (f": {a['note']}" if a.get("note") else "")])
+        section(_("Who may do it"), [_("nobody: %(note)s") % {"note": a["note"]} if a.get("note") else _("nobody")])
 
     bodies = deciding_bodies(rb, a)
     urgent = meetings.get("urgent") or {}
     urgent_forbidden = bool(a.get("full_notice")) or a.get("category") in (urgent.get("forbidden_categories") or [])
     if a.get("at_meeting"):
-        how = _("It is decided at a meeting of the deciding body")
         if a.get("full_notice"):
-            how += f", {_('called with full notice (not an urgent meeting)')}"
-        out += [how + ".", ""]
+            how = _("It is decided at a meeting of the deciding body, called with full notice (not an urgent meeting).")
+        else:
+            how = _("It is decided at a meeting of the deciding body.")
+        out += [how, ""]
     elif deciders:
         out += [_("It is not decided at a meeting."), ""]
 
@@ -439,19 +466,22 @@ def explain(rb: Rulebook, act: str) -> str:
         lines = []
         for key in bodies:
             body = rb.body(key)
-            text = f"{body['name']}: {_days(body.get('notice_days', 0))}' {_('notice')}"
+            values = {"body": body["name"], "days": _days(body.get("notice_days", 0)), "hours": body.get("urgent_notice_hours")}
             if meetings.get("agenda_with_notice"):
-                text += f", {_('with the agenda')}"
-            if body.get("urgent_notice_hours"):
-                urgent_text = f"{_('an urgent meeting may be called on')} {body['urgent_notice_hours']} {_('hours')}' {_('notice')}"
-                if urgent.get("reason_required"):
-                    urgent_text += f" {_('with the reason for urgency stated')}"
-                text += f"; {urgent_text}"
+                text = _("%(body)s: %(days)s' notice, with the agenda") % values
             else:
-                text += f"; {_('no urgent meetings')}"
+                text = _("%(body)s: %(days)s' notice") % values
+            if body.get("urgent_notice_hours"):
+                if urgent.get("reason_required"):
+                    urgent_text = _("an urgent meeting may be called on %(hours)s hours' notice with the reason for urgency stated") % values
+                else:
+                    urgent_text = _("an urgent meeting may be called on %(hours)s hours' notice") % values
+                text = f"{text}; {urgent_text}"
+            else:
+                text = f"{text}; {_('no urgent meetings')}"
             lines.append(text)
         if a.get("notice_days") and a.get("at_meeting"):
-            lines.append(_with_art(f"{_('this decision needs a meeting called with at least')} {_days(a['notice_days'])}' {_('notice')}", a.get("notice_article") or a["article"]))
+            lines.append(_with_art(_("this decision needs a meeting called with at least %(days)s' notice") % {"days": _days(a["notice_days"])}, a.get("notice_article") or a["article"]))
         if urgent_forbidden and a.get("at_meeting") and urgent.get("article"):
             lines.append(_with_art(_("urgent meetings may not take this decision"), urgent.get("article")))
         section(_with_art(_("Notice"), meetings.get("notice_article")), lines)
@@ -463,13 +493,13 @@ def explain(rb: Rulebook, act: str) -> str:
 
     if a.get("by_count"):
         e = rb.section("elections")
-        lines = [f"{_('decided by the count, not by a show of hands')}"]
+        lines = [_("decided by the count, not by a show of hands")]
         if e.get("multi_seat_method"):
-            lines.append(f"{_('several seats')}: {METHODS.get(e['multi_seat_method'], e['multi_seat_method'])}, {_('unless the body has its own method')}")
-        own = [f"{b['name']}: {METHODS.get(b['election_method'], b['election_method'])}" for b in rb.bodies if b.get("election_method")]
+            lines.append(_("several seats: %(method)s, unless the body has its own method") % {"method": _method(e["multi_seat_method"])})
+        own = [f"{b['name']}: {_method(b['election_method'])}" for b in rb.bodies if b.get("election_method")]
         lines += own
         if e.get("single_seat_method"):
-            lines.append(f"{_('a single seat or office')}: {METHODS.get(e['single_seat_method'], e['single_seat_method'])}")
+            lines.append(_("a single seat or office: %(method)s") % {"method": _method(e["single_seat_method"])})
         if e.get("secret"):
             lines.append(_("always by secret ballot"))
         section(_with_art(_("Majority"), e.get("article")), lines)
@@ -481,7 +511,7 @@ def explain(rb: Rulebook, act: str) -> str:
         section(_("Majority needed"), lines)
 
     if a.get("target") == "member" and a.get("target_status"):
-        out += [f"{_('It concerns a person whose membership is')} {_join(a['target_status'], _('or'))}.", ""]
+        out += [_("It concerns a person whose membership is %(status)s.") % {"status": _join([_(str(x)) for x in a["target_status"]], _("or"))}, ""]
 
     grounds_needed = a.get("grounds") == "required" or "grounds_allowed" in a
     if grounds_needed or a.get("grounds") == "optional":
@@ -489,7 +519,8 @@ def explain(rb: Rulebook, act: str) -> str:
         keys = a.get("grounds_allowed") or list(known)
         lines = [_with_art(f"{known[k].get('label', k)} {known[k]['name']}" if known[k].get("label") else known[k]["name"], known[k]["article"]) for k in keys if k in known]
         for g in rb.never_grounds:
-            lines.append(_with_art(f"{_('never a ground')}: {g['name']}" + (f". {g['note']}" if g.get("note") else ""), g["article"]))
+            never = _("never a ground: %(ground)s") % {"ground": g["name"]}
+            lines.append(_with_art(f"{never}. {g['note']}" if g.get("note") else never, g["article"]))
         title = _("Grounds (one must be stated)") if grounds_needed else _("Grounds (may be stated)")
         if "grounds_allowed" in a:
             title = _("Grounds (only these)")
@@ -502,13 +533,13 @@ def explain(rb: Rulebook, act: str) -> str:
 
     limits = []
     if a.get("deadline"):
-        limits.append(_with_art(f"{_('must be decided within')} {_days(a['deadline']['days'])} {_('of')} {_from(a['deadline'].get('from'))}", a["article"]))
+        limits.append(_with_art(_("must be decided within %(days)s of %(start)s") % {"days": _days(a["deadline"]["days"]), "start": _from(a["deadline"].get("from"))}, a["article"]))
     if a.get("window"):
-        limits.append(_with_art(f"{_('may only be done within')} {_days(a['window']['days'])} {_('of')} {_from(a['window'].get('from'))}", a["article"]))
+        limits.append(_with_art(_("may only be done within %(days)s of %(start)s") % {"days": _days(a["window"]["days"]), "start": _from(a["window"].get("from"))}, a["article"]))
     if a.get("max_days"):
-        limits.append(_with_art(f"{_('lasts at most')} {_days(a['max_days'])}", a.get("max_days_article") or a["article"]))
+        limits.append(_with_art(_("lasts at most %(days)s") % {"days": _days(a["max_days"])}, a.get("max_days_article") or a["article"]))
     if a.get("lapses_unless_decided_by"):
-        limits.append(_with_art(f"{_('lapses unless the')} {_body_name(rb, a['lapses_unless_decided_by'])} {_('decides within that time')}", a["article"]))
+        limits.append(_with_art(_("lapses unless the %(body)s decides within that time") % {"body": _body_name(rb, a["lapses_unless_decided_by"])}, a["article"]))
     if a.get("reasons_required"):
         limits.append(_("the decision must state its reasons in writing"))
     section(_("Time limits and form"), limits)
@@ -520,12 +551,12 @@ def explain(rb: Rulebook, act: str) -> str:
     for body in rb.bodies:
         for rule in body.get("may_not") or []:
             if act in rule["acts"]:
-                refused.append(_with_art(f"{_('the')} {body['name']}", rule["article"]) + (f": {rule['note']}" if rule.get("note") else ""))
+                refused.append(_with_art(_("the %(body)s") % {"body": body["name"]}, rule["article"]) + (f": {rule['note']}" if rule.get("note") else ""))
     # An office's "no power" note matters for acts on a person given directly to a body or an office.
     if a.get("target") == "member" and any(d.get("body") not in (None, "self") or "office" in d for d in deciders):
         for office in rb.offices:
             if office.get("no_power_note") and act not in (office.get("powers") or []):
-                refused.append(_with_art(f"{_('the')} {office['name']}", office["article"]) + f": {office['no_power_note']}")
+                refused.append(_with_art(_("the %(office)s") % {"office": office["name"]}, office["article"]) + f": {office['no_power_note']}")
     section(_("Who may not"), refused)
 
     if a.get("note") and deciders:

@@ -17,9 +17,11 @@ def rules(request: HttpRequest) -> HttpResponse:
     explanation = None
     chosen = request.GET.get("act", "")
     if chosen in rb.acts:
+        from django.utils.translation import gettext
+
         from charter.rulebook.explain import explain
 
-        explanation = explain(rb, chosen)
+        explanation = explain(rb, chosen, gettext=gettext)  # in the reader's language
     return render(request, "rulebook/rules.html", {
         "rb": rb, "acts": acts, "versions": RulebookVersion.objects.order_by("-effective_from"),
         "explanation": explanation, "chosen": chosen,

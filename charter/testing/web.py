@@ -9,10 +9,25 @@ from charter.members.models import Member
 
 
 def login_as(client: Client, member: Member) -> Client:
-    """Give ``member`` a sign-in (identity, not an act of the organization) and sign the client in."""
+    """Give ``member`` a sign-in (identity, not an act of the organization) and sign the client in,
+    past the second factor: the session counts as verified with an enrolled authenticator, as after
+    a real sign-in with a code (officers need one; see charter.accounts.twofactor)."""
     user = User.objects.create_user(f"user{member.pk}", password="a-long-test-password-1")
     Member.objects.filter(pk=member.pk).update(user=user)
+    return login_user(client, user)
+
+
+def login_user(client: Client, user: User) -> Client:
+    """Sign ``user`` in (force_login) with a session that has passed the second factor."""
+    from django_otp import DEVICE_ID_SESSION_KEY
+
+    from charter.accounts.twofactor import enrolled_for_tests
+
     client.force_login(user)
+    device = enrolled_for_tests(user)
+    session = client.session
+    session[DEVICE_ID_SESSION_KEY] = device.persistent_id
+    session.save()
     return client
 
 

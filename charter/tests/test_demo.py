@@ -209,3 +209,14 @@ def test_the_story_is_moved_to_the_week_of_loading():
     assert SHIFT % dt.timedelta(weeks=1) == dt.timedelta(0)  # weekdays stay weekdays
     assert NOW == STORY_NOW + SHIFT
     assert real_now - dt.timedelta(weeks=1) < NOW <= real_now
+
+
+def test_the_demo_officers_sign_in_with_a_second_factor(demo):
+    """As the README says: every demo sign-in but the plain member and the charged member decides,
+    chairs or administers, so Charter asks it for an authenticator's code (decision 0012)."""
+    from charter.accounts.models import User
+    from charter.accounts.twofactor import needs_two_factor
+
+    with clock.frozen_at(NOW):  # the demo's "now"
+        needs = {u.username for u in User.objects.filter(member__isnull=False) if needs_two_factor(u)}
+    assert needs == {"secretary", "regional", "secretariat", "cc", "control"}

@@ -11,6 +11,7 @@ from django.test import Client
 from charter.accounts.models import User
 from charter.members.models import Member
 from charter.record.models import Entry
+from charter.testing.web import login_user
 
 pytestmark = pytest.mark.django_db
 
@@ -18,7 +19,7 @@ pytestmark = pytest.mark.django_db
 def login_as(client: Client, member: Member, username: str) -> User:
     user = User.objects.create_user(username, password="a-long-test-password-1")
     Member.objects.filter(pk=member.pk).update(user=user)
-    client.force_login(user)
+    login_user(client, user)
     return user
 
 
@@ -129,7 +130,7 @@ def test_meeting_page_hides_attendance_from_non_members_of_the_body(client, cast
 
 def test_admin_is_read_only_for_domain_data(client, cast):
     admin = User.objects.create_superuser("root", password="a-long-test-password-1")
-    client.force_login(admin)
+    login_user(client, admin)
     assert client.get("/admin/members/member/").status_code == 200
     assert client.get("/admin/members/member/add/").status_code == 403
     r = client.post(f"/admin/members/member/{cast.alice.pk}/change/", {"name": "Changed"})

@@ -17,6 +17,8 @@ from pathlib import Path
 
 import pytest
 
+from charter.testing.web import login_user
+
 LOCALE = Path(__file__).resolve().parents[1] / "locale"
 CATALOGS = sorted(LOCALE.glob("*/LC_MESSAGES/django.po"))
 
@@ -175,7 +177,7 @@ def test_an_urdu_reader_gets_the_home_page_in_urdu_right_to_left(client, cast, a
     Member.objects.filter(pk=cast.alice.pk).update(language="ur")
     user = User.objects.create_user("alice", password="a-long-test-password-1")
     Member.objects.filter(pk=cast.alice.pk).update(user=user)
-    client.force_login(user)
+    login_user(client, user)
     page = client.get("/me/").content.decode()
     with translation.override("ur"):
         urdu = [translation.gettext(text) for text in ("My membership", "Good standing")]

@@ -118,7 +118,7 @@ def create_poll(
         raise InvalidInput(_("That meeting is not a meeting of the %(body)s.") % {"body": body.name})
     if method == Poll.Method.YES_NO and seat_body is not None:
         raise InvalidInput(_("An election is counted from candidates, not by for and against."))
-    labels, seats, k = content.poll_shape(method, mode, options, seats, max_choices)
+    labels, seats, k = content.poll_shape(method, mode, options, seats, max_choices, election=seat_body is not None)
     if candidates and len(candidates) != len(labels):
         raise InvalidInput(_("Give a member (or none) for each option."))
     now = clock.now()

@@ -20,8 +20,11 @@ MAX_PAPERS = 10**9
 MAX_OPTIONS = 200
 
 
-def poll_shape(method: str, mode: str, options: Sequence[str], seats: int, max_choices: int | None) -> tuple[list[str], int, int]:
-    """The options, seats and most choices per ballot of a new poll, checked: (labels, seats, k)."""
+def poll_shape(method: str, mode: str, options: Sequence[str], seats: int, max_choices: int | None, *, election: bool = False) -> tuple[list[str], int, int]:
+    """The options, seats and most choices per ballot of a new poll, checked: (labels, seats, k).
+
+    An election may have as many candidates as seats, or fewer (an uncontested election still goes
+    to the ballot; its count elects the candidates who stand and leaves any other seat vacant)."""
     labels = [(o or "").strip() for o in options]
     if method not in Poll.Method.values:
         raise InvalidInput(_("Unknown method '%(m)s'; choose one of %(all)s.") % {"m": method, "all": ", ".join(Poll.Method.values)})
@@ -33,19 +36,21 @@ def poll_shape(method: str, mode: str, options: Sequence[str], seats: int, max_c
         if labels:
             raise InvalidInput(_("A vote for, against or abstaining has no options."))
         return [], 1, 0
-    if not 2 <= len(labels) <= MAX_OPTIONS:
+    if not (1 if election else 2) <= len(labels) <= MAX_OPTIONS:
+        if election:
+            raise InvalidInput(_("Candidates: between 1 and %(n)s.") % {"n": MAX_OPTIONS})
         raise InvalidInput(_("Options: between 2 and %(n)s, one per line.") % {"n": MAX_OPTIONS})
     if any(not label or len(label) > 200 for label in labels):
         raise InvalidInput(_("Options: each needs a text of at most 200 characters."))
     if len({label.casefold() for label in labels}) != len(labels):
         raise InvalidInput(_("Options: each must be different from the others."))
-    if seats >= len(labels):
+    if seats >= len(labels) and not election:
         raise InvalidInput(_("There must be more options than seats; with as many candidates as seats there is nothing to vote on."))
     if method == Poll.Method.IRV and seats != 1:
         raise InvalidInput(_("Instant-runoff fills one seat; use single transferable vote for more."))
     if method not in Poll.CHOOSE:
         return labels, seats, 0
-    k = (len(labels) if method == Poll.Method.APPROVAL else seats) if max_choices is None else max_choices
+    k = (len(labels) if method == Poll.Method.APPROVAL else min(seats, len(labels))) if max_choices is None else max_choices
     if not 1 <= k <= len(labels):
         raise InvalidInput(_("Choices allowed per ballot: from 1 to %(n)s.") % {"n": len(labels)})
     return labels, seats, k

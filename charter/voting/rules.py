@@ -12,12 +12,13 @@ import datetime as dt
 from collections.abc import Callable
 from typing import Any
 
+from django.db.models import BooleanField, Exists, OuterRef, Value
 from django.utils.translation import gettext_noop as N_
 
 from charter.meetings.models import Attendance
 from charter.members.models import Member, MemberQuerySet
-from charter.rulebook import enforce, rosters
 from charter.rulebook import judge as J
+from charter.rulebook import rosters
 from charter.rulebook.spec import Rulebook
 from charter.voting.models import Poll
 
@@ -63,26 +64,33 @@ def electorate(poll: Poll, rb: Rulebook, on: dt.date) -> MemberQuerySet:
 
 
 def voter_breaches(poll: Poll, voter: Member, rb: Rulebook, on: dt.date) -> list[J.Breach]:
-    """Why ``voter`` may not vote in ``poll`` (nothing when they may)."""
+    """Why ``voter`` may not vote in ``poll`` (nothing when they may): each fact read fresh, all in
+    one query (a vote asks this under the poll's lock)."""
     body_name = poll.body.name
     provided = provided_electorate(poll, rb)
     if provided is not None:
         voters, article = provided
         if not voters.filter(pk=voter.pk).exists():
             return [J.Breach(article, "not_registered_with_vote", N_("Only members registered at the conference with a vote may vote on its resolutions."), {})]
-        if needs_good_standing(rb) and not enforce.good_standing(voter, on, rb):
+        if needs_good_standing(rb) and not Member.objects.filter(pk=voter.pk).in_good_standing(on, rosters.max_arrears(rb)).exists():
             standing = rb.section("membership").get("good_standing") or {}
             return [J.Breach(str(standing.get("article") or _vote_right(rb).get("article") or article), "not_in_good_standing", N_("Only members in good standing may vote; your dues are more than %(months)s months in arrears or your membership is not active."), {"months": rosters.max_arrears(rb)})]
         return []
-    if not rosters.attendees(poll.body, on, rb).filter(pk=voter.pk).exists():
+    standing = needs_good_standing(rb)
+    facts = Member.objects.filter(pk=voter.pk).annotate(
+        attends=Exists(rosters.attendees(poll.body, on, rb).filter(pk=OuterRef("pk"))),
+        on_roster=Exists(rosters.roster(poll.body, on, rb).filter(pk=OuterRef("pk"))),
+        in_standing=Exists(Member.objects.filter(pk=OuterRef("pk")).in_good_standing(on, rosters.max_arrears(rb))) if standing else Value(True, output_field=BooleanField()),
+        present=Exists(Attendance.objects.filter(meeting_id=poll.meeting_id, member=OuterRef("pk"), voting=True)) if poll.meeting_id is not None else Value(True, output_field=BooleanField()),
+    ).values("attends", "on_roster", "in_standing", "present").first() or {}
+    if not facts.get("attends"):
         return [J.Breach(_body_article(rb, poll), "not_on_body", N_("Only members of the %(body)s may vote in its polls, and you are not one."), {"body": body_name})]
-    if needs_good_standing(rb) and not enforce.good_standing(voter, on, rb):
-        standing = rb.section("membership").get("good_standing") or {}
-        article = standing.get("article") or _vote_right(rb).get("article") or _body_article(rb, poll)
+    if not facts["in_standing"]:
+        article = (rb.section("membership").get("good_standing") or {}).get("article") or _vote_right(rb).get("article") or _body_article(rb, poll)
         return [J.Breach(str(article), "not_in_good_standing", N_("Only members in good standing may vote; your dues are more than %(months)s months in arrears or your membership is not active."), {"months": rosters.max_arrears(rb)})]
-    if not rosters.roster(poll.body, on, rb).filter(pk=voter.pk).exists():
+    if not facts["on_roster"]:
         return [J.Breach(_body_article(rb, poll), "not_on_body", N_("Only members of the %(body)s may vote in its polls, and you are not one."), {"body": body_name})]
-    if poll.meeting_id is not None and not Attendance.objects.filter(meeting_id=poll.meeting_id, member=voter, voting=True).exists():
+    if not facts["present"]:
         return [J.Breach(_body_article(rb, poll), "not_present", N_("This vote is taken at a meeting of the %(body)s: only those recorded present with a vote may take part."), {"body": body_name})]
     return []
 

@@ -22,6 +22,7 @@ from charter.discipline.tests import story
 from charter.members.models import Member
 from charter.notices.models import Notice
 from charter.record.models import Entry
+from charter.testing.web import login_user
 
 pytestmark = pytest.mark.django_db
 
@@ -67,7 +68,7 @@ def client_for(member: Member | None, name: str) -> Client:
     if member is not None:
         user = User.objects.create(username=f"{name}-{member.pk}")  # force_login: no password to hash
         Member.objects.filter(pk=member.pk).update(user=user)
-        c.force_login(user)
+        login_user(c, user)
     return c
 
 

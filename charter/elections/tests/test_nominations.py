@@ -12,6 +12,7 @@ from charter.elections.actions import (
     nominate,
     open_nominations,
     put_to_ballot,
+    reopen_nominations,
     seat_winners,
     vacancies,
     withdraw_candidacy,
@@ -108,8 +109,39 @@ def test_a_withdrawn_candidate_is_not_on_the_ballot(sindh, election):
     close_nominations(election, by=sindh.rashid)
     with pytest.raises(InvalidInput):
         nominate(election, candidate=sindh.alice, by=sindh.bilal)  # nominations have closed
-    with pytest.raises(InvalidInput):
-        put_to_ballot(election, by=sindh.rashid)  # two candidates for seven seats: nothing to vote on
+    poll = put_to_ballot(election, by=sindh.rashid, meeting=election.meeting)
+    assert sorted(poll.options.values_list("member", flat=True)) == sorted([sindh.saima.pk, sindh.farhan.pk])
+
+
+def test_an_uncontested_election_goes_to_the_ballot_and_leaves_the_other_seats_vacant(sindh, election):
+    rc = sindh.bodies["rc"]
+    close_nominations(election, by=sindh.rashid)
+    with pytest.raises(InvalidInput) as exc:
+        put_to_ballot(election, by=sindh.rashid)  # nobody stands
+    assert "No candidate stands" in str(exc.value)
+    assert Poll.objects.filter(seat_body=rc).count() == 0
+    again = reopen_nominations(election, by=sindh.rashid)
+    assert again.state == Election.State.NOMINATIONS
+    assert Entry.objects.filter(act="open_nominations").count() == 2
+    for member in (sindh.saima, sindh.farhan):
+        nominate(again, candidate=member, by=sindh.alice)
+        nominate(again, candidate=member, by=sindh.bilal)
+        accept_nomination(candidacy(again, member), by=member, statement="I accept.")
+    close_nominations(again, by=sindh.rashid)
+    present = region_members(sindh)
+    attend(again.meeting, by=sindh.rashid, present=present)
+    poll = put_to_ballot(again, by=sindh.rashid)
+    assert (poll.seats, poll.options.count(), poll.method) == (7, 2, "scottish-stv")
+    open_poll(poll, by=sindh.rashid)
+    for i, voter in enumerate(present):
+        cast_vote(poll, voter=voter, vote=[1] if i % 4 else [2, 1], idempotency_key="u")
+    close_poll(poll, by=sindh.rashid)
+    publish_poll(poll, by=sindh.rashid)
+    seated = seat_winners(again, by=sindh.rashid)
+    assert {m.member for m in seated} == {sindh.saima, sindh.farhan}
+    held = Member.objects.filter(mandates__body=rc, mandates__office="", mandates__ended_on__isnull=True)
+    assert set(held) == {sindh.saima, sindh.farhan}  # the old terms ended with the election
+    assert vacancies(rc, rulebook_on(again.meeting.starts_at.date())) == 5
 
 
 def test_a_cc_member_cannot_be_nominated_for_the_control_commission(db, at):

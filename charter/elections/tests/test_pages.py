@@ -32,7 +32,8 @@ def test_nominations_through_the_pages(client, sindh):
     r = client.post(f"/bodies/{rc.pk}/elections/open/", {"what": "", "meeting": meeting.pk})
     election = Election.objects.get(seat_body=rc)
     assert r.status_code == 302 and r["Location"] == f"/elections/{election.pk}/"
-    assert client.post(f"/bodies/{rc.pk}/elections/open/", {"what": "no_such_office"}).status_code == 302  # told, not a server error
+    told = client.post(f"/bodies/{rc.pk}/elections/open/", {"what": "no_such_office"})  # told next to the field, not a server error
+    assert told.status_code == 400 and 'class="errorlist"' in told.content.decode()
 
     r = client.post(f"/elections/{election.pk}/nominate/", {"number": "no-such-number"})
     assert r.status_code == 400 and "No member has the number no-such-number" in r.content.decode()

@@ -15,6 +15,7 @@ from charter.lib import clock
 from charter.members.models import Member
 from charter.notices import tasks
 from charter.record.models import Entry
+from charter.testing.web import login_user
 
 pytestmark = pytest.mark.django_db
 
@@ -22,7 +23,7 @@ pytestmark = pytest.mark.django_db
 def login_as(client: Client, member: Member) -> Client:
     user = User.objects.create_user(f"user{member.pk}", password="a-long-test-password-1")
     Member.objects.filter(pk=member.pk).update(user=user)
-    client.force_login(user)
+    login_user(client, user)
     return client
 
 
@@ -46,7 +47,7 @@ def test_pages_render_for_a_member(client, hundreds):
 def test_pages_need_a_membership(client, hundreds):
     ini = investigation(hundreds)
     assert client.get("/initiatives/").status_code == 302  # sign in first
-    client.force_login(User.objects.create_user("nadia", password="a-long-test-password-1"))  # not a member
+    login_user(client, User.objects.create_user("nadia", password="a-long-test-password-1"))  # not a member
     assert client.get(f"/initiatives/{ini.pk}/").status_code == 404
     assert client.get("/api/initiatives").status_code == 404
 

@@ -11,6 +11,7 @@ from charter.members.models import Member
 from charter.notices import outbox, tasks, transports
 from charter.notices.models import Notice
 from charter.notices.tests.conftest import LETTER, letter
+from charter.testing.web import login_user
 
 pytestmark = pytest.mark.django_db
 
@@ -122,6 +123,6 @@ def test_an_operator_finds_failed_notices_in_the_admin(client, cast, at, gateway
     gateway.mode = "up"
     outbox.queue([cast.sara], kind="test", render=lambda m: letter(), key="ok", channels=("sms",))
     rounds()
-    client.force_login(User.objects.create_superuser("ops", password="a-long-test-password-1"))
+    login_user(client, User.objects.create_superuser("ops", password="a-long-test-password-1"))
     page = client.get("/admin/notices/notice/", {"state__exact": "failed"}).content.decode()
     assert page.count("not a phone number") == 2 and "gw-" not in page

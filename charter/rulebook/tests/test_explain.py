@@ -167,3 +167,14 @@ def test_words_for_numbers():
     assert quorum_words(WDA, WDA.body("congress")) == "more than half of its delegates"
     assert deciding_bodies(WDA, WDA.act("create_unit")) == ["central_committee", "regional_committee"]
     assert "the Central Committee (for each Region); the Regional Committee (for each Area and each Branch, after hearing the Branch Meeting concerned)" in explain(WDA, "create_unit")
+
+
+def test_explanations_are_whole_sentences_a_translator_can_reorder():
+    """Each message is one whole phrase with named placeholders, translated as a unit (the web layer
+    passes Django's gettext): a translation that marks every message shows no English glued around it."""
+    marked = explain(WDA, "expel_member", gettext=lambda text: f"«{text}»")
+    assert "«the member has at least %(days)s to reply in writing»" not in marked  # placeholders are filled
+    assert "«the member has at least «14 days» to reply in writing»" in marked
+    assert "«the member may appeal to the Control Commission within «30 days» of receiving the decision»" in marked
+    assert marked.startswith("«Expel a member (article 7.3)»")
+    assert explain(WDA, "expel_member") == explain(WDA, "expel_member", gettext=None)  # English by default

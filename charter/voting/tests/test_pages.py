@@ -8,6 +8,7 @@ from django.test import Client
 
 from charter.accounts.models import User
 from charter.members.models import Member
+from charter.testing.web import login_user
 from charter.voting.actions import cast_vote, close_poll, publish_poll
 from charter.voting.models import Ballot, Participation, Poll
 from charter.voting.tests.conftest import committee, new_poll
@@ -18,7 +19,7 @@ pytestmark = pytest.mark.django_db
 def login_as(client: Client, member: Member) -> Client:
     user = User.objects.create_user(f"user{member.pk}", password="a-long-test-password-1")
     Member.objects.filter(pk=member.pk).update(user=user)
-    client.force_login(user)
+    login_user(client, user)
     return client
 
 
