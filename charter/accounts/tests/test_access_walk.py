@@ -178,9 +178,24 @@ WEB: dict[str, Expect] = {
     **{
         f"floor:{name}": E(NOBODY, pk=lambda s: MISSING, **extra)
         for name, extra in [
-            ("hall", {}), ("live", {}), ("chair", {}), ("my_phone", {}),
+            ("hall", {}),
+            ("live", {}),
+            ("chair", {}),
+            ("my_phone", {}),
             ("chair_act", {"name": lambda s: "next"}),
-            *[(n, {"code": lambda s: "NOCODE"}) for n in ("phone", "speak", "withdraw", "question", "vote", "support", "resolution", "amendment")],
+            *[
+                (n, {"code": lambda s: "NOCODE"})
+                for n in (
+                    "phone",
+                    "speak",
+                    "withdraw",
+                    "question",
+                    "vote",
+                    "support",
+                    "resolution",
+                    "amendment",
+                )
+            ],
         ]
     },
 }
