@@ -40,6 +40,7 @@ def validation(request: HttpRequest, exc: ValidationError) -> HttpResponse:
 def _routers() -> None:
     from charter.conferences.api import router as conferences
     from charter.discipline.api import router as discipline
+    from charter.floor.api import router as floor
     from charter.initiatives.api import router as initiatives
     from charter.meetings.api import router as meetings
     from charter.members.api import router as members
@@ -57,6 +58,7 @@ def _routers() -> None:
     api.add_router("/", voting, tags=["voting"])
     api.add_router("/", money, tags=["money"])
     api.add_router("/", conferences, tags=["conferences"])
+    api.add_router("/", floor, tags=["conference floor"])
     api.add_router("/record", record, tags=["record"])
     api.add_router("/rules", rulebook, tags=["rules"])
 

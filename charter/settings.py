@@ -47,6 +47,7 @@ INSTALLED_APPS = [
     "charter.voting",
     "charter.elections",
     "charter.conferences",
+    "charter.floor",
     "charter.dashboards",
     "charter.help",
 ]
@@ -174,6 +175,9 @@ RECORD_SIGNING_KEY_FILE = Path(env_str("RECORD_SIGNING_KEY_FILE", str(VAR_DIR / 
 # server process and pushed to its open connections; a heartbeat every LIVE_HEARTBEAT seconds.
 LIVE_INTERVAL = float(env_str("LIVE_INTERVAL", "0.5"))
 LIVE_HEARTBEAT = float(env_str("LIVE_HEARTBEAT", "15"))
+# A conference's floor (floor.live): the hall's version is looked at every FLOOR_LIVE_INTERVAL
+# seconds per process (one small query), the full state read when it moved (decision 0015).
+FLOOR_LIVE_INTERVAL = float(env_str("FLOOR_LIVE_INTERVAL", "0.1"))
 # Requests in Django's threads at once per server process (charter/asgi.py); 0: no bound.
 SERVE_CONCURRENCY = env_int("SERVE_CONCURRENCY", 6)
 

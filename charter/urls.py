@@ -21,6 +21,7 @@ urlpatterns = [
     path("", include("charter.initiatives.urls")),
     path("", include("charter.conferences.urls")),
     path("", include("charter.voting.urls")),
+    path("", include("charter.floor.urls")),
     path("", include("charter.elections.urls")),
     path("", include("charter.money.urls")),
     path("record/", include("charter.record.urls")),

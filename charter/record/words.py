@@ -101,6 +101,10 @@ ACT_WORDS = {
     "check_in_participant": N_("A participant was checked in at conference %(conference)s on %(day)s."),
     "plan_programme": N_("An organizer set part of the programme of conference %(conference)s."),
     "decide_in_commission": N_("A commission of conference %(conference)s adopted its decision %(number)s, a recommendation."),
+    "submit_resolution": N_("A member registered with a vote submitted resolution %(resolution)s to a conference convened by the %(body)s."),
+    "submit_amendment": N_("A member registered with a vote submitted amendment %(amendment)s to resolution %(resolution)s of a conference."),
+    "adopt_resolution": N_("A conference convened by the %(body)s adopted resolution %(resolution)s by the votes of its registered members."),
+    "adopt_amendment": N_("A conference convened by the %(body)s adopted amendment %(amendment)s to resolution %(resolution)s."),
 }
 REFUSED_WORDS = N_("Refused: an attempt to %(act)s, claimed for the %(body)s, broke articles %(articles)s.")
 LOST_WORDS = N_("The %(body)s voted on a motion to %(act)s; it did not reach the majority the rules require.")

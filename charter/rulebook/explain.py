@@ -361,6 +361,11 @@ def _need_words(rb: Rulebook, act: Mapping[str, Any], need: str) -> str | None:
     if need == "proposal_circulated":
         days = act.get("circulated_days_before")
         return _with_art(_("the proposal was circulated to the members at least %(days)s before the decision") % {"days": _days(days or 0)}, act.get("article"))
+    if need == "registered_with_vote":
+        return _with_art(_("the member is registered at the conference with a vote"), act.get("article"))
+    if need == "conference_majority":
+        spec = act.get("majority") or meetings.get("default_majority") or {"fraction": "1/2", "of": "cast", "strict": True}
+        return _with_art(_("the conference votes for it: %(rule)s") % {"rule": majority_words(spec)}, spec.get("article") or act.get("article"))
     return None  # due_process has its own section
 
 

@@ -696,6 +696,21 @@ def _commission_majority(j: _Judgement) -> None:
     yes, no = int(j.p.facts.get("votes_yes", 0)), int(j.p.facts.get("votes_no", 0))
     if not compute.meets(dict(spec), yes, yes + no):
         j.breach(spec.get("article"), "majority_not_reached", _("The majority was not reached: %(yes)s for, %(no)s against."), yes=yes, no=no)
+def _conference_majority(j: _Judgement) -> None:
+    """A conference decides by the votes of its registered participants with a vote (facts
+    ``votes``: yes, no, abstain), under the act's majority (or the rules' default)."""
+    spec = j.act.get("majority") or j.rb.section("meetings").get("default_majority") or {"fraction": "1/2", "of": "cast", "strict": True}
+    article = spec.get("article") or j.act["article"]
+    v = j.p.facts.get("votes")
+    if not v:
+        j.breach(article, "no_vote", _("No vote was recorded."))
+        return
+    yes, no, abstain = int(v.get("yes", 0)), int(v.get("no", 0)), int(v.get("abstain", 0))
+    of = spec.get("of", "cast")
+    base = yes + no + abstain if of == "present_and_voting" else yes + no
+    needed = compute.fraction_needed(spec, base)
+    if yes < max(needed, 1):
+        j.breach(article, "majority_not_reached", _("The motion received %(yes)s votes for, %(no)s against and %(abstain)s abstentions; it needed %(needed)s votes for (%(rule)s)."), yes=yes, no=no, abstain=abstain, needed=max(needed, 1), rule=majority_words(spec))
 
 
 _NEEDS: dict[str, Any] = {
@@ -728,6 +743,8 @@ _NEEDS: dict[str, Any] = {
     "reply_period": _reply_period,
     "companion": _companion,
     "treasurer_scope": _treasurer_scope,
+    "registered_with_vote": _simple("registered_with_vote", "not_registered_with_vote", _("Only a member registered at the conference with a vote may do this.")),
+    "conference_majority": _conference_majority,
 }
 
 

@@ -33,6 +33,7 @@ NEEDS = (
     "treasurer_scope",
     "registration_open", "registrant_in_good_standing", "without_vote", "registered",
     "delegate_place_free", "commission_majority",
+    "registered_with_vote", "conference_majority",
 )
 
 

@@ -9,6 +9,7 @@ articles. Each returns the breaches found (empty when all is well); the actions 
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Callable
 from typing import Any
 
 from django.db.models import BooleanField, Exists, OuterRef, Value
@@ -30,14 +31,31 @@ def needs_good_standing(rb: Rulebook) -> bool:
     return bool(_vote_right(rb).get("needs_good_standing")) or bool(rb.section("membership").get("good_standing"))
 
 
+# Some polls are not taken among a body's members: a conference's resolution is voted on by the
+# participants registered with a vote (charter.floor). An app registers a provider that returns, for
+# a poll it knows, those voters and the article that gives them the vote; None for any other poll.
+ElectorateProvider = Callable[[Poll, Rulebook], "tuple[MemberQuerySet, str] | None"]
+ELECTORATE_PROVIDERS: list[ElectorateProvider] = []
+
+
+def provided_electorate(poll: Poll, rb: Rulebook) -> tuple[MemberQuerySet, str] | None:
+    for provider in ELECTORATE_PROVIDERS:
+        found = provider(poll, rb)
+        if found is not None:
+            return found
+    return None
+
+
 def _body_article(rb: Rulebook, poll: Poll) -> str:
     return str(rb.body(poll.body.kind)["article"])
 
 
 def electorate(poll: Poll, rb: Rulebook, on: dt.date) -> MemberQuerySet:
     """Everyone who may vote in ``poll`` on ``on``: the body's roster, in good standing where the
-    rules require it, and, for a poll taken at a meeting, recorded present with a vote."""
-    voters = rosters.roster(poll.body, on, rb)
+    rules require it, and, for a poll taken at a meeting, recorded present with a vote. A poll whose
+    voters another app provides (a conference's resolution) takes them instead of the roster."""
+    provided = provided_electorate(poll, rb)
+    voters = provided[0] if provided is not None else rosters.roster(poll.body, on, rb)
     if needs_good_standing(rb):
         voters = voters.in_good_standing(on, rosters.max_arrears(rb))
     if poll.meeting_id is not None:
@@ -49,6 +67,15 @@ def voter_breaches(poll: Poll, voter: Member, rb: Rulebook, on: dt.date) -> list
     """Why ``voter`` may not vote in ``poll`` (nothing when they may): each fact read fresh, all in
     one query (a vote asks this under the poll's lock)."""
     body_name = poll.body.name
+    provided = provided_electorate(poll, rb)
+    if provided is not None:
+        voters, article = provided
+        if not voters.filter(pk=voter.pk).exists():
+            return [J.Breach(article, "not_registered_with_vote", N_("Only members registered at the conference with a vote may vote on its resolutions."), {})]
+        if needs_good_standing(rb) and not Member.objects.filter(pk=voter.pk).in_good_standing(on, rosters.max_arrears(rb)).exists():
+            standing = rb.section("membership").get("good_standing") or {}
+            return [J.Breach(str(standing.get("article") or _vote_right(rb).get("article") or article), "not_in_good_standing", N_("Only members in good standing may vote; your dues are more than %(months)s months in arrears or your membership is not active."), {"months": rosters.max_arrears(rb)})]
+        return []
     standing = needs_good_standing(rb)
     facts = Member.objects.filter(pk=voter.pk).annotate(
         attends=Exists(rosters.attendees(poll.body, on, rb).filter(pk=OuterRef("pk"))),

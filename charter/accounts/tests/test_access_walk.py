@@ -175,6 +175,32 @@ WEB: dict[str, Expect] = {
     "api:openapi-json": E(EVERYONE),
     "api:openapi-view": E(EVERYONE),
     "api:api-root": E(NOBODY),
+    # A conference's floor. The scene has no conference (registering one is the conferences app's
+    # act): every role gets a 404 or 403 for a conference that does not exist and writes nothing.
+    # Who may use a real conference's floor is tested in charter/floor/tests (test_live, test_pages).
+    **{
+        f"floor:{name}": E(NOBODY, pk=lambda s: MISSING, **extra)
+        for name, extra in [
+            ("hall", {}),
+            ("live", {}),
+            ("chair", {}),
+            ("my_phone", {}),
+            ("chair_act", {"name": lambda s: "next"}),
+            *[
+                (n, {"code": lambda s: "NOCODE"})
+                for n in (
+                    "phone",
+                    "speak",
+                    "withdraw",
+                    "question",
+                    "vote",
+                    "support",
+                    "resolution",
+                    "amendment",
+                )
+            ],
+        ]
+    },
 }
 
 # API operations: "METHOD /path" as in /api/openapi.json.
@@ -245,6 +271,15 @@ API: dict[str, Expect] = {
     "GET /api/rules": E(EVERYONE),
     "GET /api/rules/acts/{act}": E(EVERYONE, act=lambda s: "frame_charge"),
     "POST /api/rules/check": E(NOBODY),
+    **{
+        op: E(NOBODY, pk=lambda s: MISSING, code=lambda s: "NOCODE")
+        for op in (
+            "GET /api/conferences/{pk}/phones/{code}/hall",
+            "POST /api/conferences/{pk}/phones/{code}/questions",
+            "POST /api/conferences/{pk}/phones/{code}/speak",
+        )
+    },
+    "GET /api/conferences/{pk}/question-counts": E(NOBODY, pk=lambda s: MISSING),
 }
 
 # The payloads writes are tried with: a plausible act, so a refusal is the rules' and not a typo's.
