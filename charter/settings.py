@@ -167,9 +167,19 @@ LIVE_HEARTBEAT = float(env_str("LIVE_HEARTBEAT", "15"))
 # Requests in Django's threads at once per server process (charter/asgi.py); 0: no bound.
 SERVE_CONCURRENCY = env_int("SERVE_CONCURRENCY", 6)
 
+# Behind a reverse proxy that ends TLS (docs/self-hosting.md): HTTPS=true trusts the proxy's
+# X-Forwarded-Proto, redirects plain HTTP, sends HSTS and marks the cookies secure.
+HTTPS = env_bool("HTTPS", False)
+SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https") if HTTPS else None
+SECURE_SSL_REDIRECT = env_bool("SECURE_SSL_REDIRECT", HTTPS)
+SECURE_HSTS_SECONDS = env_int("SECURE_HSTS_SECONDS", 31_536_000 if HTTPS else 0)
+SECURE_HSTS_INCLUDE_SUBDOMAINS = env_bool("SECURE_HSTS_INCLUDE_SUBDOMAINS", False)
+SECURE_HSTS_PRELOAD = env_bool("SECURE_HSTS_PRELOAD", False)
+CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS", [])
+
 SESSION_COOKIE_HTTPONLY = True
-SESSION_COOKIE_SECURE = env_bool("SECURE_COOKIES", False)
-CSRF_COOKIE_SECURE = env_bool("SECURE_COOKIES", False)
+SESSION_COOKIE_SECURE = env_bool("SECURE_COOKIES", HTTPS)
+CSRF_COOKIE_SECURE = env_bool("SECURE_COOKIES", HTTPS)
 X_FRAME_OPTIONS = "DENY"
 
 LOGGING = {
