@@ -150,8 +150,12 @@ def restore(path: Path) -> Outcome:
             raise BackupError(f"pg_restore failed: {run.stderr.strip()}")
     elif connection.vendor == "sqlite":
         target = Path(str(db["NAME"]))
-        with sqlite3.connect(str(path)) as check:
-            ok = check.execute("PRAGMA integrity_check").fetchone()[0]
+        try:
+            with sqlite3.connect(str(path)) as check:
+                ok = check.execute("PRAGMA integrity_check").fetchone()[0]
+                check.execute("SELECT count(*) FROM record_entry").fetchone()
+        except sqlite3.DatabaseError as exc:
+            ok = str(exc)
         if ok != "ok":
             raise BackupError(f"{path} is not a sound SQLite database: {ok}")
         connection.close()
