@@ -12,8 +12,8 @@ from pathlib import Path
 import pytest
 from django.db import connection
 
-from charter.ops.tests.serving import ROOT, build_org, charter, env_for
 from charter.testing import pgcluster
+from charter.testing.serving import ROOT, build_org, charter, env_for
 
 CAST = r"""
 import django

@@ -13,8 +13,8 @@ import pytest
 from django.db import connection
 
 from charter.checks import durability_problems, read_durability
-from charter.ops.tests.serving import ROOT, charter, env_for
 from charter.testing import pgcluster
+from charter.testing.serving import ROOT, charter, env_for
 
 EXAMPLE = ROOT / "deploy" / "charter.env.example"
 

@@ -24,9 +24,9 @@ import httpx
 import pytest
 from django.db import connection
 
-from charter.ops.tests.serving import ROOT, Server, build_org, charter, env_for
 from charter.testing import pgcluster
 from charter.testing.load import headers
+from charter.testing.serving import ROOT, Server, build_org, charter, env_for
 
 pytestmark = [pytest.mark.postgres, pytest.mark.slow]
 

@@ -1,4 +1,5 @@
-"""Helpers for tests that run the real server (``charter serve``) against a database of their own."""
+"""The real server (``charter serve``) in a process group of its own, against a database of its own:
+for the crash-safety tests and the load benches."""
 
 from __future__ import annotations
 
@@ -11,11 +12,9 @@ import time
 from pathlib import Path
 from typing import Any
 
-import httpx
-
 from charter.testing.pgcluster import free_port
 
-ROOT = Path(__file__).resolve().parents[3]
+ROOT = Path(__file__).resolve().parents[2]
 CHARTER = str(Path(sys.executable).with_name("charter"))
 
 
@@ -54,6 +53,8 @@ class Server:
         self.proc: subprocess.Popen[bytes] | None = None
 
     def start(self, timeout: float = 90) -> None:
+        import httpx
+
         log = (self.work / f"server-{self.port}.log").open("ab")
         cmd = [CHARTER, "serve", "--port", str(self.port), "--workers", str(self.workers)]
         self.proc = subprocess.Popen(cmd, cwd=ROOT, env=self.env, stdout=log, stderr=subprocess.STDOUT, start_new_session=True)
