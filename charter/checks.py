@@ -30,6 +30,26 @@ def no_placeholders(app_configs: Any, **kwargs: Any) -> list[checks.CheckMessage
     return out
 
 
+@checks.register(checks.Tags.security, deploy=True)
+def record_key_is_shared(app_configs: Any, **kwargs: Any) -> list[checks.CheckMessage]:
+    """The record's checkpoints must be signed with one key whichever app server signs them: a key
+    file made on first use is one host's own (a second server would make another)."""
+    from charter.lib import checkpoint
+
+    key = settings.RECORD_SIGNING_KEY
+    if not key:
+        return [checks.Warning("RECORD_SIGNING_KEY is not set: each server would sign the record with a key file of its own.", hint="Run `charter record keygen` once and set RECORD_SIGNING_KEY on every server (and keep it with your backups).", id="charter.W004")]
+    if PLACEHOLDER in key:
+        return []  # reported by no_placeholders
+    try:
+        signer = checkpoint.parse_signer(key)
+    except (checkpoint.CheckpointError, ValueError, TypeError) as exc:
+        return [checks.Error(f"RECORD_SIGNING_KEY is not a signing key: {exc}", hint="Run `charter record keygen`.", id="charter.E005")]
+    if signer.name != settings.RECORD_ORIGIN:
+        return [checks.Error(f"RECORD_SIGNING_KEY is named {signer.name!r} but RECORD_ORIGIN is {settings.RECORD_ORIGIN!r}.", hint="Set RECORD_ORIGIN first, then run `charter record keygen`.", id="charter.E006")]
+    return []
+
+
 @checks.register(deploy=True)
 def notices_can_leave(app_configs: Any, **kwargs: Any) -> list[checks.CheckMessage]:
     out = []

@@ -186,6 +186,15 @@ def cmd_record(ns: argparse.Namespace) -> int:
     _django()
     from charter.record import log
 
+    if ns.record_cmd == "keygen":
+        from django.conf import settings
+
+        from charter.lib.checkpoint import generate_signer
+
+        private, public = generate_signer(settings.RECORD_ORIGIN)
+        print(private)
+        print(f"verifier key (publish it): {public}", file=sys.stderr)
+        return 0
     if ns.record_cmd == "reconcile":
         from charter.record import reconcile
 
@@ -303,6 +312,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     m.add_argument("--peer", action="append", default=[], help="another mirror's folder or checkpoint URL to compare with (repeatable)")
     m.add_argument("--watch", type=float, metavar="SECONDS", help="keep going, checking every SECONDS")
     rc.add_parser("reconcile", help="find acts without their record entry and entries without their act")
+    rc.add_parser("keygen", help="print a new signing key for RECORD_SIGNING_KEY (named after RECORD_ORIGIN)")
     sub.add_parser("count", help="count a BLT file: count --method M [--seats N] FILE.blt [--json]")
     sub.add_parser("manage", help="run a Django management command")
     sub.add_parser("check", help="the deployment checks (settings, security, PostgreSQL's durability); warnings fail")

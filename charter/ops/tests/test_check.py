@@ -13,6 +13,7 @@ import pytest
 from django.db import connection
 
 from charter.checks import durability_problems, read_durability
+from charter.lib.checkpoint import generate_signer
 from charter.testing import pgcluster
 from charter.testing.serving import ROOT, charter, env_for
 
@@ -35,7 +36,7 @@ def production_env(tmp_path: Path, url: str) -> dict[str, str]:
     env = env_for(url, tmp_path)
     env.update(example_settings(tmp_path))
     env["DATABASE_URL"] = url
-    env.pop("RECORD_SIGNING_KEY", None)
+    env["RECORD_SIGNING_KEY"] = generate_signer(env["RECORD_ORIGIN"])[0]
     return env
 
 
@@ -63,6 +64,9 @@ def test_the_example_settings_pass_charter_check_and_manage_check_deploy(tmp_pat
         ({"SECRET_KEY": "CHANGE-ME-a-long-random-value-of-fifty-characters-or-more-xxxx"}, "charter.E004"),
         ({"HTTPS": "false", "SECURE_HSTS_SECONDS": "0"}, "security.W004"),
         ({"NOTICE_EMAIL_TRANSPORT": "console"}, "charter.W001"),
+        ({"RECORD_SIGNING_KEY": ""}, "charter.W004"),
+        ({"RECORD_SIGNING_KEY": "PRIVATE+KEY+not-a-key"}, "charter.E005"),
+        ({"RECORD_ORIGIN": "elsewhere.example.org/record"}, "charter.E006"),
     ],
 )
 def test_charter_check_fails_on_what_a_production_server_must_not_have(tmp_path, change, problem):
