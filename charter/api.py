@@ -92,6 +92,23 @@ def validation(request: HttpRequest, exc: ValidationError) -> HttpResponse:
     return api.create_response(request, {"detail": "The request is not valid.", "errors": problems}, status=422)
 
 
+def bad_request(request: HttpRequest, exception: Exception | None = None) -> HttpResponse:
+    """Django's answer to a request it cannot read (a body over DATA_UPLOAD_MAX_MEMORY_SIZE, a
+    malformed header, ...): JSON with a detail for the API, the usual page elsewhere."""
+    from django.core.exceptions import RequestDataTooBig
+    from django.http import JsonResponse
+    from django.utils.translation import gettext as _
+    from django.views import defaults
+
+    if not request.path.startswith("/api/"):
+        return defaults.bad_request(request, exception)
+    if isinstance(exception, RequestDataTooBig):
+        detail = _("The request body is larger than the server accepts.")
+    else:
+        detail = _("The request could not be read.")
+    return JsonResponse({"detail": detail}, status=400)
+
+
 def _routers() -> None:
     from charter.discipline.api import router as discipline
     from charter.initiatives.api import router as initiatives
