@@ -1,4 +1,4 @@
-"""``make bench``: run every benchmark (bench/bench_*.py), each at a quick size (``--full``: the
+"""``make bench``: run every benchmark (bench/bench_*.py, and the API fuzzing), each at a quick size (``--full``: the
 issue's size), collect the FIGURE lines they print (bench/_figures.py) and write one table of
 figures to docs/benchmarks.md, each beside its anchor or peer.
 
@@ -36,6 +36,7 @@ SIZES: dict[str, tuple[list[str], list[str]]] = {
     "bench_record": (["--entries", "20000", "--appends", "500"], []),
     "bench_stv": (["--ballots", "50000", "--peer-ballots", "5000"], []),
     "bench_vote_load": (["--voters", "300", "--connections", "300"], []),
+    "fuzz_api": (["--examples", "20"], ["--examples", "100"]),
 }
 
 
@@ -71,7 +72,7 @@ def main() -> int:
     p.add_argument("--only", nargs="*", help="bench names (e.g. bench_stv)")
     p.add_argument("--out", type=Path, default=ROOT / "docs" / "benchmarks.md")
     args = p.parse_args()
-    names = sorted(f.stem for f in (ROOT / "bench").glob("bench_*.py"))
+    names = [*sorted(f.stem for f in (ROOT / "bench").glob("bench_*.py")), "fuzz_api"]
     if args.only:
         names = [n for n in names if n in args.only or n.removeprefix("bench_") in args.only]
     rows: list[tuple[str, list[str]]] = []
