@@ -2,7 +2,7 @@
 (/api/openapi.json), signed in, against the real server (``charter serve``) on a loopback port.
 
 1. builds the documented cast (``charter.testing.cast``, through the actions) in a fresh SQLite
-   file under /tmp/charter-fuzz/, with a poll, an initiative and a case so that some ids exist,
+   file under /tmp/charter-fuzz-PID/, with a poll, an initiative and a case so that some ids exist,
    and gives one person of the cast (default: rashid, the Regional Secretary, who may act the
    most) a sign-in and a signed-in session;
 2. starts ``charter serve`` on a free loopback port;
@@ -15,7 +15,7 @@
     .venv/bin/python bench/fuzz_api.py [--examples 100] [--as rashid] [--seed 2026] [--stateful]
     make fuzz [EXAMPLES=N]
 
-The whole report: /tmp/charter-fuzz/report.json and the reproductions in /tmp/charter-fuzz/.
+The whole report and the reproductions: /tmp/charter-fuzz-PID/ (printed at the end).
 """
 
 from __future__ import annotations
@@ -34,7 +34,7 @@ sys.path.insert(0, str(ROOT))
 
 from _figures import figure  # noqa: E402
 
-WORK = Path("/tmp/charter-fuzz")
+WORK = Path(f"/tmp/charter-fuzz-{os.getpid()}")  # one folder per run: two runs never share a database
 CSRF = "fuzzcsrftokenfuzzcsrftoken012345"
 
 SETUP = r"""
