@@ -2,7 +2,7 @@
 (/api/openapi.json), signed in, against the real server (``charter serve``) on a loopback port.
 
 1. builds the documented cast (``charter.testing.cast``, through the actions) in a fresh SQLite
-   file under /tmp/charter-fuzz-PID/, with a poll, an initiative and a case so that some ids exist,
+   file under /tmp/charter-fuzz-PID/, with a poll and an initiative so that some ids exist,
    and gives one person of the cast (default: rashid, the Regional Secretary, who may act the
    most) a sign-in and a signed-in session;
 2. starts ``charter serve`` on a free loopback port;
