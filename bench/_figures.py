@@ -23,7 +23,9 @@ def fmt(value: float | int | str) -> str:
     return f"{value:.2f}"
 
 
-def figure(name: str, value: float | int | str, unit: str = "", peer: str = "", goal: str = "") -> None:
+def figure(
+    name: str, value: float | int | str, unit: str = "", peer: str = "", goal: str = ""
+) -> None:
     fields = [name, fmt(value), unit, peer, goal]
     print("FIGURE " + " | ".join(f.replace("|", "/").strip() for f in fields), flush=True)
 

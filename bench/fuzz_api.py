@@ -34,7 +34,9 @@ sys.path.insert(0, str(ROOT))
 
 from _figures import figure  # noqa: E402
 
-WORK = Path(f"/tmp/charter-fuzz-{os.getpid()}")  # one folder per run: two runs never share a database
+WORK = Path(
+    f"/tmp/charter-fuzz-{os.getpid()}"
+)  # one folder per run: two runs never share a database
 CSRF = "fuzzcsrftokenfuzzcsrftoken012345"
 
 SETUP = r"""
@@ -70,11 +72,25 @@ print("SESSION " + store.session_key, flush=True)
 
 def main() -> int:
     p = argparse.ArgumentParser(description=__doc__.split("\n")[0])
-    p.add_argument("--examples", type=int, default=100, help="cases per operation and phase (default 100)")
-    p.add_argument("--as", dest="person", default="rashid", help="the person of the cast signed in (default rashid)")
+    p.add_argument(
+        "--examples", type=int, default=100, help="cases per operation and phase (default 100)"
+    )
+    p.add_argument(
+        "--as",
+        dest="person",
+        default="rashid",
+        help="the person of the cast signed in (default rashid)",
+    )
     p.add_argument("--seed", type=int, default=2026)
-    p.add_argument("--stateful", action="store_true", help="also the stateful phase (links between operations)")
-    p.add_argument("--max-time", type=int, default=0, help="a time budget in seconds for the whole run (default none)")
+    p.add_argument(
+        "--stateful", action="store_true", help="also the stateful phase (links between operations)"
+    )
+    p.add_argument(
+        "--max-time",
+        type=int,
+        default=0,
+        help="a time budget in seconds for the whole run (default none)",
+    )
     args = p.parse_args()
 
     shutil.rmtree(WORK, ignore_errors=True)
@@ -84,36 +100,76 @@ def main() -> int:
     env = env_for(f"sqlite:///{WORK / 'charter.sqlite3'}", WORK)
     env["SERVE_CONCURRENCY"] = "4"
     t0 = time.monotonic()
-    built = subprocess.run([sys.executable, "-c", SETUP, args.person], cwd=ROOT, env=env, capture_output=True, text=True)
+    built = subprocess.run(
+        [sys.executable, "-c", SETUP, args.person],
+        cwd=ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+    )
     if built.returncode != 0:
         print(built.stderr, file=sys.stderr)
         return 2
     session = next(line for line in built.stdout.splitlines() if line.startswith("SESSION "))[8:]
-    print(f"built the cast, a poll, an initiative, and a session for {args.person} in {time.monotonic() - t0:.1f} s", flush=True)
+    print(
+        f"built the cast, a poll, an initiative, and a session for {args.person} in {time.monotonic() - t0:.1f} s",
+        flush=True,
+    )
 
     server = Server(env, WORK, workers=1)
     server.start()
     phases = "examples,coverage,fuzzing" + (",stateful" if args.stateful else "")
     cmd = [
-        str(Path(sys.executable).with_name("schemathesis")), "run", f"{server.base}/api/openapi.json",
-        "--checks", "all", "--max-examples", str(args.examples), "--seed", str(args.seed), "--phases", phases,
-        "--workers", "1", "--continue-on-failure", "--no-shrink", "--request-timeout", "30",
-        "--suppress-health-check", "all", "--exclude-checks", "ignored_auth",
-        "-H", f"Cookie: sessionid={session}; csrftoken={CSRF}", "-H", f"X-CSRFToken: {CSRF}",
-        "--report", "ndjson,pytest", "--report-dir", str(WORK),
+        str(Path(sys.executable).with_name("schemathesis")),
+        "run",
+        f"{server.base}/api/openapi.json",
+        "--checks",
+        "all",
+        "--max-examples",
+        str(args.examples),
+        "--seed",
+        str(args.seed),
+        "--phases",
+        phases,
+        "--workers",
+        "1",
+        "--continue-on-failure",
+        "--no-shrink",
+        "--request-timeout",
+        "30",
+        "--suppress-health-check",
+        "all",
+        "--exclude-checks",
+        "ignored_auth",
+        "-H",
+        f"Cookie: sessionid={session}; csrftoken={CSRF}",
+        "-H",
+        f"X-CSRFToken: {CSRF}",
+        "--report",
+        "ndjson,pytest",
+        "--report-dir",
+        str(WORK),
     ]
     if args.max_time:
         cmd += ["--max-time", str(args.max_time)]
     t0 = time.monotonic()
     try:
-        run = subprocess.run(cmd, cwd=WORK, env={**os.environ, "NO_COLOR": "1", "SCHEMATHESIS_HOOKS": ""}, capture_output=True, text=True)
+        run = subprocess.run(
+            cmd,
+            cwd=WORK,
+            env={**os.environ, "NO_COLOR": "1", "SCHEMATHESIS_HOOKS": ""},
+            capture_output=True,
+            text=True,
+        )
     finally:
         server.stop()
     took = time.monotonic() - t0
     (WORK / "schemathesis.txt").write_text(run.stdout + run.stderr)
     found = findings(run.stdout)
     print(run.stdout[-3000:])
-    print(f"schemathesis exit {run.returncode} after {took:.0f} s; the whole output: {WORK / 'schemathesis.txt'}")
+    print(
+        f"schemathesis exit {run.returncode} after {took:.0f} s; the whole output: {WORK / 'schemathesis.txt'}"
+    )
     by_kind: dict[str, set[str]] = {}
     for kind, op in found:
         by_kind.setdefault(kind, set()).add(op)
@@ -123,17 +179,54 @@ def main() -> int:
     accepted = len(by_kind.get("Schema-violating request accepted", set()))
     off = len(set().union(*(ops for kind, ops in by_kind.items() if kind in OFF_SCHEMA)))
     refused = len(by_kind.get("Schema-valid request rejected", set()))
-    others = sorted(k for k in by_kind if k not in {"Server error", "Schema-violating request accepted", "Schema-valid request rejected", *OFF_SCHEMA})
+    others = sorted(
+        k
+        for k in by_kind
+        if k
+        not in {
+            "Server error",
+            "Schema-violating request accepted",
+            "Schema-valid request rejected",
+            *OFF_SCHEMA,
+        }
+    )
     size = f"{args.examples} examples per operation, signed in as {args.person}"
-    figure(f"API fuzzing (Schemathesis, {size}): operations with server errors", errors, "operations", f"of {operations(run.stdout)}", "0")
-    figure(f"API fuzzing ({size}): operations accepting invalid input", accepted, "operations", "", "0")
-    figure(f"API fuzzing ({size}): operations answering off their schema", off, "operations", f"other findings: {', '.join(others) or 'none'}", "0")
-    figure(f"API fuzzing ({size}): operations refusing some schema-valid input", refused, "operations", "the rules' own refusals (400/403/409): not faults", "")
+    figure(
+        f"API fuzzing (Schemathesis, {size}): operations with server errors",
+        errors,
+        "operations",
+        f"of {operations(run.stdout)}",
+        "0",
+    )
+    figure(
+        f"API fuzzing ({size}): operations accepting invalid input", accepted, "operations", "", "0"
+    )
+    figure(
+        f"API fuzzing ({size}): operations answering off their schema",
+        off,
+        "operations",
+        f"other findings: {', '.join(others) or 'none'}",
+        "0",
+    )
+    figure(
+        f"API fuzzing ({size}): operations refusing some schema-valid input",
+        refused,
+        "operations",
+        "the rules' own refusals (400/403/409): not faults",
+        "",
+    )
     return 0 if errors == accepted == off == 0 and not others else 1
 
 
 # What Schemathesis reports as a response off the documented schema.
-OFF_SCHEMA = {"Undocumented status code", "Response violates schema", "Undocumented Content-Type", "Missing Content-Type header", "Malformed media type", "Undocumented HTTP method"}
+OFF_SCHEMA = {
+    "Undocumented status code",
+    "Response violates schema",
+    "Undocumented Content-Type",
+    "Missing Content-Type header",
+    "Malformed media type",
+    "Undocumented HTTP method",
+}
 # The session cookie is sent as a header on every request (with the CSRF cookie it must match), so a
 # case that "leaves out" the cookie is still signed in: such findings say nothing about the API.
 ARTIFACT = re.compile(r"`sessionid` (at|in) cookie")
@@ -150,7 +243,12 @@ def findings(text: str) -> set[tuple[str, str]]:
 
     for line in text.splitlines():
         head = re.match(r"^_{3,} ([A-Z]+ \S+) _{3,}$", line)
-        if head or re.match(r"^\d+\. Test Case ID", line) or line.startswith("=") and "SUMMARY" in line:
+        if (
+            head
+            or re.match(r"^\d+\. Test Case ID", line)
+            or line.startswith("=")
+            and "SUMMARY" in line
+        ):
             flush()
             case_kinds, artifact = [], False
             if head:

@@ -66,6 +66,19 @@ def table(rows: list[tuple[str, list[str]]]) -> str:
     return head + "".join(f"| {bench} | {f[0]} | {f[1]} | {f[2]} | {f[3]} | {f[4]} |\n" for bench, f in rows)
 
 
+def kept(text: str, names: set[str]) -> tuple[list[tuple[str, list[str]]], list[str]]:
+    """The rows and run lines of an earlier table for the benches not run now."""
+    rows, runs = [], []
+    for line in text.splitlines():
+        cells = [c.strip() for c in line.strip().strip("|").split("|")]
+        if line.startswith("| bench_") or line.startswith("| fuzz_"):
+            if cells[0] not in names and len(cells) == 6:
+                rows.append((cells[0], cells[1:]))
+        elif line.startswith("- `") and line[3 : line.index("`", 3)] not in names:
+            runs.append(line)
+    return rows, runs
+
+
 def main() -> int:
     p = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     p.add_argument("--full", action="store_true", help="the issue's sizes (hours in all), not the quick ones")
@@ -77,10 +90,14 @@ def main() -> int:
         names = [n for n in names if n in args.only or n.removeprefix("bench_") in args.only]
     rows: list[tuple[str, list[str]]] = []
     runs: list[str] = []
+    if args.only and args.out.exists():  # a partial run keeps the other benches' figures and runs
+        rows, runs = kept(args.out.read_text(encoding="utf-8"), set(names))
     for name in names:
         figures, status, seconds = run(name, args.full)
         rows += [(name, f) for f in figures]
-        runs.append(f"- `{name}`: {status}, {seconds:.0f} s")
+        runs.append(f"- `{name}`: {status}, {seconds:.0f} s ({dt.datetime.now(dt.UTC):%Y-%m-%d %H:%M} UTC)")
+    rows.sort(key=lambda r: r[0])
+    runs.sort()
     when = dt.datetime.now(dt.UTC).strftime("%Y-%m-%d %H:%M UTC")
     load = os.getloadavg()
     text = (

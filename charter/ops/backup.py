@@ -54,10 +54,15 @@ def _tool(name: str) -> str:
     if found:
         return found
     major = connection.pg_version // 10000 if connection.vendor == "postgresql" else 0  # type: ignore[attr-defined]
-    for folder in (Path(f"/usr/lib/postgresql/{major}/bin"), *sorted(Path("/usr/lib/postgresql").glob("*/bin"), reverse=True)):
+    for folder in (
+        Path(f"/usr/lib/postgresql/{major}/bin"),
+        *sorted(Path("/usr/lib/postgresql").glob("*/bin"), reverse=True),
+    ):
         if (folder / name).exists():
             return str(folder / name)
-    raise BackupError(f"{name} was not found: install the PostgreSQL client (apt-get install postgresql-client)")
+    raise BackupError(
+        f"{name} was not found: install the PostgreSQL client (apt-get install postgresql-client)"
+    )
 
 
 def record_state() -> tuple[int, str]:
@@ -79,8 +84,19 @@ def backup(path: Path) -> Outcome:
         # The record's state is read in the dump's own snapshot below, from the restored copy's view.
         tmp = path.with_name(path.name + ".partial")
         run = subprocess.run(
-            [_tool("pg_dump"), *args, "--format=custom", "--no-owner", "--no-privileges", "--file", str(tmp), str(db["NAME"])],
-            env=env, capture_output=True, text=True,
+            [
+                _tool("pg_dump"),
+                *args,
+                "--format=custom",
+                "--no-owner",
+                "--no-privileges",
+                "--file",
+                str(tmp),
+                str(db["NAME"]),
+            ],
+            env=env,
+            capture_output=True,
+            text=True,
         )
         if run.returncode != 0:
             tmp.unlink(missing_ok=True)
@@ -96,7 +112,9 @@ def backup(path: Path) -> Outcome:
             try:
                 source.backup(target)  # one consistent snapshot, even while the server writes
                 target.execute("PRAGMA journal_mode=DELETE")  # one self-contained file
-                row = target.execute("SELECT size, root FROM record_logstate WHERE id = 1").fetchone()
+                row = target.execute(
+                    "SELECT size, root FROM record_logstate WHERE id = 1"
+                ).fetchone()
             finally:
                 target.close()
         finally:
@@ -111,13 +129,27 @@ def backup(path: Path) -> Outcome:
 def _state_in_dump(path: Path) -> tuple[int, str]:
     """The record's size and root as the dump holds them (its own snapshot, not the live table's):
     read from the dump's data for record_logstate."""
-    run = subprocess.run([_tool("pg_restore"), "--data-only", "--table", "record_logstate", "--file", "-", str(path)], capture_output=True, text=True)
+    run = subprocess.run(
+        [
+            _tool("pg_restore"),
+            "--data-only",
+            "--table",
+            "record_logstate",
+            "--file",
+            "-",
+            str(path),
+        ],
+        capture_output=True,
+        text=True,
+    )
     if run.returncode != 0:
         raise BackupError(f"pg_restore could not read the dump: {run.stderr.strip()}")
     lines = run.stdout.splitlines()
     for i, line in enumerate(lines):
         if line.startswith("COPY ") and "record_logstate" in line:
-            columns = [c.strip().strip('"') for c in line[line.index("(") + 1 : line.index(")")].split(",")]
+            columns = [
+                c.strip().strip('"') for c in line[line.index("(") + 1 : line.index(")")].split(",")
+            ]
             row = lines[i + 1]
             if row == "\\.":
                 return 0, ""
@@ -139,12 +171,26 @@ def restore(path: Path) -> Outcome:
     db = connection.settings_dict
     if connection.vendor == "postgresql":
         if _has_tables():
-            raise BackupError(f"the database {db['NAME']} is not empty: restore only into a fresh database (createdb NAME)")
+            raise BackupError(
+                f"the database {db['NAME']} is not empty: restore only into a fresh database (createdb NAME)"
+            )
         connection.close()
         args, env = _pg_env(db)
         run = subprocess.run(
-            [_tool("pg_restore"), *args, "--no-owner", "--no-privileges", "--exit-on-error", "--single-transaction", "--dbname", str(db["NAME"]), str(path)],
-            env=env, capture_output=True, text=True,
+            [
+                _tool("pg_restore"),
+                *args,
+                "--no-owner",
+                "--no-privileges",
+                "--exit-on-error",
+                "--single-transaction",
+                "--dbname",
+                str(db["NAME"]),
+                str(path),
+            ],
+            env=env,
+            capture_output=True,
+            text=True,
         )
         if run.returncode != 0:
             raise BackupError(f"pg_restore failed: {run.stderr.strip()}")
@@ -161,7 +207,9 @@ def restore(path: Path) -> Outcome:
         connection.close()
         if target.exists() and target.stat().st_size > 0:
             with sqlite3.connect(str(target)) as existing:
-                tables = existing.execute("SELECT count(*) FROM sqlite_master WHERE type = 'table'").fetchone()[0]
+                tables = existing.execute(
+                    "SELECT count(*) FROM sqlite_master WHERE type = 'table'"
+                ).fetchone()[0]
             if tables:
                 raise BackupError(f"{target} is not empty: restore only into a fresh database")
         target.parent.mkdir(parents=True, exist_ok=True)

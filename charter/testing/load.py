@@ -17,13 +17,28 @@ from pathlib import Path
 from typing import Any
 
 CSRF = "loadcsrftokenloadcsrftoken012345"  # any 32 letters: the cookie and the header must match
-USER_COLUMNS = ("id", "password", "is_superuser", "username", "first_name", "last_name", "email", "is_staff", "is_active", "date_joined")
+USER_COLUMNS = (
+    "id",
+    "password",
+    "is_superuser",
+    "username",
+    "first_name",
+    "last_name",
+    "email",
+    "is_staff",
+    "is_active",
+    "date_joined",
+)
 FOUNDED = dt.datetime(2019, 1, 10, 9, 0, tzinfo=dt.UTC)
 
 
 def headers(session: str) -> dict[str, str]:
     """What a signed-in browser sends with a JSON POST: its session, and the CSRF cookie and header."""
-    return {"Cookie": f"sessionid={session}; csrftoken={CSRF}", "X-CSRFToken": CSRF, "Content-Type": "application/json"}
+    return {
+        "Cookie": f"sessionid={session}; csrftoken={CSRF}",
+        "X-CSRFToken": CSRF,
+        "Content-Type": "application/json",
+    }
 
 
 def found() -> Any:
@@ -77,7 +92,9 @@ def build(members: int, *, initiative: bool = True) -> dict[str, Any]:
             w = csv.writer(f, lineterminator="\n")
             w.writerow(["name", "branch", "language", "status", "joined_on", "dues_paid_until"])
             for i in range(members):
-                w.writerow([f"Member {i + 1}", branch.pk, "en", "member", "2019-01-10", "2099-12-31"])
+                w.writerow(
+                    [f"Member {i + 1}", branch.pk, "en", "member", "2019-01-10", "2099-12-31"]
+                )
         import_members(path)
 
     pks = list(Member.objects.filter(branch=branch).order_by("pk").values_list("pk", flat=True))
@@ -92,14 +109,32 @@ def build(members: int, *, initiative: bool = True) -> dict[str, Any]:
         uid = first_user + i
         users.append((uid, password, False, f"member{pk}", "", "", "", False, True, FOUNDED))
         key = f"load{pk:010d}{secrets.token_hex(8)}"
-        sessions.append((key, store.encode({SESSION_KEY: str(uid), BACKEND_SESSION_KEY: backend, HASH_SESSION_KEY: auth_hash}), expires))
+        sessions.append(
+            (
+                key,
+                store.encode(
+                    {
+                        SESSION_KEY: str(uid),
+                        BACKEND_SESSION_KEY: backend,
+                        HASH_SESSION_KEY: auth_hash,
+                    }
+                ),
+                expires,
+            )
+        )
         keys.append(key)
     with transaction.atomic(), connection.cursor() as cursor:
-        with cursor.cursor.copy(f"COPY accounts_user ({', '.join(USER_COLUMNS)}) FROM STDIN") as copy:
+        with cursor.cursor.copy(
+            f"COPY accounts_user ({', '.join(USER_COLUMNS)}) FROM STDIN"
+        ) as copy:
             for row in users:
                 copy.write_row(row)
-        cursor.execute("SELECT setval(pg_get_serial_sequence('accounts_user', 'id'), (SELECT max(id) FROM accounts_user))")
-        with cursor.cursor.copy("COPY django_session (session_key, session_data, expire_date) FROM STDIN") as copy:
+        cursor.execute(
+            "SELECT setval(pg_get_serial_sequence('accounts_user', 'id'), (SELECT max(id) FROM accounts_user))"
+        )
+        with cursor.cursor.copy(
+            "COPY django_session (session_key, session_data, expire_date) FROM STDIN"
+        ) as copy:
             for row in sessions:
                 copy.write_row(row)
         # Linking a sign-in to a person is identity, not an act of the organization (as in the demo).
@@ -109,11 +144,28 @@ def build(members: int, *, initiative: bool = True) -> dict[str, Any]:
         )
     chair = Member.objects.get(pk=pks[0])
     body = Body.objects.get(unit=branch, kind="branch_meeting")
-    poll = open_poll(create_poll(body, by=chair, title="Adopt the resolution", method="yes_no", mode="secret"), by=chair)
-    ini = start_initiative(by=chair, kind="investigation", title="Investigate", text="How were the expulsions decided?") if initiative else None
+    poll = open_poll(
+        create_poll(body, by=chair, title="Adopt the resolution", method="yes_no", mode="secret"),
+        by=chair,
+    )
+    ini = (
+        start_initiative(
+            by=chair,
+            kind="investigation",
+            title="Investigate",
+            text="How were the expulsions decided?",
+        )
+        if initiative
+        else None
+    )
     with connection.cursor() as cursor:
         cursor.execute("ANALYZE")
     return {
-        "branch": branch.pk, "body": body.pk, "poll": poll.pk, "initiative": ini.pk if ini else None,
-        "members": pks, "sessions": keys, "chair": keys[0],
+        "branch": branch.pk,
+        "body": body.pk,
+        "poll": poll.pk,
+        "initiative": ini.pk if ini else None,
+        "members": pks,
+        "sessions": keys,
+        "chair": keys[0],
     }

@@ -33,7 +33,11 @@ def binary(name: str) -> str | None:
 
 
 def available() -> bool:
-    return binary("initdb") is not None and binary("pg_ctl") is not None and (os.geteuid() != 0 or _user_exists("postgres"))
+    return (
+        binary("initdb") is not None
+        and binary("pg_ctl") is not None
+        and (os.geteuid() != 0 or _user_exists("postgres"))
+    )
 
 
 def _user_exists(name: str) -> bool:
@@ -59,7 +63,12 @@ class PrivateCluster:
         self.data = self.base / "pgdata"
         self.log = self.base / "postgres.log"
         self.port = free_port()
-        self.settings = {"fsync": "on", "synchronous_commit": "on", "full_page_writes": "on", **(settings or {})}
+        self.settings = {
+            "fsync": "on",
+            "synchronous_commit": "on",
+            "full_page_writes": "on",
+            **(settings or {}),
+        }
 
     # -- as the right user -------------------------------------------------------------------------
     def _run(self, *cmd: str, check: bool = True, **kw: Any) -> subprocess.CompletedProcess[str]:
@@ -73,20 +82,57 @@ class PrivateCluster:
         self.base.chmod(0o755)
         if os.geteuid() == 0:
             shutil.chown(self.base, "postgres", "postgres")
-        self._run(binary("initdb") or "initdb", "-D", str(self.data), "-U", "postgres", "-A", "trust", "--no-sync", "-E", "UTF8")
-        conf = "\n".join([
-            f"port = {self.port}", "listen_addresses = '127.0.0.1'", f"unix_socket_directories = '{self.base}'",
-            "max_connections = 60", "shared_buffers = 32MB", *(f"{k} = {v}" for k, v in self.settings.items()), "",
-        ])
+        self._run(
+            binary("initdb") or "initdb",
+            "-D",
+            str(self.data),
+            "-U",
+            "postgres",
+            "-A",
+            "trust",
+            "--no-sync",
+            "-E",
+            "UTF8",
+        )
+        conf = "\n".join(
+            [
+                f"port = {self.port}",
+                "listen_addresses = '127.0.0.1'",
+                f"unix_socket_directories = '{self.base}'",
+                "max_connections = 60",
+                "shared_buffers = 32MB",
+                *(f"{k} = {v}" for k, v in self.settings.items()),
+                "",
+            ]
+        )
         with (self.data / "postgresql.conf").open("a") as f:
             f.write(conf)
 
     def start(self) -> None:
-        self._run(binary("pg_ctl") or "pg_ctl", "-D", str(self.data), "-l", str(self.log), "-w", "-t", "60", "start")
+        self._run(
+            binary("pg_ctl") or "pg_ctl",
+            "-D",
+            str(self.data),
+            "-l",
+            str(self.log),
+            "-w",
+            "-t",
+            "60",
+            "start",
+        )
 
     def stop(self) -> None:
         if self.postmaster_pid() is not None:
-            self._run(binary("pg_ctl") or "pg_ctl", "-D", str(self.data), "-m", "immediate", "-w", "stop", check=False)
+            self._run(
+                binary("pg_ctl") or "pg_ctl",
+                "-D",
+                str(self.data),
+                "-m",
+                "immediate",
+                "-w",
+                "stop",
+                check=False,
+            )
 
     def postmaster_pid(self) -> int | None:
         pidfile = self.data / "postmaster.pid"
@@ -105,7 +151,9 @@ class PrivateCluster:
         pid = self.postmaster_pid()
         if pid is None:
             return
-        children = subprocess.run(["pgrep", "-P", str(pid)], capture_output=True, text=True).stdout.split()
+        children = subprocess.run(
+            ["pgrep", "-P", str(pid)], capture_output=True, text=True
+        ).stdout.split()
         os.kill(pid, signal.SIGKILL)
         for child in children:
             try:
@@ -122,7 +170,9 @@ class PrivateCluster:
     def createdb(self, name: str) -> str:
         import psycopg
 
-        with psycopg.connect(f"postgresql://postgres@127.0.0.1:{self.port}/postgres", autocommit=True) as conn:
+        with psycopg.connect(
+            f"postgresql://postgres@127.0.0.1:{self.port}/postgres", autocommit=True
+        ) as conn:
             conn.execute(f'CREATE DATABASE "{name}"')
         return self.url(name)
 

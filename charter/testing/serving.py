@@ -19,11 +19,21 @@ CHARTER = str(Path(sys.executable).with_name("charter"))
 
 
 def env_for(url: str, work: Path) -> dict[str, str]:
-    env = {k: v for k, v in os.environ.items() if k not in ("CHARTER_TEST_SQLITE", "PYTEST_CURRENT_TEST", "DB_POOL")}
+    env = {
+        k: v
+        for k, v in os.environ.items()
+        if k not in ("CHARTER_TEST_SQLITE", "PYTEST_CURRENT_TEST", "DB_POOL")
+    }
     env.update(
-        DATABASE_URL=url, DJANGO_SETTINGS_MODULE="charter.settings", PYTHONPATH=str(ROOT), CHARTER_VAR_DIR=str(work / "var"),
-        STATIC_ROOT=str(work / "static"), NOTICE_OUTBOX_DIR=str(work / "outbox"), RECORD_SIGNING_KEY="",
-        RECORD_SIGNING_KEY_FILE=str(work / "signing.key"), LOG_LEVEL="ERROR",
+        DATABASE_URL=url,
+        DJANGO_SETTINGS_MODULE="charter.settings",
+        PYTHONPATH=str(ROOT),
+        CHARTER_VAR_DIR=str(work / "var"),
+        STATIC_ROOT=str(work / "static"),
+        NOTICE_OUTBOX_DIR=str(work / "outbox"),
+        RECORD_SIGNING_KEY="",
+        RECORD_SIGNING_KEY_FILE=str(work / "signing.key"),
+        LOG_LEVEL="ERROR",
     )
     return env
 
@@ -38,9 +48,18 @@ print("BUILT " + json.dumps(build(int(sys.argv[1]))), flush=True)
 
 
 def build_org(env: dict[str, str], members: int) -> dict[str, Any]:
-    run = subprocess.run([sys.executable, "-c", BUILD, str(members)], cwd=ROOT, env=env, capture_output=True, text=True, timeout=300)
+    run = subprocess.run(
+        [sys.executable, "-c", BUILD, str(members)],
+        cwd=ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
     assert run.returncode == 0, run.stderr
-    return json.loads(next(line for line in run.stdout.splitlines() if line.startswith("BUILT "))[6:])
+    return json.loads(
+        next(line for line in run.stdout.splitlines() if line.startswith("BUILT "))[6:]
+    )
 
 
 class Server:
@@ -57,7 +76,14 @@ class Server:
 
         log = (self.work / f"server-{self.port}.log").open("ab")
         cmd = [CHARTER, "serve", "--port", str(self.port), "--workers", str(self.workers)]
-        self.proc = subprocess.Popen(cmd, cwd=ROOT, env=self.env, stdout=log, stderr=subprocess.STDOUT, start_new_session=True)
+        self.proc = subprocess.Popen(
+            cmd,
+            cwd=ROOT,
+            env=self.env,
+            stdout=log,
+            stderr=subprocess.STDOUT,
+            start_new_session=True,
+        )
         deadline = time.monotonic() + timeout
         with httpx.Client(timeout=2) as client:
             while time.monotonic() < deadline:
@@ -71,7 +97,9 @@ class Server:
         raise AssertionError(f"the server did not answer within {timeout} s: {self.log()}")
 
     def log(self) -> str:
-        return "\n".join((self.work / f"server-{self.port}.log").read_text(errors="replace").splitlines()[-30:])
+        return "\n".join(
+            (self.work / f"server-{self.port}.log").read_text(errors="replace").splitlines()[-30:]
+        )
 
     def kill(self) -> None:
         """SIGKILL to every process of the server at once: no shutdown, no flush, no goodbye."""
@@ -90,4 +118,6 @@ class Server:
 
 
 def charter(env: dict[str, str], *args: str) -> subprocess.CompletedProcess[str]:
-    return subprocess.run([CHARTER, *args], cwd=ROOT, env=env, capture_output=True, text=True, timeout=300)
+    return subprocess.run(
+        [CHARTER, *args], cwd=ROOT, env=env, capture_output=True, text=True, timeout=300
+    )

@@ -26,13 +26,27 @@ pytestmark = pytest.mark.django_db
 
 S = Case.State
 LEGAL = {
-    (S.FRAMED, S.DELIVERED), (S.DELIVERED, S.REPLIED), (S.DELIVERED, S.DECIDED), (S.REPLIED, S.DECIDED),
-    (S.DECIDED, S.APPEALED), (S.APPEALED, S.CONFIRMED), (S.APPEALED, S.REDUCED), (S.APPEALED, S.ANNULLED),
-    (S.APPEALED, S.REFERRED), (S.CONFIRMED, S.REFERRED), (S.REDUCED, S.REFERRED),
+    (S.FRAMED, S.DELIVERED),
+    (S.DELIVERED, S.REPLIED),
+    (S.DELIVERED, S.DECIDED),
+    (S.REPLIED, S.DECIDED),
+    (S.DECIDED, S.APPEALED),
+    (S.APPEALED, S.CONFIRMED),
+    (S.APPEALED, S.REDUCED),
+    (S.APPEALED, S.ANNULLED),
+    (S.APPEALED, S.REFERRED),
+    (S.CONFIRMED, S.REFERRED),
+    (S.REDUCED, S.REFERRED),
 }
 # When each step happens (story.py's calendar): a step is tried only when the clock has not passed it.
-WHEN = {"deliver": "2026-09-01T10:00:00", "hearing": "2026-09-02T10:00:00", "reply": "2026-09-13T09:00:00",
-        "decide": "2026-09-17T10:00:00", "appeal": "2026-10-15T10:00:00", "commission": "2026-10-30T10:00:00"}
+WHEN = {
+    "deliver": "2026-09-01T10:00:00",
+    "hearing": "2026-09-02T10:00:00",
+    "reply": "2026-09-13T09:00:00",
+    "decide": "2026-09-17T10:00:00",
+    "appeal": "2026-10-15T10:00:00",
+    "commission": "2026-10-30T10:00:00",
+}
 REFUSALS = (Refused, InvalidInput)
 
 
@@ -54,11 +68,15 @@ class CaseMachine(DatabaseMachine):
         try:
             act()
         except REFUSALS:
-            assert Case.objects.get(pk=self.case.pk).state == before, f"a refused {name} changed the case"
+            assert Case.objects.get(pk=self.case.pk).state == before, (
+                f"a refused {name} changed the case"
+            )
             clock.set_frozen(moment)  # a refused attempt does not move the calendar on
             return
         after = Case.objects.get(pk=self.case.pk).state
-        assert after == before or (before, after) in LEGAL, f"{name}: {before} -> {after} is not a legal transition"
+        assert after == before or (before, after) in LEGAL, (
+            f"{name}: {before} -> {after} is not a legal transition"
+        )
         self.done.add(name)
 
     @precondition(lambda self: self._not_past("deliver"))
@@ -82,14 +100,19 @@ class CaseMachine(DatabaseMachine):
     @precondition(lambda self: self._not_past("decide") and self.meeting is not None)
     @rule(for_=st.sampled_from([11, 9]))
     def decide(self, for_: int) -> None:
-        self._step("decide", lambda: story.decided(self.cast, self.case, self.meeting, Votes(for_, 13 - for_, 0)))
+        self._step(
+            "decide",
+            lambda: story.decided(self.cast, self.case, self.meeting, Votes(for_, 13 - for_, 0)),
+        )
 
     @precondition(lambda self: self._not_past("appeal"))
     @rule()
     def appeal(self) -> None:
         def act() -> None:
             clock.set_frozen(story.moment(WHEN["appeal"]))
-            actions.file_appeal(self.case, by=self.cast.tariq, statement="My reply was not weighed.")
+            actions.file_appeal(
+                self.case, by=self.cast.tariq, statement="My reply was not weighed."
+            )
 
         self._step("appeal", act)
 
@@ -108,7 +131,9 @@ class CaseMachine(DatabaseMachine):
         if case.state not in (S.FRAMED,):
             assert "deliver" in self.done
         if case.measures.exists():
-            assert "deliver" in self.done and "hearing" in self.done, "a measure without a delivered charge and a hearing"
+            assert "deliver" in self.done and "hearing" in self.done, (
+                "a measure without a delivered charge and a hearing"
+            )
         assert log.verify() is None
         assert list(reconcile.problems()) == []
 

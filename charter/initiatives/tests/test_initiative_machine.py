@@ -28,7 +28,12 @@ class InitiativeMachine(DatabaseMachine):
 
     def __init__(self) -> None:
         super().__init__()
-        self.ini = start_initiative(by=self.starter, kind="investigation", title="Investigate", text="How were the expulsions decided?")
+        self.ini = start_initiative(
+            by=self.starter,
+            kind="investigation",
+            title="Investigate",
+            text="How were the expulsions decided?",
+        )
         self.signed: set[int] = set()
         self.reached = False
 
@@ -58,7 +63,9 @@ class InitiativeMachine(DatabaseMachine):
         except Refused:
             assert member.pk not in self.signed or self.reached
             return
-        assert member.pk in self.signed and not self.reached, "a signature was withdrawn after the threshold"
+        assert member.pk in self.signed and not self.reached, (
+            "a signature was withdrawn after the threshold"
+        )
         self.signed.discard(member.pk)
 
     @invariant()

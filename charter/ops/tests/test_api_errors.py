@@ -20,7 +20,11 @@ def test_a_body_larger_than_the_server_reads_is_a_json_400_naming_the_cause(clie
 
 
 def test_pages_keep_the_html_answer(client):
-    response = client.post("/accounts/login/", data="x=" + "y" * (settings.DATA_UPLOAD_MAX_MEMORY_SIZE + 10), content_type="application/x-www-form-urlencoded")
+    response = client.post(
+        "/accounts/login/",
+        data="x=" + "y" * (settings.DATA_UPLOAD_MAX_MEMORY_SIZE + 10),
+        content_type="application/x-www-form-urlencoded",
+    )
     assert response.status_code == 400
     assert response["Content-Type"].startswith("text/html")
 
@@ -29,13 +33,17 @@ def test_pages_keep_the_html_answer(client):
 def test_every_operation_documents_its_error_answers_with_one_error_schema():
     schema = api.get_openapi_schema()
     assert "Error" in schema["components"]["schemas"]
-    operations = [(path, method, op) for path, item in schema["paths"].items() for method, op in item.items()]
+    operations = [
+        (path, method, op) for path, item in schema["paths"].items() for method, op in item.items()
+    ]
     assert len(operations) > 40
     for path, method, op in operations:
         for code in ("400", "401", "403", "404", "422"):
             assert code in op["responses"], f"{method.upper()} {path} does not document {code}"
     # Two schemas of the same name would be one component: the polls' problem and the rulebook's are apart.
-    results = schema["paths"]["/api/polls/{poll_id}/results"]["get"]["responses"]["404"]["content"]["application/json"]["schema"]
+    results = schema["paths"]["/api/polls/{poll_id}/results"]["get"]["responses"]["404"]["content"][
+        "application/json"
+    ]["schema"]
     assert {"$ref": "#/components/schemas/ProblemOut"} in results["anyOf"]
     assert set(schema["components"]["schemas"]["ProblemOut"]["properties"]) == {"detail"}
     assert "RulebookProblemOut" in schema["components"]["schemas"]

@@ -55,7 +55,14 @@ def drill(source: dict[str, str], fresh: dict[str, str], tmp_path: Path) -> None
 
 def test_a_sqlite_backup_restores_into_a_fresh_file_with_the_same_record_root(tmp_path):
     source = env_for(f"sqlite:///{tmp_path / 'source.sqlite3'}", tmp_path)
-    built = subprocess.run([sys.executable, "-c", CAST], cwd=ROOT, env=source, capture_output=True, text=True, timeout=300)
+    built = subprocess.run(
+        [sys.executable, "-c", CAST],
+        cwd=ROOT,
+        env=source,
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
     assert built.returncode == 0, built.stderr
     fresh = env_for(f"sqlite:///{tmp_path / 'restored' / 'charter.sqlite3'}", tmp_path)
     drill(source, fresh, tmp_path)

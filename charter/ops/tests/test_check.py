@@ -40,7 +40,9 @@ def production_env(tmp_path: Path, url: str) -> dict[str, str]:
     return env
 
 
-def test_the_example_settings_pass_charter_check_and_manage_check_deploy(tmp_path, django_db_blocker):
+def test_the_example_settings_pass_charter_check_and_manage_check_deploy(
+    tmp_path, django_db_blocker
+):
     url = f"sqlite:///{tmp_path / 'charter.sqlite3'}"
     if connection.vendor == "postgresql":
         with django_db_blocker.unblock():
@@ -51,7 +53,11 @@ def test_the_example_settings_pass_charter_check_and_manage_check_deploy(tmp_pat
     assert "no issues" in checked.stdout
     managed = subprocess.run(
         [sys.executable, "manage.py", "check", "--deploy", "--fail-level", "WARNING"],
-        cwd=ROOT, env=env, capture_output=True, text=True, timeout=120,
+        cwd=ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=120,
     )
     assert managed.returncode == 0, managed.stdout + managed.stderr
 
@@ -61,7 +67,10 @@ def test_the_example_settings_pass_charter_check_and_manage_check_deploy(tmp_pat
     [
         ({"DEBUG": "true"}, "security.W018"),
         ({"SECRET_KEY": "short"}, "security.W009"),
-        ({"SECRET_KEY": "CHANGE-ME-a-long-random-value-of-fifty-characters-or-more-xxxx"}, "charter.E004"),
+        (
+            {"SECRET_KEY": "CHANGE-ME-a-long-random-value-of-fifty-characters-or-more-xxxx"},
+            "charter.E004",
+        ),
         ({"HTTPS": "false", "SECURE_HSTS_SECONDS": "0"}, "security.W004"),
         ({"NOTICE_EMAIL_TRANSPORT": "console"}, "charter.W001"),
         ({"RECORD_SIGNING_KEY": ""}, "charter.W004"),
@@ -81,7 +90,9 @@ def _suite_database_url() -> str:
     from urllib.parse import quote
 
     s = connection.settings_dict
-    auth = quote(s["USER"] or "", safe="") + (":" + quote(s["PASSWORD"], safe="") if s["PASSWORD"] else "")
+    auth = quote(s["USER"] or "", safe="") + (
+        ":" + quote(s["PASSWORD"], safe="") if s["PASSWORD"] else ""
+    )
     return f"postgres://{auth}@{s['HOST'] or ''}{':' + str(s['PORT']) if s['PORT'] else ''}/{s['NAME']}"
 
 
@@ -95,7 +106,11 @@ def test_the_durability_query_reads_the_real_server_and_finds_it_durable():
     with connection.cursor() as cursor:
         values = read_durability(cursor)
     assert set(values) == {"fsync", "synchronous_commit", "full_page_writes"}
-    assert values["fsync"] == "on" and values["full_page_writes"] == "on" and values["synchronous_commit"] != "off"
+    assert (
+        values["fsync"] == "on"
+        and values["full_page_writes"] == "on"
+        and values["synchronous_commit"] != "off"
+    )
     assert durability_problems(values) == []
 
 
@@ -115,8 +130,12 @@ def test_every_synchronous_commit_that_waits_for_the_local_flush_is_durable(comm
 
 
 def test_all_off_gives_three_errors_and_a_missing_setting_is_reported():
-    assert [p.id for p in durability_problems(dict.fromkeys(DURABLE, "off"))] == ["charter.E002"] * 3
-    assert [p.id for p in durability_problems({"fsync": "on", "full_page_writes": "on"})] == ["charter.E003"]
+    assert [p.id for p in durability_problems(dict.fromkeys(DURABLE, "off"))] == [
+        "charter.E002"
+    ] * 3
+    assert [p.id for p in durability_problems({"fsync": "on", "full_page_writes": "on"})] == [
+        "charter.E003"
+    ]
 
 
 @pytest.mark.postgres

@@ -67,7 +67,9 @@ class Load:
 
     def __init__(self, base: str, setup: dict[str, Any], threads: int = 6) -> None:
         self.base, self.setup = base, setup
-        self.jobs = [(kind, i) for i in range(1, len(setup["members"])) for kind in ("vote", "sign")]
+        self.jobs = [
+            (kind, i) for i in range(1, len(setup["members"])) for kind in ("vote", "sign")
+        ]
         self.next = 0
         self.lock = threading.Lock()
         self.acked: list[tuple[str, int, str]] = []
@@ -90,9 +92,16 @@ class Load:
                 try:
                     if kind == "vote":
                         url = f"{self.base}/api/polls/{self.setup['poll']}/votes"
-                        r = client.post(url, headers=headers(session), content=json.dumps({"idempotency_key": key, "choice": "yes"}))
+                        r = client.post(
+                            url,
+                            headers=headers(session),
+                            content=json.dumps({"idempotency_key": key, "choice": "yes"}),
+                        )
                     else:
-                        r = client.post(f"{self.base}/api/initiatives/{self.setup['initiative']}/signature", headers=headers(session))
+                        r = client.post(
+                            f"{self.base}/api/initiatives/{self.setup['initiative']}/signature",
+                            headers=headers(session),
+                        )
                 except httpx.HTTPError:
                     with self.lock:
                         self.failed += 1
@@ -116,7 +125,9 @@ class Load:
         deadline = time.monotonic() + timeout
         while len(self.acked) < acked:
             assert time.monotonic() < deadline, f"only {len(self.acked)} writes acknowledged"
-            assert any(t.is_alive() for t in self.threads), f"the load ended with {len(self.acked)} acknowledged"
+            assert any(t.is_alive() for t in self.threads), (
+                f"the load ended with {len(self.acked)} acknowledged"
+            )
             time.sleep(0.005)
 
     def join(self) -> None:
@@ -125,11 +136,20 @@ class Load:
 
     def look(self, env: dict[str, str]) -> dict[str, Any]:
         acked = {
-            "poll": self.setup["poll"], "initiative": self.setup["initiative"],
+            "poll": self.setup["poll"],
+            "initiative": self.setup["initiative"],
             "votes": [(m, k) for kind, m, k in self.acked if kind == "vote"],
             "signatures": [m for kind, m, _k in self.acked if kind == "sign"],
         }
-        run = subprocess.run([sys.executable, "-c", LOOK], input=json.dumps(acked), cwd=ROOT, env=env, capture_output=True, text=True, timeout=120)
+        run = subprocess.run(
+            [sys.executable, "-c", LOOK],
+            input=json.dumps(acked),
+            cwd=ROOT,
+            env=env,
+            capture_output=True,
+            text=True,
+            timeout=120,
+        )
         assert run.returncode == 0, run.stderr
         return json.loads(run.stdout.strip().splitlines()[-1])
 
@@ -142,7 +162,11 @@ def vote_again_after_restart(base: str, setup: dict[str, Any], timeout: float = 
     with httpx.Client(timeout=20) as client:
         while True:
             try:
-                r = client.post(f"{base}/api/polls/{setup['poll']}/votes", headers=headers(setup["chair"]), content=body)
+                r = client.post(
+                    f"{base}/api/polls/{setup['poll']}/votes",
+                    headers=headers(setup["chair"]),
+                    content=body,
+                )
                 if r.status_code < 500 or time.monotonic() > deadline:
                     return r.status_code
             except httpx.HTTPError:
@@ -159,7 +183,9 @@ def assert_nothing_lost(load: Load, env: dict[str, str], tmp_path: Path) -> dict
     reconciled = charter(env, "record", "reconcile")
     assert reconciled.returncode == 0, reconciled.stdout + reconciled.stderr
     verified = charter(env, "record", "verify")
-    assert verified.returncode == 0 and verified.stdout.startswith("OK:"), verified.stdout + verified.stderr
+    assert verified.returncode == 0 and verified.stdout.startswith("OK:"), (
+        verified.stdout + verified.stderr
+    )
     return seen
 
 

@@ -50,7 +50,13 @@ class RecordMachine(DatabaseMachine):
         """Alice, on no committee, claims the Regional Committee's authority: refused, on the record."""
         before = Entry.objects.count()
         with pytest.raises(Refused):
-            create_poll(self.cast.bodies["rc"], by=self.cast.alice, title="Q", method="yes_no", mode="secret")
+            create_poll(
+                self.cast.bodies["rc"],
+                by=self.cast.alice,
+                title="Q",
+                method="yes_no",
+                mode="secret",
+            )
         assert Poll.objects.count() == self.polls
         assert Entry.objects.count() == before + 1
         assert Entry.objects.order_by("-index").first().outcome == "refused"
@@ -68,9 +74,13 @@ class RecordMachine(DatabaseMachine):
         assert log.verify() is None
         assert size >= self.seen[-1][0], "the record shrank"
         for old_size, old_root in self.seen:
-            assert merkle.verify_consistency(old_size, size, old_root, root, proofs.consistency(old_size, size))
+            assert merkle.verify_consistency(
+                old_size, size, old_root, root, proofs.consistency(old_size, size)
+            )
         for cp in Checkpoint.objects.all():
-            assert merkle.verify_consistency(cp.size, size, bytes.fromhex(cp.root), root, proofs.consistency(cp.size, size))
+            assert merkle.verify_consistency(
+                cp.size, size, bytes.fromhex(cp.root), root, proofs.consistency(cp.size, size)
+            )
         if (size, root) != self.seen[-1]:
             self.seen.append((size, root))
 

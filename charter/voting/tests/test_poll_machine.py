@@ -41,7 +41,9 @@ class PollMachine(DatabaseMachine):
         self.chair = cast.rashid
         self.members = committee(cast)
         self.outsiders = [cast.alice, cast.sara]
-        poll = create_poll(cast.bodies["rc"], by=self.chair, title="Adopt the plan", method="yes_no", mode="secret")
+        poll = create_poll(
+            cast.bodies["rc"], by=self.chair, title="Adopt the plan", method="yes_no", mode="secret"
+        )
         self.poll = open_poll(poll, by=self.chair)
         self.state = "open"
         self.votes: dict[int, tuple[str, str]] = {}  # voter -> (key, choice), as accepted
@@ -106,7 +108,11 @@ class PollMachine(DatabaseMachine):
         else:  # closing a closed poll again only reports its figures, whoever asks
             assert before.state != Poll.State.OPEN, "someone outside the body closed the poll"
         after = Poll.objects.get(pk=self.poll.pk)
-        assert (after.state, after.close_entry, after.ballots_sha256) == (before.state, before.close_entry, before.ballots_sha256)
+        assert (after.state, after.close_entry, after.ballots_sha256) == (
+            before.state,
+            before.close_entry,
+            before.ballots_sha256,
+        )
 
     @invariant()
     def counts_agree(self) -> None:
