@@ -13,8 +13,7 @@ from hypothesis import strategies as st
 from hypothesis.stateful import invariant, rule, run_state_machine_as_test
 
 from charter.lib import merkle
-from charter.members.actions import record_dues_payment
-from charter.members.models import Member
+from charter.members.actions import apply_for_membership
 from charter.record import checkpoints, log, proofs
 from charter.record.models import Checkpoint, Entry, LogState
 from charter.rulebook.enforce import Refused
@@ -38,11 +37,13 @@ class RecordMachine(DatabaseMachine):
         self.seen: list[tuple[int, bytes]] = [head()]
         self.polls = Poll.objects.count()
 
-    @rule(who=st.integers(0, 30), months=st.integers(1, 12))
-    def pay_dues(self, who: int, months: int) -> None:
-        members = list(Member.objects.filter(status="member").order_by("pk"))
+    @rule(n=st.integers(0, 10_000))
+    def apply(self, n: int) -> None:
+        """A person applies to join a branch: an act with its entry."""
         before = Entry.objects.count()
-        record_dues_payment(members[who % len(members)], months=months)
+        apply_for_membership(
+            name=f"Applicant {n}", branch=self.cast.karachi, email=f"a{n}@example.org"
+        )
         assert Entry.objects.count() == before + 1
 
     @rule()
