@@ -151,9 +151,12 @@ class PrivateCluster:
         pid = self.postmaster_pid()
         if pid is None:
             return
-        children = subprocess.run(
-            ["pgrep", "-P", str(pid)], capture_output=True, text=True
-        ).stdout.split()
+        try:
+            children = subprocess.run(
+                ["pgrep", "-P", str(pid)], capture_output=True, text=True
+            ).stdout.split()
+        except FileNotFoundError:  # no procps: the backends exit once the postmaster is gone
+            children = []
         os.kill(pid, signal.SIGKILL)
         for child in children:
             try:
