@@ -5,7 +5,7 @@ CHROMIUM ?= /usr/bin/chromium
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: demo test install lint typecheck migrations-check bench clean serve browser browser-deps screenshots
+.PHONY: demo test install lint typecheck migrations-check bench fuzz clean serve browser browser-deps screenshots
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -33,8 +33,13 @@ lint: $(STAMP)
 typecheck: $(STAMP)
 	$(BIN)/mypy --exclude 'tests/' charter/rulebook/spec.py charter/rulebook/judge.py charter/rulebook/compute.py charter/rulebook/explain.py charter/lib charter/voting/counting charter/verify.py
 
+# Every bench at a quick size, its figures collected into docs/benchmarks.md (FULL=1: the issues' sizes).
 bench: $(STAMP)
-	for f in bench/bench_*.py; do echo "== $$f"; $(BIN)/python $$f || exit 1; done
+	$(BIN)/python bench/run_all.py $(if $(FULL),--full)
+
+# Schemathesis over the whole API, signed in, against `charter serve` on a loopback port.
+fuzz: $(STAMP)
+	$(BIN)/python bench/fuzz_api.py $(if $(EXAMPLES),--examples $(EXAMPLES))
 
 clean:
 	rm -rf var/ staticfiles/ .pytest_cache

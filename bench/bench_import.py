@@ -35,6 +35,8 @@ import sys
 import time
 from pathlib import Path
 
+from _figures import figure  # bench/ is on the path of a script run from it
+
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
@@ -322,6 +324,7 @@ def main() -> int:
     for r in results:
         rate, bare = r["rows"] / r["import_s"], r["rows"] / r["bare_s"]
         print(f"{r['db']:<9} | {r['rows']:>9,} | {r['import_s']:>8.1f} | {rate:>13,.0f} | {bare:>18,.0f} | {bare / rate:>5.1f}")
+        figure(f"import members, {r['rows']:,} rows, {r['db']}", rate, "rows/s", f"bare insert of the same rows: {bare:,.0f} rows/s", "1,000,000 rows")
     print()
     for r in results:
         print(f"{r['db']}: organization with {args.branches:,} branches built in {r['build_s']:.1f} s; "

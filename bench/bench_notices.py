@@ -38,6 +38,8 @@ import sys
 import time
 from pathlib import Path
 
+from _figures import figure  # bench/ is on the path of a script run from it
+
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(ROOT / "bench"))
@@ -229,6 +231,8 @@ def main() -> int:
     print()
     for r in results:
         print(f"{r['db']}: members bulk-inserted in {r['members_s']:.1f} s (untimed set-up)")
+        figure(f"queue a notice to {r['members']:,} members, {r['db']}", r["queue_s"], "s", f"render(member) per member: {r['peer_s']:.1f} s", "1,000,000 members")
+        figure(f"deliver {r['outgoing']:,} emails and texts, {r['db']}", r["outgoing"] / r["deliver_s"], "notices/s", "console transport (no network)", "")
     for note in notes:
         print(note)
     print("rows = notices written: an inbox notice per member, an email and a text message for those with an address and a phone;")

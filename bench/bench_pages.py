@@ -21,6 +21,8 @@ import tempfile
 import time
 from pathlib import Path
 
+from _figures import figure  # bench/ is on the path of a script run from it
+
 ROOT = Path(__file__).resolve().parents[1]
 PG_URL = "postgres://postgres@127.0.0.1:5432/charter_bench_pages"
 
@@ -167,6 +169,8 @@ def main() -> int:
     print(f"{'db':<11}{'members':>10}{'region':>9}{'import s':>10}{'region page ms':>16}{'home page ms':>14}{'bare SQL ms':>13}  goal < 200 ms")
     for r in rows:
         print(f"{r['db']:<11}{r['members']:>10}{r['region_members']:>9}{r['import_s']:>10}{r['region_ms']:>16}{r['home_ms']:>14}{r['sql_ms']:>13}")
+        figure(f"region page, {r['region_members']:,} of {r['members']:,} members, {r['db']}", r["region_ms"], "ms median", f"bare SQL aggregate: {r['sql_ms']} ms", "< 200 ms")
+        figure(f"member's home page, {r['members']:,} members, {r['db']}", r["home_ms"], "ms median", "", "< 200 ms")
     return 0
 
 

@@ -34,6 +34,8 @@ import threading
 import time
 from pathlib import Path
 
+from _figures import figure  # bench/ is on the path of a script run from it
+
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
@@ -97,6 +99,7 @@ def bench_verify(bodies: list[bytes]) -> None:
         sha(b"\x00" + b).digest()
     bare = time.perf_counter() - started
     print(f"  record verify over {len(bodies):,} entries: {took:.2f} s   bare hashlib loop over the same bytes: {bare:.2f} s   ratio {took / bare:.1f}x", flush=True)
+    figure(f"record verify, {len(bodies):,} entries, {_db()}", took, "s", f"bare hashlib loop over the same bytes: {bare:.2f} s", "1,000,000 entries")
 
 
 def bench_proofs(n: int) -> None:
@@ -116,6 +119,7 @@ def bench_proofs(n: int) -> None:
         times.sort()
         print(f"  {name} proof: median {statistics.median(times):.2f} ms, p95 {times[949]:.2f} ms; "
               f"{min(sizes)}-{max(sizes)} hashes (log2 N = {math.log2(n):.1f})", flush=True)
+        figure(f"{name} proof, {n:,} entries, {_db()}", statistics.median(times), "ms median", f"{max(sizes)} hashes at most; log2 N = {math.log2(n):.1f}", "")
         del length
 
 
@@ -139,6 +143,11 @@ def bench_append(m: int) -> None:
             t.join()
         took = time.perf_counter() - started
         print(f"  append, one act per transaction, {writers} writer(s): {m / took:,.0f} acts/s ({m:,} in {took:.1f} s)", flush=True)
+        figure(f"record append, one act per transaction, {writers} writer(s), {_db()}", m / took, "acts/s", "", "")
+
+
+def _db() -> str:
+    return "SQLite" if os.environ.get("DATABASE_URL", "").startswith("sqlite") else "PostgreSQL"
 
 
 def child(n: int, m: int) -> None:

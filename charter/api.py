@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from django.http import HttpRequest, HttpResponse
 from ninja import NinjaAPI
 from ninja.errors import ValidationError
@@ -9,7 +11,60 @@ from ninja.errors import ValidationError
 from charter.lib.errors import InvalidInput
 from charter.rulebook.enforce import Refused
 
-api = NinjaAPI(title="Charter API", version="1", urls_namespace="api", docs_url="/docs", openapi_url="/openapi.json")
+# Every operation may answer these, with a JSON body whose ``detail`` says why (and ``errors`` names
+# each field for a 422): the schema says so, so that a client (and Schemathesis) knows every answer.
+ERRORS = {
+    "400": "The input breaks a rule of the form (detail says which)",
+    "401": "Not signed in",
+    "403": "Refused: the rules do not allow the act (breaches with their articles), or the CSRF check failed",
+    "404": "No such object, or not one the signed-in person may see",
+    "405": "The method is not allowed here",
+    "422": "The request does not match the schema (errors names each field)",
+}
+ERROR_SCHEMA = {
+    "title": "Error",
+    "type": "object",
+    "required": ["detail"],
+    "properties": {
+        "detail": {"type": "string"},
+        "errors": {"type": "array", "items": {"type": "object", "properties": {"where": {"type": "string"}, "problem": {"type": "string"}}}},
+        "act": {"type": "string"},
+        "articles": {"type": "array", "items": {"type": "string"}},
+        "breaches": {"type": "array", "items": {}},
+        "record_entry": {"type": ["integer", "null"]},
+    },
+}
+
+
+def with_error_responses(schema: dict[str, Any]) -> dict[str, Any]:
+    """Add the error answers to every operation; where an operation declares its own body for one
+    of those codes, either body may come."""
+    schema.setdefault("components", {}).setdefault("schemas", {})["Error"] = ERROR_SCHEMA
+    ref = {"$ref": "#/components/schemas/Error"}
+    for item in schema.get("paths", {}).values():
+        for operation in item.values():
+            if not isinstance(operation, dict) or "responses" not in operation:
+                continue
+            responses = {str(code): answer for code, answer in operation["responses"].items()}
+            operation["responses"] = responses
+            for code, words in ERRORS.items():
+                declared = responses.get(code)
+                if declared is None:
+                    responses[code] = {"description": words, "content": {"application/json": {"schema": ref}}}
+                    continue
+                content = declared.setdefault("content", {}).setdefault("application/json", {})
+                own = content.get("schema")
+                if own is not None and own != ref:
+                    content["schema"] = {"anyOf": [own, ref]}
+    return schema
+
+
+class CharterAPI(NinjaAPI):
+    def get_openapi_schema(self, *, path_prefix: str | None = None, path_params: dict[str, Any] | None = None) -> Any:
+        return with_error_responses(super().get_openapi_schema(path_prefix=path_prefix, path_params=path_params))
+
+
+api = CharterAPI(title="Charter API", version="1", urls_namespace="api", docs_url="/docs", openapi_url="/openapi.json")
 
 
 @api.exception_handler(Refused)
@@ -35,6 +90,23 @@ def validation(request: HttpRequest, exc: ValidationError) -> HttpResponse:
         where = ".".join(str(p) for p in err.get("loc", ()))
         problems.append({"where": where, "problem": err.get("msg", "invalid")})
     return api.create_response(request, {"detail": "The request is not valid.", "errors": problems}, status=422)
+
+
+def bad_request(request: HttpRequest, exception: Exception | None = None) -> HttpResponse:
+    """Django's answer to a request it cannot read (a body over DATA_UPLOAD_MAX_MEMORY_SIZE, a
+    malformed header, ...): JSON with a detail for the API, the usual page elsewhere."""
+    from django.core.exceptions import RequestDataTooBig
+    from django.http import JsonResponse
+    from django.utils.translation import gettext as _
+    from django.views import defaults
+
+    if not request.path.startswith("/api/"):
+        return defaults.bad_request(request, exception)
+    if isinstance(exception, RequestDataTooBig):
+        detail = _("The request body is larger than the server accepts.")
+    else:
+        detail = _("The request could not be read.")
+    return JsonResponse({"detail": detail}, status=400)
 
 
 def _routers() -> None:

@@ -1,4 +1,5 @@
-"""The ``charter`` command: serve, demo, import, rules, record, count, and Django's own commands.
+"""The ``charter`` command: serve, demo, import, rules, record, count, check, backup, restore, and
+Django's own commands.
 
 Commands that need no database (``rules check``, ``count``) do not start Django.
 """
@@ -9,6 +10,7 @@ import argparse
 import os
 import sys
 from collections.abc import Sequence
+from pathlib import Path
 
 
 def _django() -> None:
@@ -192,6 +194,15 @@ def cmd_record(ns: argparse.Namespace) -> int:
     _django()
     from charter.record import log
 
+    if ns.record_cmd == "keygen":
+        from django.conf import settings
+
+        from charter.lib.checkpoint import generate_signer
+
+        private, public = generate_signer(settings.RECORD_ORIGIN)
+        print(private)
+        print(f"verifier key (publish it): {public}", file=sys.stderr)
+        return 0
     if ns.record_cmd == "reconcile":
         from charter.record import reconcile
 
@@ -214,6 +225,48 @@ def cmd_record(ns: argparse.Namespace) -> int:
         print(f"OK: {total} entries, root {state.root if state else 'empty'}")
         return 0
     return 2
+
+
+def cmd_check(ns: argparse.Namespace) -> int:
+    """Django's system checks as for a deployment (``check --deploy``, warnings fail too) with the
+    settings of this environment, including the database's durability (charter/checks.py)."""
+    _django()
+    from django.core.management import call_command
+    from django.core.management.base import SystemCheckError
+
+    try:
+        call_command("check", "--deploy", "--fail-level", "WARNING", "--database", "default")
+    except SystemCheckError as exc:
+        print(exc, file=sys.stderr)
+        return 1
+    return 0
+
+
+def cmd_backup(ns: argparse.Namespace) -> int:
+    _django()
+    from charter.ops.backup import BackupError, backup
+
+    try:
+        out = backup(ns.file)
+    except BackupError as exc:
+        print(f"backup failed: {exc}", file=sys.stderr)
+        return 1
+    print(f"OK: {out.path} ({out.path.stat().st_size:,} bytes); the record at {out.entries} entries, root {out.root or 'empty'}")
+    print("Keep the record's signing key too (RECORD_SIGNING_KEY or its file): it is not in the database.", file=sys.stderr)
+    return 0
+
+
+def cmd_restore(ns: argparse.Namespace) -> int:
+    _django()
+    from charter.ops.backup import BackupError, restore
+
+    try:
+        out = restore(ns.file)
+    except BackupError as exc:
+        print(f"restore failed: {exc}", file=sys.stderr)
+        return 1
+    print(f"OK: restored {out.path}; the record verifies: {out.entries} entries, root {out.root or 'empty'}")
+    return 0
 
 
 def cmd_count(rest: Sequence[str]) -> int:
@@ -267,9 +320,21 @@ def main(argv: Sequence[str] | None = None) -> int:
     m.add_argument("--peer", action="append", default=[], help="another mirror's folder or checkpoint URL to compare with (repeatable)")
     m.add_argument("--watch", type=float, metavar="SECONDS", help="keep going, checking every SECONDS")
     rc.add_parser("reconcile", help="find acts without their record entry and entries without their act")
+    rc.add_parser("keygen", help="print a new signing key for RECORD_SIGNING_KEY (named after RECORD_ORIGIN)")
     sub.add_parser("count", help="count a BLT file: count --method M [--seats N] FILE.blt [--json]")
     sub.add_parser("manage", help="run a Django management command")
+    sub.add_parser("check", help="the deployment checks (settings, security, PostgreSQL's durability); warnings fail")
+    p = sub.add_parser("backup", help="a consistent copy of the database into FILE (pg_dump; SQLite's backup)")
+    p.add_argument("file", type=Path)
+    p = sub.add_parser("restore", help="restore FILE into the configured database, which must be empty; verifies the record")
+    p.add_argument("file", type=Path)
     ns = parser.parse_args(argv)
+    if ns.cmd == "check":
+        return cmd_check(ns)
+    if ns.cmd == "backup":
+        return cmd_backup(ns)
+    if ns.cmd == "restore":
+        return cmd_restore(ns)
     if ns.cmd == "serve":
         return cmd_serve(ns)
     if ns.cmd == "demo":

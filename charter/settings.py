@@ -184,7 +184,11 @@ SERVE_CONCURRENCY = env_int("SERVE_CONCURRENCY", 6)
 # --- Security (decision 0012) ---------------------------------------------------------------------
 # Production is served over HTTPS (SITE_ROOT https://...): then cookies are Secure, HSTS is sent
 # and plain HTTP is redirected. SECURE_COOKIES / HSTS_SECONDS / SECURE_SSL_REDIRECT override.
-HTTPS = SITE_ROOT.startswith("https://")
+HTTPS = env_bool("HTTPS", SITE_ROOT.startswith("https://"))
+# Behind a reverse proxy that ends TLS (docs/self-hosting.md): HTTPS trusts the proxy's
+# X-Forwarded-Proto (and only that proxy may reach the app server).
+SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https") if HTTPS else None
+CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS", [])
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SECURE = env_bool("SECURE_COOKIES", HTTPS)
 CSRF_COOKIE_SECURE = env_bool("SECURE_COOKIES", HTTPS)
@@ -193,11 +197,11 @@ SESSION_COOKIE_SAMESITE = "Lax"
 # the browser closes.
 SESSION_COOKIE_AGE = env_int("SESSION_HOURS", 12) * 3600
 SESSION_EXPIRE_AT_BROWSER_CLOSE = True
-SECURE_HSTS_SECONDS = env_int("HSTS_SECONDS", 31_536_000 if HTTPS else 0)
+SECURE_HSTS_SECONDS = env_int("HSTS_SECONDS", env_int("SECURE_HSTS_SECONDS", 31_536_000 if HTTPS else 0))
 # Charter has a host of its own (charter.example.org): its subdomains are HTTPS-only too. The preload
 # directive only allows a submission to the browsers' list; nothing is submitted.
-SECURE_HSTS_INCLUDE_SUBDOMAINS = env_bool("HSTS_INCLUDE_SUBDOMAINS", HTTPS)
-SECURE_HSTS_PRELOAD = env_bool("HSTS_PRELOAD", HTTPS)
+SECURE_HSTS_INCLUDE_SUBDOMAINS = env_bool("HSTS_INCLUDE_SUBDOMAINS", env_bool("SECURE_HSTS_INCLUDE_SUBDOMAINS", HTTPS))
+SECURE_HSTS_PRELOAD = env_bool("HSTS_PRELOAD", env_bool("SECURE_HSTS_PRELOAD", HTTPS))
 SECURE_SSL_REDIRECT = env_bool("SECURE_SSL_REDIRECT", HTTPS)
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"

@@ -10,6 +10,8 @@ def home(request):  # type: ignore[no-untyped-def]
     return redirect("members:home" if request.user.is_authenticated else "org:unit_top")
 
 
+handler400 = "charter.api.bad_request"  # the API answers JSON even to a request Django cannot read
+
 urlpatterns = [
     path("", home, name="home"),
     path("accounts/", include("charter.accounts.urls")),

@@ -23,7 +23,7 @@ class CheckIn(Schema):
     text: str = Field(min_length=1, max_length=1_000_000)
 
 
-class ProblemOut(Schema):
+class RulebookProblemOut(Schema):
     line: int | None
     path: str
     message: str
@@ -31,7 +31,7 @@ class ProblemOut(Schema):
 
 class CheckOut(Schema):
     ok: bool
-    problems: list[ProblemOut]
+    problems: list[RulebookProblemOut]
 
 
 @router.get("", response=RulesOut, summary="The rulebook in force today")
@@ -58,5 +58,5 @@ def check(request: HttpRequest, payload: CheckIn) -> Status:
     try:
         spec.load_text(payload.text, "submitted")
     except spec.RulebookError as exc:
-        return Status(422, CheckOut(ok=False, problems=[ProblemOut(line=p.line, path=p.path, message=p.message) for p in exc.problems]))
+        return Status(422, CheckOut(ok=False, problems=[RulebookProblemOut(line=p.line, path=p.path, message=p.message) for p in exc.problems]))
     return Status(200, CheckOut(ok=True, problems=[]))

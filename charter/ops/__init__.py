@@ -1,0 +1,1 @@
+"""Operating a server: backups and their restore (``charter backup``, ``charter restore``)."""
