@@ -20,6 +20,7 @@ urlpatterns = [
     path("", include("charter.initiatives.urls")),
     path("", include("charter.voting.urls")),
     path("", include("charter.elections.urls")),
+    path("", include("charter.dashboards.urls")),
     path("record/", include("charter.record.urls")),
     path("rules/", include("charter.rulebook.urls")),
     path("api/", api.urls),
