@@ -124,10 +124,17 @@ def count_flows(
     meetings_from: dt.datetime | None = None,
     meetings_before: dt.datetime | None = None,
     within_days: int = 0,
+    only_meetings_of: Unit | None = None,
 ) -> Counter[Key]:
-    """Flows and changes of stocks per unit and month, for every unit up the tree."""
+    """Flows and changes of stocks per unit and month, for every unit up the tree.
+
+    ``only_meetings_of``: count nothing but the meetings of that unit's own bodies."""
     local: Counter[Key] = Counter()
     counts: Counter[Key] = Counter()
+    if only_meetings_of is not None:
+        _count_meetings(local, Meeting.objects.filter(body__unit=only_meetings_of), meetings_from, meetings_before)
+        _roll_up(local, tree, counts)
+        return Counter({k: n for k, n in counts.items() if k[0] == only_meetings_of.pk})
     moved = Transfer.objects.values("member_id")
     changes = StatusChange.objects.filter(id__gt=status_change_after)
     if status_change_upto is not None:
@@ -179,24 +186,34 @@ def count_flows(
             counts[(unit_id, month, "transfers_out")] += row["n"]
             counts[(unit_id, month, "net_members")] -= row["n"]
     # Meetings held, with attendance, counted at the unit of the body that met.
-    meetings = Meeting.objects.filter(state=Meeting.State.HELD)
-    if meetings_from is not None:
-        meetings = meetings.filter(starts_at__gte=meetings_from)
-    if meetings_before is not None:
-        meetings = meetings.filter(starts_at__lt=meetings_before)
-    if within is not None:
-        meetings = meetings.filter(body__unit__path__startswith=within.path)
+    meetings = Meeting.objects.all() if within is None else Meeting.objects.filter(body__unit__path__startswith=within.path)
+    _count_meetings(local, meetings, meetings_from, meetings_before)
+    _roll_up(local, tree, counts)
+    return _keep_within(counts, tree, within)
+
+
+def _keep_within(counts: Counter[Key], tree: Tree, within: Unit | None) -> Counter[Key]:
+    """Only the units of ``within``'s subtree (its ancestors got partial sums)."""
+    if within is None:
+        return counts
+    inside = {pk for pk, u in tree.units.items() if u.path.startswith(within.path)}
+    for key in [k for k in counts if k[0] not in inside]:
+        del counts[key]
+    return counts
+
+
+def _count_meetings(local: Counter[Key], meetings, since: dt.datetime | None, before: dt.datetime | None) -> None:  # type: ignore[no-untyped-def]
+    meetings = meetings.filter(state=Meeting.State.HELD)
+    if since is not None:
+        meetings = meetings.filter(starts_at__gte=since)
+    if before is not None:
+        meetings = meetings.filter(starts_at__lt=before)
     grouped = meetings.annotate(m=TruncMonth("starts_at")).values("body__unit_id", "m").annotate(n=Count("id"), present=Sum("present_count"), roster=Sum("roster_size")).order_by()
     for row in grouped:
         month = month_of(row["m"])
         local[(row["body__unit_id"], month, "meetings")] += row["n"]
         local[(row["body__unit_id"], month, "present")] += row["present"] or 0
         local[(row["body__unit_id"], month, "roster")] += row["roster"] or 0
-    _roll_up(local, tree, counts)
-    if within is not None:
-        for key in [k for k in counts if k[0] not in tree.units]:
-            del counts[key]
-    return counts
 
 
 def derive_states(counts: Counter[Key], tree: Tree, *, home_level: str, min_members: int, last_month: dt.date, within: Unit | None = None) -> Counter[Key]:
@@ -229,7 +246,7 @@ def derive_states(counts: Counter[Key], tree: Tree, *, home_level: str, min_memb
             met_before = met_now
     out: Counter[Key] = Counter()
     _roll_up(local, tree, out)
-    return out
+    return _keep_within(out, tree, within)
 
 
 def series(counts: Iterable[tuple[int, dt.date, str, int]], unit_id: int) -> dict[str, dict[dt.date, int]]:
