@@ -15,6 +15,7 @@ import datetime as dt
 from collections import Counter, defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass, field
+from typing import NamedTuple
 
 from django.db.models import Case, CharField, Count, F, Q, Sum, Value, When
 from django.db.models.functions import TruncMonth
@@ -33,6 +34,9 @@ FLOWS = (
 NETS = ("net_members", "net_waiting")
 # States of branches at a month's end, derived from a branch's whole history (rebuild or a live page).
 STATES = ("branches", "quiet_branches", "small_branches")
+# Members on the register at the end of the last month counted (per unit, so per branch too): what
+# the sizes of branches today start from when the table is stored.
+STOCK = "stock_members"
 
 Key = tuple[int, dt.date, str]
 # A founder's enrolment is written as applicant -> member with the reason "founding" (no application
@@ -58,28 +62,40 @@ def months_between(first: dt.date, last: dt.date) -> list[dt.date]:
     return out
 
 
+class Node(NamedTuple):
+    """What the counting needs of a unit (plain tuples: ten thousand branches load in milliseconds)."""
+
+    pk: int
+    level: str
+    name: str
+    parent_id: int | None
+    path: str
+    created_on: dt.date
+    dissolved_on: dt.date | None
+
+
 @dataclass
 class Tree:
     """The units (a small table), with each unit's chain of ancestors from the top down to itself."""
 
-    units: dict[int, Unit]
+    units: dict[int, Node]
     chains: dict[int, tuple[int, ...]] = field(default_factory=dict)
 
     @classmethod
     def load(cls, within: Unit | None = None) -> Tree:
-        qs = Unit.objects.all() if within is None else Unit.objects.within(within)
-        units = {u.pk: u for u in qs.only("id", "level", "name", "parent_id", "path", "created_on", "dissolved_on")}
+        qs = Unit.objects.all() if within is None or within.parent_id is None else Unit.objects.within(within)
+        units = {row[0]: Node(*row) for row in qs.order_by().values_list("id", "level", "name", "parent_id", "path", "created_on", "dissolved_on")}
         tree = cls(units)
-        tree.chains = {pk: u.ancestor_ids for pk, u in units.items()}
+        tree.chains = {pk: tuple(int(p) for p in u.path.strip("/").split("/") if p) for pk, u in units.items()}
         return tree
 
     def chain(self, unit_id: int) -> tuple[int, ...]:
         return self.chains.get(unit_id, ())
 
-    def children(self, unit_id: int) -> list[Unit]:
+    def children(self, unit_id: int) -> list[Node]:
         return sorted((u for u in self.units.values() if u.parent_id == unit_id), key=lambda u: u.name)
 
-    def branches(self, level: str, within: Unit | None = None) -> list[Unit]:
+    def branches(self, level: str, within: Unit | Node | None = None) -> list[Node]:
         return [u for u in self.units.values() if u.level == level and (within is None or u.path.startswith(within.path))]
 
 
@@ -116,7 +132,7 @@ def _status_measures(status_from: str, status_to: str) -> list[tuple[str, int]]:
 def count_flows(
     tree: Tree,
     *,
-    within: Unit | None = None,
+    within: Unit | Node | None = None,
     status_change_after: int = 0,
     transfer_after: int = 0,
     status_change_upto: int | None = None,
@@ -124,7 +140,7 @@ def count_flows(
     meetings_from: dt.datetime | None = None,
     meetings_before: dt.datetime | None = None,
     within_days: int = 0,
-    only_meetings_of: Unit | None = None,
+    only_meetings_of: Unit | Node | None = None,
 ) -> Counter[Key]:
     """Flows and changes of stocks per unit and month, for every unit up the tree.
 
@@ -132,7 +148,7 @@ def count_flows(
     local: Counter[Key] = Counter()
     counts: Counter[Key] = Counter()
     if only_meetings_of is not None:
-        _count_meetings(local, Meeting.objects.filter(body__unit=only_meetings_of), meetings_from, meetings_before)
+        _count_meetings(local, Meeting.objects.filter(body__unit_id=only_meetings_of.pk), meetings_from, meetings_before)
         _roll_up(local, tree, counts)
         return Counter({k: n for k, n in counts.items() if k[0] == only_meetings_of.pk})
     moved = Transfer.objects.values("member_id")
@@ -160,7 +176,7 @@ def count_flows(
     theirs = Transfer.objects.filter(member_id__in=changes.filter(member_id__in=moved).values("member_id"))
     for member_id, on, from_unit, to_unit in theirs.order_by("on", "id").values_list("member_id", "on", "from_unit_id", "to_unit_id"):
         moves[member_id].append((on, from_unit, to_unit))
-    outside = Unit(path="\0")
+    outside = Node(0, "", "", None, "\0", dt.date.min, None)
     moved_rows = changes.filter(member_id__in=moved).annotate(origin=ORIGIN).values_list("member_id", "on", "origin", "status_to", "member__branch_id", "member__applied_on")
     for member_id, on, status_from, status_to, branch_now, applied_on in moved_rows.order_by():
         branch = next((frm for day, frm, _to in moves[member_id] if day > on), branch_now)
@@ -192,7 +208,7 @@ def count_flows(
     return _keep_within(counts, tree, within)
 
 
-def _keep_within(counts: Counter[Key], tree: Tree, within: Unit | None) -> Counter[Key]:
+def _keep_within(counts: Counter[Key], tree: Tree, within: Unit | Node | None) -> Counter[Key]:
     """Only the units of ``within``'s subtree (its ancestors got partial sums)."""
     if within is None:
         return counts
@@ -216,7 +232,7 @@ def _count_meetings(local: Counter[Key], meetings, since: dt.datetime | None, be
         local[(row["body__unit_id"], month, "roster")] += row["roster"] or 0
 
 
-def derive_states(counts: Counter[Key], tree: Tree, *, home_level: str, min_members: int, last_month: dt.date, within: Unit | None = None) -> Counter[Key]:
+def derive_states(counts: Counter[Key], tree: Tree, *, home_level: str, min_members: int, last_month: dt.date, within: Unit | Node | None = None) -> Counter[Key]:
     """Branches, quiet branches (no meeting in the month and the one before) and branches below the
     minimum size, at each month's end, for every unit up the tree. Needs each branch's whole history."""
     branches = tree.branches(home_level, within)
@@ -244,6 +260,7 @@ def derive_states(counts: Counter[Key], tree: Tree, *, home_level: str, min_memb
                 if met_now + met_before == 0 and u.created_on <= end - dt.timedelta(days=60):
                     local[(u.pk, month, "quiet_branches")] += 1
             met_before = met_now
+        local[(u.pk, last_month, "stock_members")] += stock
     out: Counter[Key] = Counter()
     _roll_up(local, tree, out)
     return _keep_within(out, tree, within)

@@ -106,7 +106,8 @@ def figure_list(figure: str, unit: Unit, *, today: dt.date, month: dt.date | Non
             for m in rows.iterator(chunk_size=2000)
         )
     if figure == "terms_expired":
-        rows = [m for m in terms_expired_without_election(unit, today=today, since=span[0]) if first <= m.expires_on < last]
+        ids = [pk for pk, expires_on in terms_expired_without_election(unit, today=today, since=span[0]) if first <= expires_on < last]
+        rows = Mandate.objects.filter(pk__in=ids).select_related("body", "member").order_by("expires_on", "id")
         return _("Terms expired without a new election"), [_("Expired on"), _("Body"), _("Office"), _("Member"), _("Filled by")], (
             [(str(m.expires_on), None), (m.body.name, reverse("org:body", args=[m.body_id])), (m.office, None), _member(m.member), (m.get_filled_by_display(), None)] for m in rows
         )

@@ -20,6 +20,7 @@ class MonthlyCount(models.Model):
 
     class Meta:
         constraints = [models.UniqueConstraint(fields=["unit", "measure", "month"], name="one_count_per_unit_measure_month")]
+        indexes = [models.Index(fields=["measure", "month"])]
 
 
 class Build(models.Model):

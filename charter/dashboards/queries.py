@@ -59,10 +59,11 @@ def window(today: dt.date, months: int) -> list[dt.date]:
     return facts.months_between(first, last)
 
 
-def monthly_counts(unit: Unit, today: dt.date, months: list[dt.date], children: list[Unit]) -> tuple[dict[tuple[int, str], dict[dt.date, int]], dt.datetime | None]:
-    """{(unit_id, measure): {month: n}} for ``unit`` and its children; nets summed from the start
-    (the month before the window holds everything before it)."""
-    home, min_members, within_days = rules_for_dashboard(today)
+def monthly_counts(unit: Unit, months: list[dt.date], children: list[Unit], rules: tuple[str, int, int]) -> tuple[dict[tuple[int, str], dict[dt.date, int]], dt.datetime | None, dict[int, int] | None]:
+    """{(unit_id, measure): {month: n}} for ``unit`` and its children (nets summed from the start:
+    the month before the window holds everything before it), when the table was built, and from
+    it the sizes of the branches today (None: count them from the register)."""
+    home, min_members, within_days = rules
     build = Build.objects.first()
     before = subtract_months(months[0], 1)
     out: dict[tuple[int, str], dict[dt.date, int]] = defaultdict(lambda: defaultdict(int))
@@ -82,7 +83,7 @@ def monthly_counts(unit: Unit, today: dt.date, months: list[dt.date], children: 
         for (unit_id, month, measure), n in counts.items():
             if unit_id in ids:
                 add(unit_id, month, measure, n)
-        return out, None
+        return out, None, None
     stored = MonthlyCount.objects.filter(unit_id__in=ids, month__gte=months[0]).values_list("unit_id", "month", "measure", "n")
     for unit_id, month, measure, n in stored:
         add(unit_id, month, measure, n)
@@ -98,7 +99,16 @@ def monthly_counts(unit: Unit, today: dt.date, months: list[dt.date], children: 
     for (unit_id, month, measure), n in tail.items():
         if unit_id in ids:
             add(unit_id, month, measure, n)
-    return out, build.built_at
+    # Branch sizes today: the stock stored at the build, plus the members gained or lost since.
+    branches = {pk for pk, u in tree.units.items() if u.level == home and u.path.startswith(unit.path)}
+    stocks = MonthlyCount.objects.filter(measure=facts.STOCK, month=facts.month_of(build.built_at))
+    if unit.parent_id is not None:
+        stocks = stocks.filter(unit__path__startswith=unit.path)
+    sizes = {uid: n for uid, n in stocks.values_list("unit_id", "n") if uid in branches}
+    for (unit_id, _month, measure), n in tail.items():
+        if measure == "net_members" and unit_id in branches:
+            sizes[unit_id] = sizes.get(unit_id, 0) + n
+    return out, build.built_at, sizes
 
 
 def _stock(values: dict[dt.date, int], months: list[dt.date]) -> list[int]:
@@ -112,11 +122,11 @@ def _stock(values: dict[dt.date, int], months: list[dt.date]) -> list[int]:
 
 def dashboard(unit: Unit, *, today: dt.date, months: int = 24) -> Dashboard:
     rb = rulebook_on(today)
-    home, min_members, within_days = rules_for_dashboard(today)
+    home, min_members, within_days = rules = rules_for_dashboard(today, rb)
     max_arrears = rosters.max_arrears(rb)
     span = window(today, months)
     children = list(Unit.objects.filter(parent=unit).order_by("name"))
-    counts, built_at = monthly_counts(unit, today, span, children)
+    counts, built_at, sizes = monthly_counts(unit, span, children, rules)
     mine = {measure: values for (uid, measure), values in counts.items() if uid == unit.pk}
     empty: dict[dt.date, int] = {}
     monthly: dict[str, list[int]] = {}
@@ -125,7 +135,7 @@ def dashboard(unit: Unit, *, today: dt.date, months: int = 24) -> Dashboard:
     monthly["members"] = _stock(mine.get("net_members", empty), span)
     monthly["waiting"] = _stock(mine.get("net_waiting", empty), span)
     monthly["attendance"] = [round(100 * p / r) if r else 0 for p, r in zip(monthly["present"], monthly["roster"], strict=True)]
-    now = now_figures(unit, today=today, home=home, min_members=min_members, within_days=within_days, max_arrears=max_arrears)
+    now = now_figures(unit, today=today, home=home, min_members=min_members, within_days=within_days, max_arrears=max_arrears, sizes=sizes)
     # This month's branch states are the live ones (the table's may be older than today).
     monthly["branches"][-1] = now["branches"]
     monthly["quiet_branches"][-1] = now["quiet"]
@@ -134,7 +144,7 @@ def dashboard(unit: Unit, *, today: dt.date, months: int = 24) -> Dashboard:
     for kind in FILLED_BY:
         monthly[f"seats_{kind}"] = [seats_monthly.get((m, kind), 0) for m in span]
     expired = terms_expired_without_election(unit, today=today, since=span[0])
-    expired_by_month = Counter(facts.month_of(m.expires_on) for m in expired)
+    expired_by_month = Counter(facts.month_of(expires_on) for _pk, expires_on in expired)
     monthly["terms_expired"] = [expired_by_month.get(m, 0) for m in span]
     missed = deadlines_missed_by_month(unit, span)
     monthly["missed_cases"] = [missed.get((m, "case"), 0) for m in span]
@@ -179,41 +189,43 @@ def _child_of(unit: Unit, path: str) -> int | None:
     return int(rest) if rest.isdigit() else None
 
 
-def now_figures(unit: Unit, *, today: dt.date, home: str, min_members: int, within_days: int, max_arrears: int) -> dict[str, Any]:
-    """Figures about today, each from one grouped query."""
+def now_figures(unit: Unit, *, today: dt.date, home: str, min_members: int, within_days: int, max_arrears: int, sizes: dict[int, int] | None = None) -> dict[str, Any]:
+    """Figures about today, each from one grouped query. ``sizes``: members per branch today, when
+    the stored table gives them (else they are counted from the register)."""
     cutoff = subtract_months(today, max_arrears + 1)
-    # Members in arrears beyond what good standing allows, per branch.
+    # Members behind with their dues, and those beyond what good standing allows, per branch.
     arrears_rows = (
-        Member.objects.filter(in_scope(unit, "branch"), status=Status.MEMBER, dues_paid_until__lte=cutoff)
-        .values("branch_id").annotate(n=Count("id")).order_by()
+        Member.objects.filter(in_scope(unit, "branch"), status=Status.MEMBER, dues_paid_until__lt=today)
+        .values("branch_id").annotate(behind=Count("id"), beyond=Count("id", filter=Q(dues_paid_until__lte=cutoff))).order_by()
     )
-    branches = {u.pk: u for u in Unit.objects.filter(level=home, dissolved_on__isnull=True).filter(in_scope(unit, ""))}
-    paths = {pk: u.path for pk, u in branches.items()}
-    arrears_by_branch = {r["branch_id"]: r["n"] for r in arrears_rows}
-    sizes = dict(
-        Member.objects.filter(in_scope(unit, "branch"), status__in=facts.CURRENT).values("branch_id").annotate(n=Count("id")).order_by().values_list("branch_id", "n")
-    )
+    arrears_by_branch, behind = {}, 0
+    for row in arrears_rows:
+        arrears_by_branch[row["branch_id"]] = row["beyond"]
+        behind += row["behind"]
+    branches = {pk: (path, created) for pk, path, created in Unit.objects.filter(in_scope(unit, ""), level=home, dissolved_on__isnull=True).order_by().values_list("id", "path", "created_on")}
+    if sizes is None:
+        sizes = dict(
+            Member.objects.filter(in_scope(unit, "branch"), status__in=facts.CURRENT).values("branch_id").annotate(n=Count("id")).order_by().values_list("branch_id", "n")
+        )
     since = dt.datetime.combine(today - dt.timedelta(days=60), dt.time(), tzinfo=dt.UTC)
-    met = set(Meeting.objects.filter(in_scope(unit, "body__unit"), state=Meeting.State.HELD, starts_at__gte=since).values_list("body__unit_id", flat=True).distinct())
+    met = set(Meeting.objects.filter(in_scope(unit, "body__unit"), state=Meeting.State.HELD, starts_at__gte=since).order_by().values_list("body__unit_id", flat=True).distinct())
     old_enough = today - dt.timedelta(days=60)
-    quiet = [pk for pk, u in branches.items() if pk not in met and u.created_on <= old_enough]
-    small = [pk for pk in branches if sizes.get(pk, 0) < min_members]
+    quiet = {pk for pk, (_path, created) in branches.items() if pk not in met and created <= old_enough}
+    small = {pk for pk in branches if sizes.get(pk, 0) < min_members}
     waiting = list(Member.objects.filter(in_scope(unit, "branch"), status=Status.APPLICANT).values_list("applied_on", flat=True))
     days = sorted((today - d).days for d in waiting)
     by_child: dict[str, Counter[int]] = {k: Counter() for k in ("branches", "quiet", "small", "arrears")}
-    quiet_set, small_set = set(quiet), set(small)
-    for pk, path in paths.items():
+    for pk, (path, _created) in branches.items():
         child = _child_of(unit, path)
         if child is None:
             continue
         by_child["branches"][child] += 1
-        by_child["quiet"][child] += pk in quiet_set
-        by_child["small"][child] += pk in small_set
+        by_child["quiet"][child] += pk in quiet
+        by_child["small"][child] += pk in small
         by_child["arrears"][child] += arrears_by_branch.get(pk, 0)
     overdue = open_deadlines_overdue(unit, today)
     return {
-        "arrears": sum(arrears_by_branch.values()),
-        "behind": Member.objects.filter(in_scope(unit, "branch"), status=Status.MEMBER, dues_paid_until__lt=today).count(),
+        "arrears": sum(arrears_by_branch.values()), "behind": behind,
         "branches": len(branches), "quiet": len(quiet), "small": len(small),
         "waiting": len(days), "waiting_median": int(statistics.median(days)) if days else 0, "waiting_longest": days[-1] if days else 0,
         "waiting_beyond": sum(1 for d in days if d > within_days),
@@ -256,21 +268,23 @@ def seats_now(unit: Unit, *, today: dt.date, children: list[Unit], rb: Any) -> t
     return kinds, list(by_body.values())
 
 
-def terms_expired_without_election(unit: Unit, *, today: dt.date, since: dt.date) -> list[Mandate]:
-    """Terms that ran out (not cut short) since ``since`` with no election to the same seats or
-    office of the same body from ``RENEWAL_WINDOW`` before the end of the term until today."""
-    expired = list(
+def terms_expired_without_election(unit: Unit, *, today: dt.date, since: dt.date) -> list[tuple[int, dt.date]]:
+    """(mandate id, expiry) of the terms that ran out (not cut short) since ``since`` with no
+    election to the same seats or office of the same body from ``RENEWAL_WINDOW`` before the end
+    of the term until today."""
+    expired = (
         Mandate.objects.filter(in_scope(unit, "body__unit"), expires_on__lt=today, expires_on__gte=since)
         .filter(Q(ended_on__isnull=True) | Q(ended_on__gte=F("expires_on")))
-        .select_related("body", "member").order_by("expires_on", "id")
+        .order_by("expires_on", "id").values_list("id", "body_id", "office", "starts_on", "expires_on")
     )
-    if not expired:
-        return []
     elections: dict[tuple[int, str], list[dt.date]] = defaultdict(list)
-    rows = Mandate.objects.filter(in_scope(unit, "body__unit"), filled_by="elected", starts_on__gte=since - RENEWAL_WINDOW).values_list("body_id", "office", "starts_on")
+    rows = Mandate.objects.filter(in_scope(unit, "body__unit"), filled_by="elected", starts_on__gte=since - RENEWAL_WINDOW).order_by().values_list("body_id", "office", "starts_on")
     for body_id, office, starts_on in rows:
         elections[(body_id, office)].append(starts_on)
-    return [m for m in expired if not any(m.expires_on - RENEWAL_WINDOW <= s <= today and s != m.starts_on for s in elections[(m.body_id, m.office)])]
+    return [
+        (pk, expires_on) for pk, body_id, office, starts_on, expires_on in expired
+        if not any(expires_on - RENEWAL_WINDOW <= s <= today and s != starts_on for s in elections.get((body_id, office), ()))
+    ]
 
 
 def deadlines_missed_by_month(unit: Unit, span: list[dt.date]) -> Counter[tuple[dt.date, str]]:

@@ -20,14 +20,15 @@ from charter.dashboards import facts
 from charter.dashboards.models import Build, MonthlyCount
 from charter.lib import clock
 from charter.members.models import StatusChange, Transfer
+from charter.rulebook.spec import Rulebook
 from charter.rulebook.store import rulebook_on
 
 MEETINGS_SETTLE = dt.timedelta(days=7)  # attendance is recorded on the day; leave a week to the live part
 
 
-def rules_for_dashboard(on: dt.date) -> tuple[str, int, int]:
+def rules_for_dashboard(on: dt.date, rb: Rulebook | None = None) -> tuple[str, int, int]:
     """(home level, its minimum size, days allowed to decide an application) from the rulebook."""
-    rb = rulebook_on(on)
+    rb = rb or rulebook_on(on)
     membership = rb.section("membership")
     home = str(membership.get("home_level", rb.levels[-1]["key"]))
     level = next((lvl for lvl in rb.levels if lvl["key"] == home), {})
