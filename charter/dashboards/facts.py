@@ -141,16 +141,33 @@ def count_flows(
     meetings_before: dt.datetime | None = None,
     within_days: int = 0,
     only_meetings_of: Unit | Node | None = None,
+    members: bool = True,
 ) -> Counter[Key]:
     """Flows and changes of stocks per unit and month, for every unit up the tree.
 
-    ``only_meetings_of``: count nothing but the meetings of that unit's own bodies."""
+    ``only_meetings_of``: count nothing but the meetings of that unit's own bodies; ``members``:
+    False to count only meetings (nothing changed among members since the marks)."""
     local: Counter[Key] = Counter()
     counts: Counter[Key] = Counter()
     if only_meetings_of is not None:
         _count_meetings(local, Meeting.objects.filter(body__unit_id=only_meetings_of.pk), meetings_from, meetings_before)
         _roll_up(local, tree, counts)
         return Counter({k: n for k, n in counts.items() if k[0] == only_meetings_of.pk})
+    if members:
+        _count_members(local, counts, tree, within, status_change_after, status_change_upto, transfer_after, transfer_upto, within_days)
+    # Meetings held, with attendance, counted at the unit of the body that met.
+    meetings = Meeting.objects.all() if within is None else Meeting.objects.filter(body__unit__path__startswith=within.path)
+    _count_meetings(local, meetings, meetings_from, meetings_before)
+    _roll_up(local, tree, counts)
+    return _keep_within(counts, tree, within)
+
+
+def _count_members(  # noqa: PLR0913
+    local: Counter[Key], counts: Counter[Key], tree: Tree, within: Unit | Node | None,
+    status_change_after: int, status_change_upto: int | None, transfer_after: int, transfer_upto: int | None, within_days: int,
+) -> None:
+    if within is not None and within.parent_id is None:
+        within = None  # the whole organization: no need to join the units
     moved = Transfer.objects.values("member_id")
     changes = StatusChange.objects.filter(id__gt=status_change_after)
     if status_change_upto is not None:
@@ -201,11 +218,6 @@ def count_flows(
         for unit_id in set(before) - set(after):
             counts[(unit_id, month, "transfers_out")] += row["n"]
             counts[(unit_id, month, "net_members")] -= row["n"]
-    # Meetings held, with attendance, counted at the unit of the body that met.
-    meetings = Meeting.objects.all() if within is None else Meeting.objects.filter(body__unit__path__startswith=within.path)
-    _count_meetings(local, meetings, meetings_from, meetings_before)
-    _roll_up(local, tree, counts)
-    return _keep_within(counts, tree, within)
 
 
 def _keep_within(counts: Counter[Key], tree: Tree, within: Unit | Node | None) -> Counter[Key]:

@@ -24,6 +24,7 @@ class View:
     unit: Unit
     viewer: Member
     named: bool  # may see the members, branches and acts behind the figures
+    paths: tuple[str, ...] = ()  # of the units whose dashboards the viewer opens with names
 
 
 def top_unit() -> Unit:
@@ -42,7 +43,7 @@ def get_dashboard_for(user, pk: int | None) -> View:  # type: ignore[no-untyped-
     named = any(unit.path.startswith(p) for p in paths)
     if unit.parent_id is not None and not named:
         raise Http404
-    return View(unit=unit, viewer=viewer, named=named)
+    return View(unit=unit, viewer=viewer, named=named, paths=tuple(paths))
 
 
 def get_named_dashboard_for(user, pk: int | None) -> View:  # type: ignore[no-untyped-def]
@@ -53,7 +54,6 @@ def get_named_dashboard_for(user, pk: int | None) -> View:  # type: ignore[no-un
     return view
 
 
-def visible_units(viewer: Member) -> list[Unit]:
+def visible_units(view: View) -> list[Unit]:
     """The units whose dashboards the viewer may open with names (to link to from the top page)."""
-    paths = officer_units(viewer)
-    return list(Unit.objects.filter(path__in=paths).order_by("path"))
+    return list(Unit.objects.filter(path__in=view.paths).order_by("path")) if view.paths else []
