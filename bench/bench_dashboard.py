@@ -61,7 +61,11 @@ def generate(scale: float, rng: random.Random, say) -> dict:  # type: ignore[no-
         found_organization(name="Bench Alliance", top_unit="Bench")
     top = Unit.objects.get(parent=None)
     regions = [create_unit(parent=top, level="region", name=f"Region {r}") for r in range(REGIONS)]
-    areas = [create_unit(parent=region, level="area", name=f"Area {r}.{a}") for r, region in enumerate(regions) for a in range(AREAS_PER_REGION)]
+    areas = [
+        create_unit(parent=region, level="area", name=f"Area {r}.{a}")
+        for r, region in enumerate(regions)
+        for a in range(AREAS_PER_REGION)
+    ]
     with transaction.atomic():
         close_founding()
     rb = rulebook_on(START)
@@ -69,7 +73,12 @@ def generate(scale: float, rng: random.Random, say) -> dict:  # type: ignore[no-
 
     def copy(table: str, columns: list[str], rows) -> int:  # type: ignore[no-untyped-def]
         n = 0
-        with connection.cursor() as cur, cur.copy(f"COPY {table} ({', '.join(connection.ops.quote_name(c) for c in columns)}) FROM STDIN") as cp:
+        with (
+            connection.cursor() as cur,
+            cur.copy(
+                f"COPY {table} ({', '.join(connection.ops.quote_name(c) for c in columns)}) FROM STDIN"
+            ) as cp,
+        ):
             for row in rows:
                 cp.write_row(row)
                 n += 1
@@ -87,7 +96,16 @@ def generate(scale: float, rng: random.Random, say) -> dict:  # type: ignore[no-
         a = b % len(areas)
         uid = next_unit + b
         area = areas[a]
-        unit_rows.append((uid, "branch", f"Branch {b}", area.pk, f"{area.path}{uid}/", START + dt.timedelta(days=rng.randint(0, 30))))
+        unit_rows.append(
+            (
+                uid,
+                "branch",
+                f"Branch {b}",
+                area.pk,
+                f"{area.path}{uid}/",
+                START + dt.timedelta(days=rng.randint(0, 30)),
+            )
+        )
         meeting_body = None
         for spec in branch_bodies:
             body_rows.append((next_body, spec["key"], uid, f"{spec['name']}, Branch {b}"))
@@ -98,9 +116,15 @@ def generate(scale: float, rng: random.Random, say) -> dict:  # type: ignore[no-
     copy("org_unit", ["id", "level", "name", "parent_id", "path", "created_on"], unit_rows)
     copy("org_body", ["id", "kind", "unit_id", "name"], body_rows)
     with connection.cursor() as cur:
-        cur.execute("SELECT setval(pg_get_serial_sequence('org_unit', 'id'), (SELECT MAX(id) FROM org_unit))")
-        cur.execute("SELECT setval(pg_get_serial_sequence('org_body', 'id'), (SELECT MAX(id) FROM org_body))")
-    say(f"  {branch_count} branches in {len(areas)} areas and {REGIONS} regions ({time.perf_counter() - t0:.1f}s)")
+        cur.execute(
+            "SELECT setval(pg_get_serial_sequence('org_unit', 'id'), (SELECT MAX(id) FROM org_unit))"
+        )
+        cur.execute(
+            "SELECT setval(pg_get_serial_sequence('org_body', 'id'), (SELECT MAX(id) FROM org_body))"
+        )
+    say(
+        f"  {branch_count} branches in {len(areas)} areas and {REGIONS} regions ({time.perf_counter() - t0:.1f}s)"
+    )
 
     # Members and their status changes. Region 0 grows (more applications every year); region 1 goes
     # quiet in the last year (no applications, lapses, branches stop meeting).
@@ -149,20 +173,68 @@ def generate(scale: float, rng: random.Random, say) -> dict:  # type: ignore[no-
                 status, status_since = "expelled", when
         if status in ("member", "lapsed", "resigned", "expelled"):
             behind = rng.random() < (0.35 if region == 1 else 0.12)
-            paid = now - dt.timedelta(days=rng.randint(130, 400)) if behind else now + dt.timedelta(days=rng.randint(-60, 300))
+            paid = (
+                now - dt.timedelta(days=rng.randint(130, 400))
+                if behind
+                else now + dt.timedelta(days=rng.randint(-60, 300))
+            )
             if status == "member" and rng.random() < 0.02 and days(joined, now) > 90:
                 moved_on = joined + dt.timedelta(days=rng.randint(30, days(joined, now) - 1))
                 came_from = rng.choice(branch_ids)
                 if came_from != branch:
                     transfer_rows.append((i, moved_on, came_from, branch))
         by_branch[branch].append(i)
-        member_rows.append((i, f"B-{i:07d}", f"Member {i}", branch, status, status_since, applied, joined, paid, "en", "", ""))
-    copy("members_member", ["id", "number", "name", "branch_id", "status", "status_since", "applied_on", "joined_on", "dues_paid_until", "language", "phone", "email"], member_rows)
-    copy("members_statuschange", ["member_id", "on", "status_from", "status_to", "reason"], sorted(change_rows, key=lambda r: r[1]))
-    copy("members_transfer", ["member_id", "on", "from_unit_id", "to_unit_id"], sorted(transfer_rows, key=lambda r: r[1]))
+        member_rows.append(
+            (
+                i,
+                f"B-{i:07d}",
+                f"Member {i}",
+                branch,
+                status,
+                status_since,
+                applied,
+                joined,
+                paid,
+                "en",
+                "",
+                "",
+            )
+        )
+    copy(
+        "members_member",
+        [
+            "id",
+            "number",
+            "name",
+            "branch_id",
+            "status",
+            "status_since",
+            "applied_on",
+            "joined_on",
+            "dues_paid_until",
+            "language",
+            "phone",
+            "email",
+        ],
+        member_rows,
+    )
+    copy(
+        "members_statuschange",
+        ["member_id", "on", "status_from", "status_to", "reason"],
+        sorted(change_rows, key=lambda r: r[1]),
+    )
+    copy(
+        "members_transfer",
+        ["member_id", "on", "from_unit_id", "to_unit_id"],
+        sorted(transfer_rows, key=lambda r: r[1]),
+    )
     with connection.cursor() as cur:
-        cur.execute("SELECT setval(pg_get_serial_sequence('members_member', 'id'), (SELECT MAX(id) FROM members_member))")
-    say(f"  {len(member_rows)} members, {len(change_rows)} status changes, {len(transfer_rows)} transfers ({time.perf_counter() - t0:.1f}s)")
+        cur.execute(
+            "SELECT setval(pg_get_serial_sequence('members_member', 'id'), (SELECT MAX(id) FROM members_member))"
+        )
+    say(
+        f"  {len(member_rows)} members, {len(change_rows)} status changes, {len(transfer_rows)} transfers ({time.perf_counter() - t0:.1f}s)"
+    )
 
     # Meetings: each branch about every two months (region 1 stops in its last year); each regional
     # committee monthly. Mandates: each branch elects its secretary yearly (some stop; region 1's
@@ -177,7 +249,23 @@ def generate(scale: float, rng: random.Random, say) -> dict:  # type: ignore[no-
             if not (region == 1 and day > quiet_from):
                 at = dt.datetime.combine(day, dt.time(13), tzinfo=dt.UTC)
                 present = rng.randint(max(1, size // 5), max(2, size // 2))
-                meeting_rows.append((body_id, "Branch meeting", at - dt.timedelta(days=10), at, False, "", "1. Business", "held", size, size, present, max(3, size // 3), ""))
+                meeting_rows.append(
+                    (
+                        body_id,
+                        "Branch meeting",
+                        at - dt.timedelta(days=10),
+                        at,
+                        False,
+                        "",
+                        "1. Business",
+                        "held",
+                        size,
+                        size,
+                        present,
+                        max(3, size // 3),
+                        "",
+                    )
+                )
             day += dt.timedelta(days=rng.randint(40, 80))
         people = by_branch[uid] or [1]
         term = START + dt.timedelta(days=rng.randint(10, 40))
@@ -185,7 +273,18 @@ def generate(scale: float, rng: random.Random, say) -> dict:  # type: ignore[no-
         while term < now:
             expires = term + dt.timedelta(days=365)
             last = expires >= now or (stops and expires > now - dt.timedelta(days=200))
-            mandate_rows.append((body_id, "branch_secretary", rng.choice(people), "elected", term, expires, None if last else expires, "" if last else "term expired"))
+            mandate_rows.append(
+                (
+                    body_id,
+                    "branch_secretary",
+                    rng.choice(people),
+                    "elected",
+                    term,
+                    expires,
+                    None if last else expires,
+                    "" if last else "term expired",
+                )
+            )
             if last:
                 break
             term = expires + dt.timedelta(days=1)
@@ -197,11 +296,32 @@ def generate(scale: float, rng: random.Random, say) -> dict:  # type: ignore[no-
         region = region_units.get(unit_id)
         if region is None:
             continue
-        pool = [m for uid, a, _b in branches if a // AREAS_PER_REGION == region for m in by_branch[uid][:20]] or [1]
+        pool = [
+            m
+            for uid, a, _b in branches
+            if a // AREAS_PER_REGION == region
+            for m in by_branch[uid][:20]
+        ] or [1]
         day = START + dt.timedelta(days=15)
         while day < now - dt.timedelta(days=2):
             at = dt.datetime.combine(day, dt.time(13), tzinfo=dt.UTC)
-            meeting_rows.append((body_id, "Regional committee", at - dt.timedelta(days=8), at, False, "", "1. Business", "held", 7, 7, rng.randint(4, 7), 4, ""))
+            meeting_rows.append(
+                (
+                    body_id,
+                    "Regional committee",
+                    at - dt.timedelta(days=8),
+                    at,
+                    False,
+                    "",
+                    "1. Business",
+                    "held",
+                    7,
+                    7,
+                    rng.randint(4, 7),
+                    4,
+                    "",
+                )
+            )
             day += dt.timedelta(days=30)
         term = START + dt.timedelta(days=10)
         while term < now:
@@ -210,24 +330,84 @@ def generate(scale: float, rng: random.Random, say) -> dict:  # type: ignore[no-
             seated = rng.sample(pool, min(7, len(pool)))
             for k, member in enumerate(seated):
                 co_opted = k == 6 and rng.random() < (0.9 if region == 1 else 0.2)
-                mandate_rows.append((body_id, "", member, "co_opted" if co_opted else "elected", term + dt.timedelta(days=60 if co_opted else 0), expires, None if last else expires, "" if last else "term expired"))
+                mandate_rows.append(
+                    (
+                        body_id,
+                        "",
+                        member,
+                        "co_opted" if co_opted else "elected",
+                        term + dt.timedelta(days=60 if co_opted else 0),
+                        expires,
+                        None if last else expires,
+                        "" if last else "term expired",
+                    )
+                )
             term = expires + dt.timedelta(days=1)
-    copy("meetings_meeting", ["body_id", "title", "called_at", "starts_at", "urgent", "urgency_reason", "agenda", "state", "roster_size", "quorum_base", "present_count", "quorum_needed", "minutes"], meeting_rows)
-    copy("org_mandate", ["body_id", "office", "member_id", "filled_by", "starts_on", "expires_on", "ended_on", "end_reason", "suspended"], [(*r, False) for r in mandate_rows])
-    say(f"  {len(meeting_rows)} meetings, {len(mandate_rows)} mandates ({time.perf_counter() - t0:.1f}s)")
+    copy(
+        "meetings_meeting",
+        [
+            "body_id",
+            "title",
+            "called_at",
+            "starts_at",
+            "urgent",
+            "urgency_reason",
+            "agenda",
+            "state",
+            "roster_size",
+            "quorum_base",
+            "present_count",
+            "quorum_needed",
+            "minutes",
+        ],
+        meeting_rows,
+    )
+    copy(
+        "org_mandate",
+        [
+            "body_id",
+            "office",
+            "member_id",
+            "filled_by",
+            "starts_on",
+            "expires_on",
+            "ended_on",
+            "end_reason",
+            "suspended",
+        ],
+        [(*r, False) for r in mandate_rows],
+    )
+    say(
+        f"  {len(meeting_rows)} meetings, {len(mandate_rows)} mandates ({time.perf_counter() - t0:.1f}s)"
+    )
 
     # The viewer: a Central Committee member (sees everything, with names).
     cc = Body.objects.get(kind="central_committee", unit=top)
     viewer = by_branch[branches[0][0]][0]
-    copy("org_mandate", ["body_id", "office", "member_id", "filled_by", "starts_on", "end_reason", "suspended"], [(cc.pk, "", viewer, "elected", START, "", False)])
+    copy(
+        "org_mandate",
+        ["body_id", "office", "member_id", "filled_by", "starts_on", "end_reason", "suspended"],
+        [(cc.pk, "", viewer, "elected", START, "", False)],
+    )
     with connection.cursor() as cur:
         cur.execute("ANALYZE")
-    return {"top": top, "region": regions[0], "viewer": viewer, "members": len(member_rows), "branches": branch_count}
+    return {
+        "top": top,
+        "region": regions[0],
+        "viewer": viewer,
+        "members": len(member_rows),
+        "branches": branch_count,
+    }
 
 
 def main() -> int:
     p = argparse.ArgumentParser(description=__doc__.split("\n")[0])
-    p.add_argument("--scale", type=float, default=0.02, help="1 = 1,000,000 members and 10,000 branches (default 0.02)")
+    p.add_argument(
+        "--scale",
+        type=float,
+        default=0.02,
+        help="1 = 1,000,000 members and 10,000 branches (default 0.02)",
+    )
     p.add_argument("--runs", type=int, default=9)
     p.add_argument("--db", default=DB, help="PostgreSQL database to drop and create (your own)")
     args = p.parse_args()
@@ -299,16 +479,29 @@ def main() -> int:
     )
     stored = "SELECT month, measure, n FROM dashboards_monthlycount WHERE unit_id = %s"
     results = [
-        ("organization", median_ms(page("/dashboard/"), args.runs), median_ms(sql(plain_org, []), args.runs), median_ms(sql(stored, [org["top"].pk]), args.runs)),
-        (f"region ({Member.objects.within(region).count()} on its register)", median_ms(page(f"/dashboard/{region.pk}/"), args.runs),
-         median_ms(sql(plain_region, [region.path + "%"]), args.runs), median_ms(sql(stored, [region.pk]), args.runs)),
+        (
+            "organization",
+            median_ms(page("/dashboard/"), args.runs),
+            median_ms(sql(plain_org, []), args.runs),
+            median_ms(sql(stored, [org["top"].pk]), args.runs),
+        ),
+        (
+            f"region ({Member.objects.within(region).count()} on its register)",
+            median_ms(page(f"/dashboard/{region.pk}/"), args.runs),
+            median_ms(sql(plain_region, [region.path + "%"]), args.runs),
+            median_ms(sql(stored, [region.pk]), args.runs),
+        ),
     ]
     with connection.cursor() as cur:
         cur.execute("SELECT COUNT(*) FROM members_statuschange")
         changes = cur.fetchone()[0]
-    print(f"{org['members']:,} members, {org['branches']:,} branches, {changes:,} status changes over five years "
-          f"(generated in {gen_s:.0f}s; monthly table rebuilt in {rebuild_s:.1f}s, {rows:,} rows)")
-    print(f"{'dashboard':<40}{'page ms (median)':>18}{'plain SQL aggregate ms':>24}{'stored rows read ms':>21}  goal: page < 500 ms")
+    print(
+        f"{org['members']:,} members, {org['branches']:,} branches, {changes:,} status changes over five years "
+        f"(generated in {gen_s:.0f}s; monthly table rebuilt in {rebuild_s:.1f}s, {rows:,} rows)"
+    )
+    print(
+        f"{'dashboard':<40}{'page ms (median)':>18}{'plain SQL aggregate ms':>24}{'stored rows read ms':>21}  goal: page < 500 ms"
+    )
     for name, page_ms, sql_ms, stored_ms in results:
         print(f"{name:<40}{page_ms:>18.1f}{sql_ms:>24.1f}{stored_ms:>21.1f}")
     return 0

@@ -49,7 +49,9 @@ class Chart:
 
         if self.kind == "line":
             for s in self.series:
-                points = " ".join(f"{round(PAD_X + step * (i + 0.5), 1)},{y(v)}" for i, v in enumerate(s.values))
+                points = " ".join(
+                    f"{round(PAD_X + step * (i + 0.5), 1)},{y(v)}" for i, v in enumerate(s.values)
+                )
                 self.lines.append({"points": points, "css": s.css, "label": s.label})
         else:
             k = max(len(self.series), 1)
@@ -58,17 +60,49 @@ class Chart:
                 for j, s in enumerate(self.series):
                     v = s.values[i]
                     if v:
-                        self.bars.append({"x": round(PAD_X + step * i + step * 0.1 + width * j, 1), "y": y(v), "w": round(width, 1), "h": round(self.baseline - y(v), 1), "css": s.css, "title": f"{s.label} {self.months[i]:%Y-%m}: {v}"})
+                        self.bars.append(
+                            {
+                                "x": round(PAD_X + step * i + step * 0.1 + width * j, 1),
+                                "y": y(v),
+                                "w": round(width, 1),
+                                "h": round(self.baseline - y(v), 1),
+                                "css": s.css,
+                                "title": f"{s.label} {self.months[i]:%Y-%m}: {v}",
+                            }
+                        )
         for i in sorted({0, n // 2, n - 1}) if n else []:
-            self.labels.append({"x": round(PAD_X + step * (i + 0.5), 1), "text": f"{self.months[i]:%Y-%m}"})
+            self.labels.append(
+                {"x": round(PAD_X + step * (i + 0.5), 1), "text": f"{self.months[i]:%Y-%m}"}
+            )
         return self
 
     def svg(self) -> SafeString:
         """The drawing (built here rather than in a template: a 60-month page has hundreds of bars)."""
-        lines = format_html_join("", '<polyline class="{}" points="{}"><title>{}</title></polyline>', ((x["css"], x["points"], x["label"]) for x in self.lines))
-        bars = format_html_join("", '<rect class="{}" x="{}" y="{}" width="{}" height="{}"><title>{}</title></rect>', ((b["css"], b["x"], b["y"], b["w"], b["h"], b["title"]) for b in self.bars))
-        labels = format_html_join("", '<text x="{}" y="{}" text-anchor="middle">{}</text>', ((x["x"], self.height - 3, x["text"]) for x in self.labels))
+        lines = format_html_join(
+            "",
+            '<polyline class="{}" points="{}"><title>{}</title></polyline>',
+            ((x["css"], x["points"], x["label"]) for x in self.lines),
+        )
+        bars = format_html_join(
+            "",
+            '<rect class="{}" x="{}" y="{}" width="{}" height="{}"><title>{}</title></rect>',
+            ((b["css"], b["x"], b["y"], b["w"], b["h"], b["title"]) for b in self.bars),
+        )
+        labels = format_html_join(
+            "",
+            '<text x="{}" y="{}" text-anchor="middle">{}</text>',
+            ((x["x"], self.height - 3, x["text"]) for x in self.labels),
+        )
         return format_html(
             '<svg viewBox="0 0 {} {}" role="img" aria-label="{}" preserveAspectRatio="none"><line class="axis" x1="0" y1="{}" x2="{}" y2="{}"/>{}{}{}<text x="2" y="9">{}</text></svg>',
-            self.width, self.height, self.title, self.baseline, self.width, self.baseline, lines, bars, labels, self.top,
+            self.width,
+            self.height,
+            self.title,
+            self.baseline,
+            self.width,
+            self.baseline,
+            lines,
+            bars,
+            labels,
+            self.top,
         )

@@ -27,8 +27,20 @@ from charter.org.models import Unit
 CURRENT = ("member", "suspended")  # on the register (MemberQuerySet.current)
 # Flows: counted in the month they happened.
 FLOWS = (
-    "applied", "admitted", "refused", "enrolled", "lapsed", "reinstated", "resigned", "expelled",
-    "late_decisions", "transfers_in", "transfers_out", "meetings", "present", "roster",
+    "applied",
+    "admitted",
+    "refused",
+    "enrolled",
+    "lapsed",
+    "reinstated",
+    "resigned",
+    "expelled",
+    "late_decisions",
+    "transfers_in",
+    "transfers_out",
+    "meetings",
+    "present",
+    "roster",
 )
 # Changes of a stock, summed from the start to give the stock at a month's end.
 NETS = ("net_members", "net_waiting")
@@ -41,7 +53,9 @@ STOCK = "stock_members"
 Key = tuple[int, dt.date, str]
 # A founder's enrolment is written as applicant -> member with the reason "founding" (no application
 # came first): count it as an enrolment, like an imported member's first status ("" -> member).
-ORIGIN = Case(When(reason="founding", then=Value("")), default=F("status_from"), output_field=CharField())
+ORIGIN = Case(
+    When(reason="founding", then=Value("")), default=F("status_from"), output_field=CharField()
+)
 
 
 def month_of(day: dt.date | dt.datetime) -> dt.date:
@@ -83,20 +97,37 @@ class Tree:
 
     @classmethod
     def load(cls, within: Unit | None = None) -> Tree:
-        qs = Unit.objects.all() if within is None or within.parent_id is None else Unit.objects.within(within)
-        units = {row[0]: Node(*row) for row in qs.order_by().values_list("id", "level", "name", "parent_id", "path", "created_on", "dissolved_on")}
+        qs = (
+            Unit.objects.all()
+            if within is None or within.parent_id is None
+            else Unit.objects.within(within)
+        )
+        units = {
+            row[0]: Node(*row)
+            for row in qs.order_by().values_list(
+                "id", "level", "name", "parent_id", "path", "created_on", "dissolved_on"
+            )
+        }
         tree = cls(units)
-        tree.chains = {pk: tuple(int(p) for p in u.path.strip("/").split("/") if p) for pk, u in units.items()}
+        tree.chains = {
+            pk: tuple(int(p) for p in u.path.strip("/").split("/") if p) for pk, u in units.items()
+        }
         return tree
 
     def chain(self, unit_id: int) -> tuple[int, ...]:
         return self.chains.get(unit_id, ())
 
     def children(self, unit_id: int) -> list[Node]:
-        return sorted((u for u in self.units.values() if u.parent_id == unit_id), key=lambda u: u.name)
+        return sorted(
+            (u for u in self.units.values() if u.parent_id == unit_id), key=lambda u: u.name
+        )
 
     def branches(self, level: str, within: Unit | Node | None = None) -> list[Node]:
-        return [u for u in self.units.values() if u.level == level and (within is None or u.path.startswith(within.path))]
+        return [
+            u
+            for u in self.units.values()
+            if u.level == level and (within is None or u.path.startswith(within.path))
+        ]
 
 
 def _roll_up(local: Counter[Key], tree: Tree, into: Counter[Key]) -> None:
@@ -150,21 +181,47 @@ def count_flows(
     local: Counter[Key] = Counter()
     counts: Counter[Key] = Counter()
     if only_meetings_of is not None:
-        _count_meetings(local, Meeting.objects.filter(body__unit_id=only_meetings_of.pk), meetings_from, meetings_before)
+        _count_meetings(
+            local,
+            Meeting.objects.filter(body__unit_id=only_meetings_of.pk),
+            meetings_from,
+            meetings_before,
+        )
         _roll_up(local, tree, counts)
         return Counter({k: n for k, n in counts.items() if k[0] == only_meetings_of.pk})
     if members:
-        _count_members(local, counts, tree, within, status_change_after, status_change_upto, transfer_after, transfer_upto, within_days)
+        _count_members(
+            local,
+            counts,
+            tree,
+            within,
+            status_change_after,
+            status_change_upto,
+            transfer_after,
+            transfer_upto,
+            within_days,
+        )
     # Meetings held, with attendance, counted at the unit of the body that met.
-    meetings = Meeting.objects.all() if within is None else Meeting.objects.filter(body__unit__path__startswith=within.path)
+    meetings = (
+        Meeting.objects.all()
+        if within is None
+        else Meeting.objects.filter(body__unit__path__startswith=within.path)
+    )
     _count_meetings(local, meetings, meetings_from, meetings_before)
     _roll_up(local, tree, counts)
     return _keep_within(counts, tree, within)
 
 
 def _count_members(  # noqa: PLR0913
-    local: Counter[Key], counts: Counter[Key], tree: Tree, within: Unit | Node | None,
-    status_change_after: int, status_change_upto: int | None, transfer_after: int, transfer_upto: int | None, within_days: int,
+    local: Counter[Key],
+    counts: Counter[Key],
+    tree: Tree,
+    within: Unit | Node | None,
+    status_change_after: int,
+    status_change_upto: int | None,
+    transfer_after: int,
+    transfer_upto: int | None,
+    within_days: int,
 ) -> None:
     if within is not None and within.parent_id is None:
         within = None  # the whole organization: no need to join the units
@@ -173,7 +230,9 @@ def _count_members(  # noqa: PLR0913
     if status_change_upto is not None:
         changes = changes.filter(id__lte=status_change_upto)
     if within is not None:
-        changes = changes.filter(Q(member__branch__path__startswith=within.path) | Q(member_id__in=moved))
+        changes = changes.filter(
+            Q(member__branch__path__startswith=within.path) | Q(member_id__in=moved)
+        )
     # Members who never moved: one grouped query, by their branch now.
     rows = (
         changes.exclude(member_id__in=moved)
@@ -185,16 +244,37 @@ def _count_members(  # noqa: PLR0913
     for row in rows:
         for measure, sign in _status_measures(row["origin"], row["status_to"]):
             local[(row["member__branch_id"], month_of(row["m"]), measure)] += sign * row["n"]
-    late = ~Q(reason="founding") & Q(status_from="applicant", status_to__in=["member", "refused"], on__gt=F("member__applied_on") + dt.timedelta(days=within_days))
-    for row in changes.exclude(member_id__in=moved).filter(late).annotate(m=TruncMonth("on")).values("member__branch_id", "m").annotate(n=Count("id")).order_by():
+    late = ~Q(reason="founding") & Q(
+        status_from="applicant",
+        status_to__in=["member", "refused"],
+        on__gt=F("member__applied_on") + dt.timedelta(days=within_days),
+    )
+    for row in (
+        changes.exclude(member_id__in=moved)
+        .filter(late)
+        .annotate(m=TruncMonth("on"))
+        .values("member__branch_id", "m")
+        .annotate(n=Count("id"))
+        .order_by()
+    ):
         local[(row["member__branch_id"], month_of(row["m"]), "late_decisions")] += row["n"]
     # Members who moved: their few rows one by one, each in the branch of its day.
     moves: dict[int, list[tuple[dt.date, int, int]]] = defaultdict(list)
-    theirs = Transfer.objects.filter(member_id__in=changes.filter(member_id__in=moved).values("member_id"))
-    for member_id, on, from_unit, to_unit in theirs.order_by("on", "id").values_list("member_id", "on", "from_unit_id", "to_unit_id"):
+    theirs = Transfer.objects.filter(
+        member_id__in=changes.filter(member_id__in=moved).values("member_id")
+    )
+    for member_id, on, from_unit, to_unit in theirs.order_by("on", "id").values_list(
+        "member_id", "on", "from_unit_id", "to_unit_id"
+    ):
         moves[member_id].append((on, from_unit, to_unit))
     outside = Node(0, "", "", None, "\0", dt.date.min, None)
-    moved_rows = changes.filter(member_id__in=moved).annotate(origin=ORIGIN).values_list("member_id", "on", "origin", "status_to", "member__branch_id", "member__applied_on")
+    moved_rows = (
+        changes.filter(member_id__in=moved)
+        .annotate(origin=ORIGIN)
+        .values_list(
+            "member_id", "on", "origin", "status_to", "member__branch_id", "member__applied_on"
+        )
+    )
     for member_id, on, status_from, status_to, branch_now, applied_on in moved_rows.order_by():
         branch = next((frm for day, frm, _to in moves[member_id] if day > on), branch_now)
         if within is not None and not tree.units.get(branch, outside).path.startswith(within.path):
@@ -202,16 +282,31 @@ def _count_members(  # noqa: PLR0913
         month = month_of(on)
         for measure, sign in _status_measures(status_from, status_to):
             local[(branch, month, measure)] += sign
-        if status_from == "applicant" and status_to in ("member", "refused") and (on - applied_on).days > within_days:
+        if (
+            status_from == "applicant"
+            and status_to in ("member", "refused")
+            and (on - applied_on).days > within_days
+        ):
             local[(branch, month, "late_decisions")] += 1
     # Transfers: counted in and out at every unit the member entered or left (not at common ancestors).
     transfers = Transfer.objects.filter(id__gt=transfer_after)
     if transfer_upto is not None:
         transfers = transfers.filter(id__lte=transfer_upto)
     if within is not None:
-        transfers = transfers.filter(Q(from_unit__path__startswith=within.path) | Q(to_unit__path__startswith=within.path))
-    for row in transfers.annotate(m=TruncMonth("on")).values("from_unit_id", "to_unit_id", "m").annotate(n=Count("id")).order_by():
-        before, after, month = tree.chain(row["from_unit_id"]), tree.chain(row["to_unit_id"]), month_of(row["m"])
+        transfers = transfers.filter(
+            Q(from_unit__path__startswith=within.path) | Q(to_unit__path__startswith=within.path)
+        )
+    for row in (
+        transfers.annotate(m=TruncMonth("on"))
+        .values("from_unit_id", "to_unit_id", "m")
+        .annotate(n=Count("id"))
+        .order_by()
+    ):
+        before, after, month = (
+            tree.chain(row["from_unit_id"]),
+            tree.chain(row["to_unit_id"]),
+            month_of(row["m"]),
+        )
         for unit_id in set(after) - set(before):
             counts[(unit_id, month, "transfers_in")] += row["n"]
             counts[(unit_id, month, "net_members")] += row["n"]
@@ -230,13 +325,20 @@ def _keep_within(counts: Counter[Key], tree: Tree, within: Unit | Node | None) -
     return counts
 
 
-def _count_meetings(local: Counter[Key], meetings, since: dt.datetime | None, before: dt.datetime | None) -> None:  # type: ignore[no-untyped-def]
+def _count_meetings(
+    local: Counter[Key], meetings, since: dt.datetime | None, before: dt.datetime | None
+) -> None:  # type: ignore[no-untyped-def]
     meetings = meetings.filter(state=Meeting.State.HELD)
     if since is not None:
         meetings = meetings.filter(starts_at__gte=since)
     if before is not None:
         meetings = meetings.filter(starts_at__lt=before)
-    grouped = meetings.annotate(m=TruncMonth("starts_at")).values("body__unit_id", "m").annotate(n=Count("id"), present=Sum("present_count"), roster=Sum("roster_size")).order_by()
+    grouped = (
+        meetings.annotate(m=TruncMonth("starts_at"))
+        .values("body__unit_id", "m")
+        .annotate(n=Count("id"), present=Sum("present_count"), roster=Sum("roster_size"))
+        .order_by()
+    )
     for row in grouped:
         month = month_of(row["m"])
         local[(row["body__unit_id"], month, "meetings")] += row["n"]
@@ -244,7 +346,15 @@ def _count_meetings(local: Counter[Key], meetings, since: dt.datetime | None, be
         local[(row["body__unit_id"], month, "roster")] += row["roster"] or 0
 
 
-def derive_states(counts: Counter[Key], tree: Tree, *, home_level: str, min_members: int, last_month: dt.date, within: Unit | Node | None = None) -> Counter[Key]:
+def derive_states(
+    counts: Counter[Key],
+    tree: Tree,
+    *,
+    home_level: str,
+    min_members: int,
+    last_month: dt.date,
+    within: Unit | Node | None = None,
+) -> Counter[Key]:
     """Branches, quiet branches (no meeting in the month and the one before) and branches below the
     minimum size, at each month's end, for every unit up the tree. Needs each branch's whole history."""
     branches = tree.branches(home_level, within)
@@ -278,7 +388,9 @@ def derive_states(counts: Counter[Key], tree: Tree, *, home_level: str, min_memb
     return _keep_within(out, tree, within)
 
 
-def series(counts: Iterable[tuple[int, dt.date, str, int]], unit_id: int) -> dict[str, dict[dt.date, int]]:
+def series(
+    counts: Iterable[tuple[int, dt.date, str, int]], unit_id: int
+) -> dict[str, dict[dt.date, int]]:
     out: dict[str, dict[dt.date, int]] = defaultdict(lambda: defaultdict(int))
     for uid, month, measure, n in counts:
         if uid == unit_id:

@@ -19,7 +19,11 @@ class MonthlyCount(models.Model):
     n = models.BigIntegerField()
 
     class Meta:
-        constraints = [models.UniqueConstraint(fields=["unit", "measure", "month"], name="one_count_per_unit_measure_month")]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["unit", "measure", "month"], name="one_count_per_unit_measure_month"
+            )
+        ]
         indexes = [models.Index(fields=["measure", "month"])]
 
 
@@ -28,9 +32,13 @@ class Build(models.Model):
 
     id = models.PositiveSmallIntegerField(primary_key=True, default=1)
     built_at = models.DateTimeField()
-    status_change_id = models.BigIntegerField(default=0)  # rows with a larger id are not in the table
+    status_change_id = models.BigIntegerField(
+        default=0
+    )  # rows with a larger id are not in the table
     transfer_id = models.BigIntegerField(default=0)
     meetings_before = models.DateTimeField()  # meetings starting before this are in the table
 
     class Meta:
-        constraints = [models.CheckConstraint(condition=models.Q(id=1), name="single_dashboard_build")]
+        constraints = [
+            models.CheckConstraint(condition=models.Q(id=1), name="single_dashboard_build")
+        ]

@@ -27,7 +27,9 @@ from charter.org.models import Mandate, Unit
 from charter.rulebook import rosters
 from charter.rulebook.store import rulebook_on
 
-RENEWAL_WINDOW = dt.timedelta(days=90)  # an election this long before a term's end, or after it, renews it
+RENEWAL_WINDOW = dt.timedelta(
+    days=90
+)  # an election this long before a term's end, or after it, renews it
 FILLED_BY = ("elected", "co_opted", "appointed")
 
 
@@ -59,7 +61,9 @@ def window(today: dt.date, months: int) -> list[dt.date]:
     return facts.months_between(first, last)
 
 
-def monthly_counts(unit: Unit, months: list[dt.date], children: list[Unit], rules: tuple[str, int, int]) -> tuple[dict[tuple[int, str], dict[dt.date, int]], dt.datetime | None, dict[int, int] | None]:
+def monthly_counts(
+    unit: Unit, months: list[dt.date], children: list[Unit], rules: tuple[str, int, int]
+) -> tuple[dict[tuple[int, str], dict[dt.date, int]], dt.datetime | None, dict[int, int] | None]:
     """{(unit_id, measure): {month: n}} for ``unit`` and its children (nets summed from the start:
     the month before the window holds everything before it), when the table was built, and from
     it the sizes of the branches today (None: count them from the register)."""
@@ -79,30 +83,56 @@ def monthly_counts(unit: Unit, months: list[dt.date], children: list[Unit], rule
     if build is None:
         tree = facts.Tree.load(unit)
         counts = facts.count_flows(tree, within=unit, within_days=within_days)
-        counts.update(facts.derive_states(counts, tree, home_level=home, min_members=min_members, last_month=months[-1], within=unit))
+        counts.update(
+            facts.derive_states(
+                counts,
+                tree,
+                home_level=home,
+                min_members=min_members,
+                last_month=months[-1],
+                within=unit,
+            )
+        )
         for (unit_id, month, measure), n in counts.items():
             if unit_id in ids:
                 add(unit_id, month, measure, n)
         return out, None, None
-    stored = MonthlyCount.objects.filter(unit_id__in=ids, month__gte=months[0]).values_list("unit_id", "month", "measure", "n")
+    stored = MonthlyCount.objects.filter(unit_id__in=ids, month__gte=months[0]).values_list(
+        "unit_id", "month", "measure", "n"
+    )
     for unit_id, month, measure, n in stored:
         add(unit_id, month, measure, n)
-    earlier = MonthlyCount.objects.filter(unit_id__in=ids, month__lt=months[0], measure__in=facts.NETS).values("unit_id", "measure").annotate(n=Sum("n")).order_by()
+    earlier = (
+        MonthlyCount.objects.filter(unit_id__in=ids, month__lt=months[0], measure__in=facts.NETS)
+        .values("unit_id", "measure")
+        .annotate(n=Sum("n"))
+        .order_by()
+    )
     for row in earlier:
         add(row["unit_id"], before, row["measure"], row["n"])
     # The facts after the build, counted live (few, if the table is rebuilt nightly).
     tree = facts.Tree.load(unit)
     # Skip the members' part of the tail when nothing has changed since the build (one query).
-    newer = StatusChange.objects.filter(id__gt=build.status_change_id).exists() or Transfer.objects.filter(id__gt=build.transfer_id).exists()
+    newer = (
+        StatusChange.objects.filter(id__gt=build.status_change_id).exists()
+        or Transfer.objects.filter(id__gt=build.transfer_id).exists()
+    )
     tail = facts.count_flows(
-        tree, within=unit, status_change_after=build.status_change_id, transfer_after=build.transfer_id,
-        meetings_from=build.meetings_before, within_days=within_days, members=newer,
+        tree,
+        within=unit,
+        status_change_after=build.status_change_id,
+        transfer_after=build.transfer_id,
+        meetings_from=build.meetings_before,
+        within_days=within_days,
+        members=newer,
     )
     for (unit_id, month, measure), n in tail.items():
         if unit_id in ids:
             add(unit_id, month, measure, n)
     # Branch sizes today: the stock stored at the build, plus the members gained or lost since.
-    branches = {pk for pk, u in tree.units.items() if u.level == home and u.path.startswith(unit.path)}
+    branches = {
+        pk for pk, u in tree.units.items() if u.level == home and u.path.startswith(unit.path)
+    }
     stocks = MonthlyCount.objects.filter(measure=facts.STOCK, month=facts.month_of(build.built_at))
     if unit.parent_id is not None:
         stocks = stocks.filter(unit__path__startswith=unit.path)
@@ -136,8 +166,19 @@ def dashboard(unit: Unit, *, today: dt.date, months: int = 24) -> Dashboard:
         monthly[measure] = [mine.get(measure, empty).get(m, 0) for m in span]
     monthly["members"] = _stock(mine.get("net_members", empty), span)
     monthly["waiting"] = _stock(mine.get("net_waiting", empty), span)
-    monthly["attendance"] = [round(100 * p / r) if r else 0 for p, r in zip(monthly["present"], monthly["roster"], strict=True)]
-    now = now_figures(unit, today=today, home=home, min_members=min_members, within_days=within_days, max_arrears=max_arrears, sizes=sizes)
+    monthly["attendance"] = [
+        round(100 * p / r) if r else 0
+        for p, r in zip(monthly["present"], monthly["roster"], strict=True)
+    ]
+    now = now_figures(
+        unit,
+        today=today,
+        home=home,
+        min_members=min_members,
+        within_days=within_days,
+        max_arrears=max_arrears,
+        sizes=sizes,
+    )
     # This month's branch states are the live ones (the table's may be older than today).
     monthly["branches"][-1] = now["branches"]
     monthly["quiet_branches"][-1] = now["quiet"]
@@ -152,7 +193,15 @@ def dashboard(unit: Unit, *, today: dt.date, months: int = 24) -> Dashboard:
     monthly["missed_cases"] = [missed.get((m, "case"), 0) for m in span]
     monthly["missed_initiatives"] = [missed.get((m, "initiative"), 0) for m in span]
     monthly["missed_admissions"] = monthly["late_decisions"]
-    monthly["missed"] = [a + b + c for a, b, c in zip(monthly["missed_cases"], monthly["missed_initiatives"], monthly["missed_admissions"], strict=True)]
+    monthly["missed"] = [
+        a + b + c
+        for a, b, c in zip(
+            monthly["missed_cases"],
+            monthly["missed_initiatives"],
+            monthly["missed_admissions"],
+            strict=True,
+        )
+    ]
     now["members"] = monthly["members"][-1]
     now["terms_expired"] = len(expired)
     child_rows = []
@@ -167,56 +216,116 @@ def dashboard(unit: Unit, *, today: dt.date, months: int = 24) -> Dashboard:
             return got[max(got)] if got else 0
 
         present, roster = total("present"), total("roster")
-        child_rows.append({
-            "unit": child,
-            "members": sum(values.get("net_members", empty).values()),
-            "waiting": sum(values.get("net_waiting", empty).values()),
-            "applied": total("applied"), "admitted": total("admitted"), "lapsed": total("lapsed"),
-            "resigned": total("resigned"), "expelled": total("expelled"), "meetings": total("meetings"),
-            "attendance": round(100 * present / roster) if roster else None,
-            "branches": now["branches_by_child"].get(child.pk, 0), "quiet": now["quiet_by_child"].get(child.pk, 0),
-            "small": now["small_by_child"].get(child.pk, 0), "arrears": now["arrears_by_child"].get(child.pk, 0),
-        })
+        child_rows.append(
+            {
+                "unit": child,
+                "members": sum(values.get("net_members", empty).values()),
+                "waiting": sum(values.get("net_waiting", empty).values()),
+                "applied": total("applied"),
+                "admitted": total("admitted"),
+                "lapsed": total("lapsed"),
+                "resigned": total("resigned"),
+                "expelled": total("expelled"),
+                "meetings": total("meetings"),
+                "attendance": round(100 * present / roster) if roster else None,
+                "branches": now["branches_by_child"].get(child.pk, 0),
+                "quiet": now["quiet_by_child"].get(child.pk, 0),
+                "small": now["small_by_child"].get(child.pk, 0),
+                "arrears": now["arrears_by_child"].get(child.pk, 0),
+            }
+        )
     by_kind, by_body = seats_now(unit, today=today, children=children, rb=rb)
     return Dashboard(
-        unit=unit, today=today, months=span, monthly=monthly, now=now, children=child_rows,
-        seats_by_kind=by_kind, seats_by_body=by_body, initiatives=open_initiatives(unit),
-        rules={"min_members": min_members, "within_days": within_days, "max_arrears": max_arrears, "home_level": home, "quiet_days": 60},
+        unit=unit,
+        today=today,
+        months=span,
+        monthly=monthly,
+        now=now,
+        children=child_rows,
+        seats_by_kind=by_kind,
+        seats_by_body=by_body,
+        initiatives=open_initiatives(unit),
+        rules={
+            "min_members": min_members,
+            "within_days": within_days,
+            "max_arrears": max_arrears,
+            "home_level": home,
+            "quiet_days": 60,
+        },
         built_at=built_at,
     )
 
 
 def _child_of(unit: Unit, path: str) -> int | None:
-    rest = path[len(unit.path):].split("/", 1)[0]
+    rest = path[len(unit.path) :].split("/", 1)[0]
     return int(rest) if rest.isdigit() else None
 
 
-def now_figures(unit: Unit, *, today: dt.date, home: str, min_members: int, within_days: int, max_arrears: int, sizes: dict[int, int] | None = None) -> dict[str, Any]:
+def now_figures(
+    unit: Unit,
+    *,
+    today: dt.date,
+    home: str,
+    min_members: int,
+    within_days: int,
+    max_arrears: int,
+    sizes: dict[int, int] | None = None,
+) -> dict[str, Any]:
     """Figures about today, each from one grouped query. ``sizes``: members per branch today, when
     the stored table gives them (else they are counted from the register)."""
     cutoff = subtract_months(today, max_arrears + 1)
     # Members behind with their dues, and those beyond what good standing allows, per branch.
     arrears_rows = (
-        Member.objects.filter(in_scope(unit, "branch"), status=Status.MEMBER, dues_paid_until__lt=today)
-        .values("branch_id").annotate(behind=Count("id"), beyond=Count("id", filter=Q(dues_paid_until__lte=cutoff))).order_by()
+        Member.objects.filter(
+            in_scope(unit, "branch"), status=Status.MEMBER, dues_paid_until__lt=today
+        )
+        .values("branch_id")
+        .annotate(behind=Count("id"), beyond=Count("id", filter=Q(dues_paid_until__lte=cutoff)))
+        .order_by()
     )
     arrears_by_branch, behind = {}, 0
     for row in arrears_rows:
         arrears_by_branch[row["branch_id"]] = row["beyond"]
         behind += row["behind"]
-    branches = {pk: (path, created) for pk, path, created in Unit.objects.filter(in_scope(unit, ""), level=home, dissolved_on__isnull=True).order_by().values_list("id", "path", "created_on")}
+    branches = {
+        pk: (path, created)
+        for pk, path, created in Unit.objects.filter(
+            in_scope(unit, ""), level=home, dissolved_on__isnull=True
+        )
+        .order_by()
+        .values_list("id", "path", "created_on")
+    }
     if sizes is None:
         sizes = dict(
-            Member.objects.filter(in_scope(unit, "branch"), status__in=facts.CURRENT).values("branch_id").annotate(n=Count("id")).order_by().values_list("branch_id", "n")
+            Member.objects.filter(in_scope(unit, "branch"), status__in=facts.CURRENT)
+            .values("branch_id")
+            .annotate(n=Count("id"))
+            .order_by()
+            .values_list("branch_id", "n")
         )
     since = dt.datetime.combine(today - dt.timedelta(days=60), dt.time(), tzinfo=dt.UTC)
-    met = set(Meeting.objects.filter(in_scope(unit, "body__unit"), state=Meeting.State.HELD, starts_at__gte=since).order_by().values_list("body__unit_id", flat=True).distinct())
+    met = set(
+        Meeting.objects.filter(
+            in_scope(unit, "body__unit"), state=Meeting.State.HELD, starts_at__gte=since
+        )
+        .order_by()
+        .values_list("body__unit_id", flat=True)
+        .distinct()
+    )
     old_enough = today - dt.timedelta(days=60)
-    quiet = {pk for pk, (_path, created) in branches.items() if pk not in met and created <= old_enough}
+    quiet = {
+        pk for pk, (_path, created) in branches.items() if pk not in met and created <= old_enough
+    }
     small = {pk for pk in branches if sizes.get(pk, 0) < min_members}
-    waiting = list(Member.objects.filter(in_scope(unit, "branch"), status=Status.APPLICANT).values_list("applied_on", flat=True))
+    waiting = list(
+        Member.objects.filter(in_scope(unit, "branch"), status=Status.APPLICANT).values_list(
+            "applied_on", flat=True
+        )
+    )
     days = sorted((today - d).days for d in waiting)
-    by_child: dict[str, Counter[int]] = {k: Counter() for k in ("branches", "quiet", "small", "arrears")}
+    by_child: dict[str, Counter[int]] = {
+        k: Counter() for k in ("branches", "quiet", "small", "arrears")
+    }
     for pk, (path, _created) in branches.items():
         child = _child_of(unit, path)
         if child is None:
@@ -227,31 +336,54 @@ def now_figures(unit: Unit, *, today: dt.date, home: str, min_members: int, with
         by_child["arrears"][child] += arrears_by_branch.get(pk, 0)
     overdue = open_deadlines_overdue(unit, today)
     return {
-        "arrears": sum(arrears_by_branch.values()), "behind": behind,
-        "branches": len(branches), "quiet": len(quiet), "small": len(small),
-        "waiting": len(days), "waiting_median": int(statistics.median(days)) if days else 0, "waiting_longest": days[-1] if days else 0,
+        "arrears": sum(arrears_by_branch.values()),
+        "behind": behind,
+        "branches": len(branches),
+        "quiet": len(quiet),
+        "small": len(small),
+        "waiting": len(days),
+        "waiting_median": int(statistics.median(days)) if days else 0,
+        "waiting_longest": days[-1] if days else 0,
         "waiting_beyond": sum(1 for d in days if d > within_days),
-        "overdue_cases": overdue["cases"], "overdue_initiatives": overdue["initiatives"],
-        "branches_by_child": by_child["branches"], "quiet_by_child": by_child["quiet"],
-        "small_by_child": by_child["small"], "arrears_by_child": by_child["arrears"],
+        "overdue_cases": overdue["cases"],
+        "overdue_initiatives": overdue["initiatives"],
+        "branches_by_child": by_child["branches"],
+        "quiet_by_child": by_child["quiet"],
+        "small_by_child": by_child["small"],
+        "arrears_by_child": by_child["arrears"],
     }
 
 
 def open_deadlines_overdue(unit: Unit, today: dt.date) -> dict[str, int]:
-    cases = Deadline.objects.filter(in_scope(unit, "body__unit"), body__isnull=False, state=Deadline.State.OPEN, due_on__lt=today).count()
-    initiatives = Obligation.objects.filter(in_scope(unit, "body__unit"), fulfilled_at__isnull=True, missed_on__isnull=True, due_on__lt=today).count()
+    cases = Deadline.objects.filter(
+        in_scope(unit, "body__unit"),
+        body__isnull=False,
+        state=Deadline.State.OPEN,
+        due_on__lt=today,
+    ).count()
+    initiatives = Obligation.objects.filter(
+        in_scope(unit, "body__unit"),
+        fulfilled_at__isnull=True,
+        missed_on__isnull=True,
+        due_on__lt=today,
+    ).count()
     return {"cases": cases, "initiatives": initiatives}
 
 
 def seats_filled_by_month(unit: Unit, span: list[dt.date]) -> dict[tuple[dt.date, str], int]:
     rows = (
         Mandate.objects.filter(in_scope(unit, "body__unit"), starts_on__gte=span[0])
-        .annotate(m=TruncMonth("starts_on")).values("m", "filled_by").annotate(n=Count("id")).order_by()
+        .annotate(m=TruncMonth("starts_on"))
+        .values("m", "filled_by")
+        .annotate(n=Count("id"))
+        .order_by()
     )
     return {(facts.month_of(r["m"]), r["filled_by"]): r["n"] for r in rows}
 
 
-def seats_now(unit: Unit, *, today: dt.date, children: list[Unit], rb: Any) -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:
+def seats_now(
+    unit: Unit, *, today: dt.date, children: list[Unit], rb: Any
+) -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:
     """Current seats and offices by how they were filled: per kind of body in the subtree, and per
     body of this unit and of the units just below it."""
     current = Mandate.objects.current(today).filter(in_scope(unit, "body__unit"))
@@ -259,56 +391,114 @@ def seats_now(unit: Unit, *, today: dt.date, children: list[Unit], rb: Any) -> t
     by_kind: dict[str, Counter[str]] = defaultdict(Counter)
     for row in current.values("body__kind", "filled_by").annotate(n=Count("id")).order_by():
         by_kind[row["body__kind"]][row["filled_by"]] += row["n"]
-    kinds = [{"kind": k, "name": names.get(k, k), **{f: c.get(f, 0) for f in FILLED_BY}, "total": sum(c.values())} for k, c in sorted(by_kind.items())]
+    kinds = [
+        {
+            "kind": k,
+            "name": names.get(k, k),
+            **{f: c.get(f, 0) for f in FILLED_BY},
+            "total": sum(c.values()),
+        }
+        for k, c in sorted(by_kind.items())
+    ]
     by_body: dict[int, dict[str, Any]] = {}
-    rows = current.filter(body__unit_id__in=[unit.pk, *(c.pk for c in children)]).values("body_id", "body__name", "body__unit__name", "filled_by").annotate(n=Count("id")).order_by("body__unit__path", "body__name")
+    rows = (
+        current.filter(body__unit_id__in=[unit.pk, *(c.pk for c in children)])
+        .values("body_id", "body__name", "body__unit__name", "filled_by")
+        .annotate(n=Count("id"))
+        .order_by("body__unit__path", "body__name")
+    )
     for row in rows:
-        entry = by_body.setdefault(row["body_id"], {"body_id": row["body_id"], "name": row["body__name"], **dict.fromkeys(FILLED_BY, 0)})
+        entry = by_body.setdefault(
+            row["body_id"],
+            {"body_id": row["body_id"], "name": row["body__name"], **dict.fromkeys(FILLED_BY, 0)},
+        )
         entry[row["filled_by"]] += row["n"]
     for entry in by_body.values():
         entry["total"] = sum(entry[f] for f in FILLED_BY)
     return kinds, list(by_body.values())
 
 
-def terms_expired_without_election(unit: Unit, *, today: dt.date, since: dt.date) -> list[tuple[int, dt.date]]:
+def terms_expired_without_election(
+    unit: Unit, *, today: dt.date, since: dt.date
+) -> list[tuple[int, dt.date]]:
     """(mandate id, expiry) of the terms that ran out (not cut short) since ``since`` with no
     election to the same seats or office of the same body from ``RENEWAL_WINDOW`` before the end
     of the term until today."""
     expired = (
-        Mandate.objects.filter(in_scope(unit, "body__unit"), expires_on__lt=today, expires_on__gte=since)
+        Mandate.objects.filter(
+            in_scope(unit, "body__unit"), expires_on__lt=today, expires_on__gte=since
+        )
         .filter(Q(ended_on__isnull=True) | Q(ended_on__gte=F("expires_on")))
-        .order_by("expires_on", "id").values_list("id", "body_id", "office", "starts_on", "expires_on")
+        .order_by("expires_on", "id")
+        .values_list("id", "body_id", "office", "starts_on", "expires_on")
     )
     elections: dict[tuple[int, str], list[dt.date]] = defaultdict(list)
-    rows = Mandate.objects.filter(in_scope(unit, "body__unit"), filled_by="elected", starts_on__gte=since - RENEWAL_WINDOW).order_by().values_list("body_id", "office", "starts_on")
+    rows = (
+        Mandate.objects.filter(
+            in_scope(unit, "body__unit"), filled_by="elected", starts_on__gte=since - RENEWAL_WINDOW
+        )
+        .order_by()
+        .values_list("body_id", "office", "starts_on")
+    )
     for body_id, office, starts_on in rows:
         elections[(body_id, office)].append(starts_on)
     return [
-        (pk, expires_on) for pk, body_id, office, starts_on, expires_on in expired
-        if not any(expires_on - RENEWAL_WINDOW <= s <= today and s != starts_on for s in elections.get((body_id, office), ()))
+        (pk, expires_on)
+        for pk, body_id, office, starts_on, expires_on in expired
+        if not any(
+            expires_on - RENEWAL_WINDOW <= s <= today and s != starts_on
+            for s in elections.get((body_id, office), ())
+        )
     ]
 
 
 def deadlines_missed_by_month(unit: Unit, span: list[dt.date]) -> Counter[tuple[dt.date, str]]:
     out: Counter[tuple[dt.date, str]] = Counter()
-    cases = Deadline.objects.filter(in_scope(unit, "body__unit"), body__isnull=False, state=Deadline.State.MISSED, closed_on__gte=span[0])
-    for row in cases.annotate(m=TruncMonth("closed_on")).values("m").annotate(n=Count("id")).order_by():
+    cases = Deadline.objects.filter(
+        in_scope(unit, "body__unit"),
+        body__isnull=False,
+        state=Deadline.State.MISSED,
+        closed_on__gte=span[0],
+    )
+    for row in (
+        cases.annotate(m=TruncMonth("closed_on")).values("m").annotate(n=Count("id")).order_by()
+    ):
         out[(facts.month_of(row["m"]), "case")] += row["n"]
     obligations = Obligation.objects.filter(in_scope(unit, "body__unit"), missed_on__gte=span[0])
-    for row in obligations.annotate(m=TruncMonth("missed_on")).values("m").annotate(n=Count("id")).order_by():
+    for row in (
+        obligations.annotate(m=TruncMonth("missed_on"))
+        .values("m")
+        .annotate(n=Count("id"))
+        .order_by()
+    ):
         out[(facts.month_of(row["m"]), "initiative")] += row["n"]
     return out
 
 
 def open_initiatives(unit: Unit) -> list[dict[str, Any]]:
-    scope = Q() if unit.parent_id is None else Q(addressed_to__unit__path__startswith=unit.path) | Q(addressed_to__isnull=True, started_by__branch__path__startswith=unit.path)
-    rows = Initiative.objects.filter(scope, state__in=[Initiative.State.COLLECTING, Initiative.State.OPEN]).select_related("addressed_to", "obligation").order_by("-started_at")[:50]
+    scope = (
+        Q()
+        if unit.parent_id is None
+        else Q(addressed_to__unit__path__startswith=unit.path)
+        | Q(addressed_to__isnull=True, started_by__branch__path__startswith=unit.path)
+    )
+    rows = (
+        Initiative.objects.filter(
+            scope, state__in=[Initiative.State.COLLECTING, Initiative.State.OPEN]
+        )
+        .select_related("addressed_to", "obligation")
+        .order_by("-started_at")[:50]
+    )
     out = []
     for i in rows:
         obligation = getattr(i, "obligation", None)
-        out.append({
-            "initiative": i, "signatures": i.signature_count, "needed": i.needed,
-            "percent": min(100, round(100 * i.signature_count / i.needed)) if i.needed else 0,
-            "due_on": obligation.due_on if obligation else None,
-        })
+        out.append(
+            {
+                "initiative": i,
+                "signatures": i.signature_count,
+                "needed": i.needed,
+                "percent": min(100, round(100 * i.signature_count / i.needed)) if i.needed else 0,
+                "due_on": obligation.due_on if obligation else None,
+            }
+        )
     return out

@@ -23,7 +23,9 @@ from charter.members.models import StatusChange, Transfer
 from charter.rulebook.spec import Rulebook
 from charter.rulebook.store import rulebook_on
 
-MEETINGS_SETTLE = dt.timedelta(days=7)  # attendance is recorded on the day; leave a week to the live part
+MEETINGS_SETTLE = dt.timedelta(
+    days=7
+)  # attendance is recorded on the day; leave a week to the live part
 
 
 def rules_for_dashboard(on: dt.date, rb: Rulebook | None = None) -> tuple[str, int, int]:
@@ -32,7 +34,11 @@ def rules_for_dashboard(on: dt.date, rb: Rulebook | None = None) -> tuple[str, i
     membership = rb.section("membership")
     home = str(membership.get("home_level", rb.levels[-1]["key"]))
     level = next((lvl for lvl in rb.levels if lvl["key"] == home), {})
-    return home, int(level.get("min_members", 0) or 0), int((membership.get("admission") or {}).get("within_days", 0) or 0)
+    return (
+        home,
+        int(level.get("min_members", 0) or 0),
+        int((membership.get("admission") or {}).get("within_days", 0) or 0),
+    )
 
 
 def rebuild(*, batch: int = 20000) -> int:
@@ -45,7 +51,12 @@ def rebuild(*, batch: int = 20000) -> int:
         sc_max = StatusChange.objects.aggregate(m=Max("id"))["m"] or 0
         tr_max = Transfer.objects.aggregate(m=Max("id"))["m"] or 0
         meetings_before = now - MEETINGS_SETTLE
-        marks = {"status_change_upto": sc_max, "transfer_upto": tr_max, "meetings_before": meetings_before, "within_days": within_days}
+        marks = {
+            "status_change_upto": sc_max,
+            "transfer_upto": tr_max,
+            "meetings_before": meetings_before,
+            "within_days": within_days,
+        }
         tree = facts.Tree.load()
         MonthlyCount.objects.all().delete()
         top: Counter[tuple[int, dt.date, str]] = Counter()
@@ -55,13 +66,30 @@ def rebuild(*, batch: int = 20000) -> int:
             top.update({k: n for k, n in own.items() if k[0] == root.pk})
             for child in tree.children(root.pk):
                 counts = facts.count_flows(tree, within=child, **marks)
-                counts.update(facts.derive_states(counts, tree, home_level=home, min_members=min_members, last_month=facts.month_of(today), within=child))
+                counts.update(
+                    facts.derive_states(
+                        counts,
+                        tree,
+                        home_level=home,
+                        min_members=min_members,
+                        last_month=facts.month_of(today),
+                        within=child,
+                    )
+                )
                 for (unit_id, month, measure), n in counts.items():
                     if unit_id == child.pk:
                         top[(root.pk, month, measure)] += n
                 written += _write(counts, batch)
             written += _write(top, batch)
-        Build.objects.update_or_create(id=1, defaults={"built_at": now, "status_change_id": sc_max, "transfer_id": tr_max, "meetings_before": meetings_before})
+        Build.objects.update_or_create(
+            id=1,
+            defaults={
+                "built_at": now,
+                "status_change_id": sc_max,
+                "transfer_id": tr_max,
+                "meetings_before": meetings_before,
+            },
+        )
     return written
 
 
@@ -70,12 +98,17 @@ def _write(counts: Counter[tuple[int, dt.date, str]], batch: int) -> int:
     written = 0
     if connection.vendor == "postgresql":
         table = connection.ops.quote_name(MonthlyCount._meta.db_table)
-        with connection.cursor() as cur, cur.copy(f"COPY {table} (unit_id, month, measure, n) FROM STDIN") as copy:
+        with (
+            connection.cursor() as cur,
+            cur.copy(f"COPY {table} (unit_id, month, measure, n) FROM STDIN") as copy,
+        ):
             for row in rows:
                 copy.write_row(row)
                 written += 1
         return written
     while chunk := list(itertools.islice(rows, batch)):
-        MonthlyCount.objects.bulk_create([MonthlyCount(unit_id=u, month=m, measure=k, n=n) for u, m, k, n in chunk])
+        MonthlyCount.objects.bulk_create(
+            [MonthlyCount(unit_id=u, month=m, measure=k, n=n) for u, m, k, n in chunk]
+        )
         written += len(chunk)
     return written

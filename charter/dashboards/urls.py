@@ -9,7 +9,14 @@ urlpatterns = [
     path("dashboard/<int:pk>/", views.unit_dashboard, name="unit"),
     path("dashboard/<int:pk>/export.csv", views.export, name="export"),
     path("dashboard/figures/<slug:key>/", views.figure, name="top_figure"),
-    path("dashboard/figures/<slug:key>.csv", views.figure, {"csv_file": True}, name="top_figure_csv"),
+    path(
+        "dashboard/figures/<slug:key>.csv", views.figure, {"csv_file": True}, name="top_figure_csv"
+    ),
     path("dashboard/<int:pk>/figures/<slug:key>/", views.figure, name="figure"),
-    path("dashboard/<int:pk>/figures/<slug:key>.csv", views.figure, {"csv_file": True}, name="figure_csv"),
+    path(
+        "dashboard/<int:pk>/figures/<slug:key>.csv",
+        views.figure,
+        {"csv_file": True},
+        name="figure_csv",
+    ),
 ]

@@ -52,7 +52,9 @@ class BadInput(ValueError):
 def _months(request: HttpRequest) -> int:
     raw = request.GET.get("months", "24")
     if not raw.isdigit() or int(raw) not in WINDOWS:
-        raise BadInput(_("months must be one of %(choices)s.") % {"choices": ", ".join(map(str, WINDOWS))})
+        raise BadInput(
+            _("months must be one of %(choices)s.") % {"choices": ", ".join(map(str, WINDOWS))}
+        )
     return int(raw)
 
 
@@ -61,7 +63,8 @@ def _month(request: HttpRequest) -> dt.date | None:
     if not raw:
         return None
     try:
-        return dt.datetime.strptime(raw, "%Y-%m").date()
+        year, month = raw.split("-")
+        return dt.date(int(year), int(month), 1)
     except ValueError as exc:
         raise BadInput(_("month must be written YYYY-MM.")) from exc
 
@@ -69,22 +72,89 @@ def _month(request: HttpRequest) -> dt.date | None:
 def charts_for(d: Dashboard) -> list[Chart]:
     m = d.monthly
     specs = [
-        ("members", _("Members at the end of each month"), "line", [(_("Members"), m["members"], "s1")]),
-        ("recruitment", _("Applications and admissions"), "bars", [(_("Applications"), m["applied"], "s2"), (_("Admissions"), m["admitted"], "s1")]),
-        ("waiting", _("Applications waiting at the end of each month"), "line", [(_("Waiting"), m["waiting"], "s3")]),
-        ("leaving", _("Lapses, resignations and expulsions"), "bars", [(_("Lapses"), m["lapsed"], "s3"), (_("Resignations"), m["resigned"], "s2"), (_("Expulsions"), m["expelled"], "s4")]),
-        ("branches", _("Branches with no meeting in 60 days, and below the minimum size"), "line", [(_("No meeting"), m["quiet_branches"], "s4"), (_("Below the minimum"), m["small_branches"], "s3")]),
-        ("attendance", _("Attendance at meetings (% of those entitled)"), "line", [(_("Attendance"), m["attendance"], "s1")]),
-        ("seats", _("Seats filled: election, co-option, appointment"), "bars", [(_("Elected"), m["seats_elected"], "s1"), (_("Co-opted"), m["seats_co_opted"], "s3"), (_("Appointed"), m["seats_appointed"], "s4")]),
-        ("governance", _("Terms expired without election, and deadlines missed"), "bars", [(_("Terms expired"), m["terms_expired"], "s3"), (_("Deadlines missed"), m["missed"], "s4")]),
+        (
+            "members",
+            _("Members at the end of each month"),
+            "line",
+            [(_("Members"), m["members"], "s1")],
+        ),
+        (
+            "recruitment",
+            _("Applications and admissions"),
+            "bars",
+            [(_("Applications"), m["applied"], "s2"), (_("Admissions"), m["admitted"], "s1")],
+        ),
+        (
+            "waiting",
+            _("Applications waiting at the end of each month"),
+            "line",
+            [(_("Waiting"), m["waiting"], "s3")],
+        ),
+        (
+            "leaving",
+            _("Lapses, resignations and expulsions"),
+            "bars",
+            [
+                (_("Lapses"), m["lapsed"], "s3"),
+                (_("Resignations"), m["resigned"], "s2"),
+                (_("Expulsions"), m["expelled"], "s4"),
+            ],
+        ),
+        (
+            "branches",
+            _("Branches with no meeting in 60 days, and below the minimum size"),
+            "line",
+            [
+                (_("No meeting"), m["quiet_branches"], "s4"),
+                (_("Below the minimum"), m["small_branches"], "s3"),
+            ],
+        ),
+        (
+            "attendance",
+            _("Attendance at meetings (% of those entitled)"),
+            "line",
+            [(_("Attendance"), m["attendance"], "s1")],
+        ),
+        (
+            "seats",
+            _("Seats filled: election, co-option, appointment"),
+            "bars",
+            [
+                (_("Elected"), m["seats_elected"], "s1"),
+                (_("Co-opted"), m["seats_co_opted"], "s3"),
+                (_("Appointed"), m["seats_appointed"], "s4"),
+            ],
+        ),
+        (
+            "governance",
+            _("Terms expired without election, and deadlines missed"),
+            "bars",
+            [
+                (_("Terms expired"), m["terms_expired"], "s3"),
+                (_("Deadlines missed"), m["missed"], "s4"),
+            ],
+        ),
     ]
-    return [Chart(key, str(title), kind, [Series(str(label), values, css) for label, values, css in series], d.months).build() for key, title, kind, series in specs]
+    return [
+        Chart(
+            key,
+            str(title),
+            kind,
+            [Series(str(label), values, css) for label, values, css in series],
+            d.months,
+        ).build()
+        for key, title, kind, series in specs
+    ]
 
 
 def _table(d: Dashboard, named: bool, months: int) -> SafeString:
     """The monthly table, each non-zero cell linked to its list for those who may see names (the
     links built from one reversed URL: a page of 60 months has 1,200 cells)."""
-    base = reverse("dashboards:figure", args=[d.unit.pk, "KEY"]) if d.unit.parent_id else reverse("dashboards:top_figure", args=["KEY"])
+    base = (
+        reverse("dashboards:figure", args=[d.unit.pk, "KEY"])
+        if d.unit.parent_id
+        else reverse("dashboards:top_figure", args=["KEY"])
+    )
     rows = []
     for i, month in enumerate(d.months):
         cells = []
@@ -92,9 +162,19 @@ def _table(d: Dashboard, named: bool, months: int) -> SafeString:
             value = d.monthly[measure][i]
             href = None
             if named and value and figure and (per_month or i == len(d.months) - 1):
-                href = base.replace("KEY", figure) + f"?months={months}" + (f"&month={month:%Y-%m}" if per_month else "")
-            cells.append(format_html('<td><a href="{}">{}</a></td>', href, value) if href else format_html("<td>{}</td>", value))
-        rows.append(format_html("<tr><th>{}</th>{}</tr>", f"{month:%Y-%m}", mark_safe("".join(cells))))  # noqa: S308 (each cell escaped above)
+                href = (
+                    base.replace("KEY", figure)
+                    + f"?months={months}"
+                    + (f"&month={month:%Y-%m}" if per_month else "")
+                )
+            cells.append(
+                format_html('<td><a href="{}">{}</a></td>', href, value)
+                if href
+                else format_html("<td>{}</td>", value)
+            )
+        rows.append(
+            format_html("<tr><th>{}</th>{}</tr>", f"{month:%Y-%m}", mark_safe("".join(cells)))
+        )  # noqa: S308 (each cell escaped above)
     return mark_safe("".join(reversed(rows)))  # noqa: S308
 
 
@@ -106,11 +186,21 @@ def unit_dashboard(request: HttpRequest, pk: int | None = None) -> HttpResponse:
     except BadInput as exc:
         return HttpResponseBadRequest(str(exc))
     d = dashboard(view.unit, today=clock.today(), months=months)
-    return render(request, "dashboards/dashboard.html", {
-        "d": d, "named": view.named, "charts": charts_for(d), "columns": [(label, figure) for _m, label, figure, _p in COLUMNS],
-        "table": _table(d, view.named, months), "windows": WINDOWS, "months": months, "ancestors": [u for u in view.unit.ancestors()[:-1]],
-        "mine": permissions.visible_units(view) if view.unit.parent_id is None else [],
-    })
+    return render(
+        request,
+        "dashboards/dashboard.html",
+        {
+            "d": d,
+            "named": view.named,
+            "charts": charts_for(d),
+            "columns": [(label, figure) for _m, label, figure, _p in COLUMNS],
+            "table": _table(d, view.named, months),
+            "windows": WINDOWS,
+            "months": months,
+            "ancestors": [u for u in view.unit.ancestors()[:-1]],
+            "mine": permissions.visible_units(view) if view.unit.parent_id is None else [],
+        },
+    )
 
 
 def _csv(rows: Iterable[list[object]], filename: str) -> StreamingHttpResponse:
@@ -140,12 +230,17 @@ def export(request: HttpRequest, pk: int | None = None) -> HttpResponse:
         return HttpResponseBadRequest(str(exc))
     d = dashboard(view.unit, today=clock.today(), months=months)
     header: list[object] = [str(_("Month")), *(m for m, _l, _f, _p in COLUMNS)]
-    body = ([f"{month:%Y-%m}", *(d.monthly[m][i] for m, _l, _f, _p in COLUMNS)] for i, month in enumerate(d.months))
+    body = (
+        [f"{month:%Y-%m}", *(d.monthly[m][i] for m, _l, _f, _p in COLUMNS)]
+        for i, month in enumerate(d.months)
+    )
     return _csv([header, *body], f"dashboard-{view.unit.pk}-{d.today:%Y-%m-%d}.csv")
 
 
 @login_required
-def figure(request: HttpRequest, key: str, pk: int | None = None, csv_file: bool = False) -> HttpResponse:
+def figure(
+    request: HttpRequest, key: str, pk: int | None = None, csv_file: bool = False
+) -> HttpResponse:
     """The members, branches or acts behind one figure (for a month, or the whole window)."""
     view = permissions.get_named_dashboard_for(request.user, pk)
     if key not in lists.FIGURES:
@@ -154,16 +249,32 @@ def figure(request: HttpRequest, key: str, pk: int | None = None, csv_file: bool
         months, month = _months(request), _month(request)
     except BadInput as exc:
         return HttpResponseBadRequest(str(exc))
-    title, headers, rows = lists.figure_list(key, view.unit, today=clock.today(), month=month, months=months)
+    title, headers, rows = lists.figure_list(
+        key, view.unit, today=clock.today(), month=month, months=months
+    )
     if csv_file:
-        return _csv([[str(h) for h in headers], *([text for text, _link in row] for row in rows)], f"{key}-{view.unit.pk}-{month or clock.today():%Y-%m}.csv")
+        return _csv(
+            [[str(h) for h in headers], *([text for text, _link in row] for row in rows)],
+            f"{key}-{view.unit.pk}-{month or clock.today():%Y-%m}.csv",
+        )
     shown, more = [], False
     for i, row in enumerate(rows):
         if i == 500:
             more = True
             break
         shown.append(row)
-    return render(request, "dashboards/figure.html", {
-        "unit": view.unit, "title": title, "headers": headers, "rows": shown, "more": more, "key": key,
-        "month": month, "months": months, "query": request.GET.urlencode(),
-    })
+    return render(
+        request,
+        "dashboards/figure.html",
+        {
+            "unit": view.unit,
+            "title": title,
+            "headers": headers,
+            "rows": shown,
+            "more": more,
+            "key": key,
+            "month": month,
+            "months": months,
+            "query": request.GET.urlencode(),
+        },
+    )

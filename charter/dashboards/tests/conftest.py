@@ -17,7 +17,12 @@ from types import SimpleNamespace
 
 import pytest
 
-from charter.members.actions import admit_member, apply_for_membership, resign_membership, transfer_member
+from charter.members.actions import (
+    admit_member,
+    apply_for_membership,
+    resign_membership,
+    transfer_member,
+)
 from charter.members.models import Member
 from charter.rulebook.enforce import Decision
 from charter.rulebook.judge import Votes
@@ -25,7 +30,11 @@ from charter.testing.meetings import hold
 
 
 def rc_members(body):  # type: ignore[no-untyped-def]
-    return list(Member.objects.filter(mandates__body=body, mandates__office="", mandates__ended_on__isnull=True))
+    return list(
+        Member.objects.filter(
+            mandates__body=body, mandates__office="", mandates__ended_on__isnull=True
+        )
+    )
 
 
 @pytest.fixture
@@ -38,20 +47,33 @@ def story(cast, at):  # type: ignore[no-untyped-def]
     chand = apply_for_membership(name="Chand Butt", branch=_lahore())
     at("2026-03-02T09:00:00")
     first = hold(rc, by=cast.rashid, present=rc_members(rc), notice_days=8)  # 2026-03-10
-    admit_member(asad, decision=Decision(by=cast.rashid, body=rc, meeting=first, votes=Votes(7, 0, 0)))
+    admit_member(
+        asad, decision=Decision(by=cast.rashid, body=rc, meeting=first, votes=Votes(7, 0, 0))
+    )
     at("2026-04-15T09:00:00")
     resign_membership(karachi_extra[6], by=karachi_extra[6], letter="I resign.")
     at("2026-05-05T09:00:00")
     transfer_member(karachi_extra[5], to_branch=cast.hyderabad, by=karachi_extra[5])
     at("2026-05-20T09:00:00")
     second = hold(rc, by=cast.rashid, present=rc_members(rc)[:5], notice_days=8)  # 2026-05-28
-    admit_member(bano, decision=Decision(by=cast.rashid, body=rc, meeting=second, votes=Votes(5, 0, 0)))
+    admit_member(
+        bano, decision=Decision(by=cast.rashid, body=rc, meeting=second, votes=Votes(5, 0, 0))
+    )
     at("2026-06-01T09:00:00")
     branch = cast.body("branch_meeting", cast.karachi)
     present = [cast.bilal, cast.alice, cast.farhan, cast.saima, *karachi_extra[:4]]
     branch_meeting = hold(branch, by=cast.bilal, present=present)  # 2026-06-16
     at("2026-07-15T09:00:00")
-    return SimpleNamespace(cast=cast, asad=asad, bano=bano, chand=chand, first=first, second=second, branch_meeting=branch_meeting, today=dt.date(2026, 7, 15))
+    return SimpleNamespace(
+        cast=cast,
+        asad=asad,
+        bano=bano,
+        chand=chand,
+        first=first,
+        second=second,
+        branch_meeting=branch_meeting,
+        today=dt.date(2026, 7, 15),
+    )
 
 
 def _lahore():  # type: ignore[no-untyped-def]

@@ -36,17 +36,27 @@ def test_the_list_behind_a_months_admissions_names_them_and_exports(story, clien
     assert page.status_code == 200
     html = page.content.decode()
     assert "Bano Rind" in html and "Asad Ali" not in html
-    assert f"/members/{story.bano.pk}/" in html and "/record/" in html  # the member, and the act on the record
+    assert (
+        f"/members/{story.bano.pk}/" in html and "/record/" in html
+    )  # the member, and the act on the record
     rows = rows_of(client.get(f"/dashboard/{sindh}/figures/admitted.csv?months=12&month=2026-05"))
     assert rows[0] == ["Date", "Member", "Branch", "Record entry"] and len(rows) == 2
     assert rows[1][0] == "2026-05-28" and rows[1][1].startswith("Bano Rind")
-    waiting = rows_of(client.get("/dashboard/figures/waiting.csv".replace("/dashboard/", f"/dashboard/{sindh}/")))
+    waiting = rows_of(
+        client.get("/dashboard/figures/waiting.csv".replace("/dashboard/", f"/dashboard/{sindh}/"))
+    )
     assert len(waiting) == 1  # Sindh's two applicants were decided; Chand waits in Punjab
     login_as(client, story.cast.sara)
     waiting = rows_of(client.get("/dashboard/figures/waiting.csv"))
-    assert [r[1] for r in waiting[1:]] == ["155"] and waiting[1][3].startswith("Chand Butt") and waiting[1][2] == "yes"
+    assert (
+        [r[1] for r in waiting[1:]] == ["155"]
+        and waiting[1][3].startswith("Chand Butt")
+        and waiting[1][2] == "yes"
+    )
     missed = rows_of(client.get("/dashboard/figures/missed.csv?months=12"))
-    assert len(missed) == 2 and missed[1][0] == "2026-05-28" and missed[1][3].startswith("Bano Rind")
+    assert (
+        len(missed) == 2 and missed[1][0] == "2026-05-28" and missed[1][3].startswith("Bano Rind")
+    )
 
 
 @pytest.mark.parametrize("query", ["?months=7", "?months=abc", "?month=2026-13", "?month=May"])
@@ -68,13 +78,21 @@ def test_pages_fit_a_phone(story, client, who):  # type: ignore[no-untyped-def]
     login_as(client, story.cast.people[who])
     pages = ["/dashboard/", "/dashboard/?months=60"]
     if who == "sara":
-        pages += [f"/dashboard/{story.cast.sindh.pk}/", "/dashboard/figures/members/", "/dashboard/figures/seats/"]
+        pages += [
+            f"/dashboard/{story.cast.sindh.pk}/",
+            "/dashboard/figures/members/",
+            "/dashboard/figures/seats/",
+        ]
     for path in pages:
         html = client.get(path).content.decode()
-        assert html.count("<table") == len(re.findall(r'<div class="table-wrap">\s*<table', html)), path
+        assert html.count("<table") == len(
+            re.findall(r'<div class="table-wrap">\s*<table', html)
+        ), path
         assert "style=" not in html and "<style" not in html, path
         assert not re.search(r"<script(?![^>]*\bsrc=)", html), path
         for svg in re.findall(r"<svg[^>]*>", html):
             assert "viewBox" in svg and "width=" not in svg, path
     css = open("charter/static/dashboards/dashboards.css", encoding="utf-8").read()
-    assert not re.search(r"(margin|padding|border)-(left|right)|\b(left|right):", css)  # logical properties only
+    assert not re.search(
+        r"(margin|padding|border)-(left|right)|\b(left|right):", css
+    )  # logical properties only

@@ -14,19 +14,26 @@ pytestmark = pytest.mark.django_db
 # person -> units whose dashboards they open: "named" (with the lists), "plain" (figures only), 404.
 MATRIX = {
     #          top      Sindh    Karachi area  Karachi Central  Hyderabad City  Punjab
-    "alice":  ("plain", 404,     404,          404,             404,            404),
-    "farhan": ("plain", 404,     404,          404,             404,            404),
-    "bilal":  ("plain", 404,     404,          "named",         404,            404),
-    "rashid": ("plain", "named", "named",      "named",         "named",        404),
-    "saima":  ("plain", "named", "named",      "named",         "named",        404),
-    "sara":   ("named", "named", "named",      "named",         "named",        "named"),
-    "zainab": ("named", "named", "named",      "named",         "named",        "named"),
-    "imran":  ("named", "named", "named",      "named",         "named",        "named"),
+    "alice": ("plain", 404, 404, 404, 404, 404),
+    "farhan": ("plain", 404, 404, 404, 404, 404),
+    "bilal": ("plain", 404, 404, "named", 404, 404),
+    "rashid": ("plain", "named", "named", "named", "named", 404),
+    "saima": ("plain", "named", "named", "named", "named", 404),
+    "sara": ("named", "named", "named", "named", "named", "named"),
+    "zainab": ("named", "named", "named", "named", "named", "named"),
+    "imran": ("named", "named", "named", "named", "named", "named"),
 }
 
 
 def units(cast):  # type: ignore[no-untyped-def]
-    return [None, cast.sindh, cast.area, cast.karachi, cast.hyderabad, Unit.objects.get(name="Punjab")]
+    return [
+        None,
+        cast.sindh,
+        cast.area,
+        cast.karachi,
+        cast.hyderabad,
+        Unit.objects.get(name="Punjab"),
+    ]
 
 
 def url(unit, suffix=""):  # type: ignore[no-untyped-def]
@@ -43,7 +50,12 @@ def test_role_matrix(cast, client, person):  # type: ignore[no-untyped-def]
         export = client.get(url(unit, "export.csv"))
         where = f"{person} at {unit or 'top'}"
         if expected == 404:
-            assert (page.status_code, lists.status_code, csv_list.status_code, export.status_code) == (404, 404, 404, 404), where
+            assert (
+                page.status_code,
+                lists.status_code,
+                csv_list.status_code,
+                export.status_code,
+            ) == (404, 404, 404, 404), where
             continue
         assert page.status_code == 200 and export.status_code == 200, where
         html = page.content.decode()

@@ -18,4 +18,6 @@ class Command(BaseCommand):
     def handle(self, *args: object, **options: object) -> None:
         started = time.monotonic()
         rows = rebuild()
-        self.stdout.write(f"Rebuilt the dashboard: {rows} monthly counts in {time.monotonic() - started:.1f}s.")
+        self.stdout.write(
+            f"Rebuilt the dashboard: {rows} monthly counts in {time.monotonic() - started:.1f}s."
+        )
