@@ -83,16 +83,16 @@ def monthly_counts(
     if build is None:
         tree = facts.Tree.load(unit)
         counts = facts.count_flows(tree, within=unit, within_days=within_days)
-        counts.update(
-            facts.derive_states(
-                counts,
-                tree,
-                home_level=home,
-                min_members=min_members,
-                last_month=months[-1],
-                within=unit,
-            )
+        states = facts.derive_states(
+            counts,
+            tree,
+            home_level=home,
+            min_members=min_members,
+            last_month=months[-1],
+            within=unit,
         )
+        for key, n in states.items():
+            counts[key] += n
         for (unit_id, month, measure), n in counts.items():
             if unit_id in ids:
                 add(unit_id, month, measure, n)
