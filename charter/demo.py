@@ -25,10 +25,11 @@ The story the demo tells:
   9 seats in 2024, and the Punjab Regional Committee created a new branch (Lahore Township) in
   March 2025.
 - Balochistan has gone quiet (scenario 6; its story is in charter/org/demo_story.py): its branches
-  met less and less and stopped after the spring of 2026, recruitment has stalled there, and members
-  are falling into arrears and lapsing; its Regional Committee filled a vacancy by co-option, left
-  applications undecided beyond the 60 days, ignored an initiative asking it to call the aggregate,
-  and its terms ran out in October 2026 with no aggregate called to elect a new one.
+  met less and less, mostly without a quorum from December 2025, so Branch Secretaries' terms ran
+  out with no one elected, and they stopped meeting after the spring of 2026; recruitment has
+  stalled there, and members are falling into arrears and lapsing. Its Regional Committee still
+  meets, but filled a vacancy by co-option rather than election, left applications undecided
+  beyond the 60 days of 1.1, and let the deadline of an initiative addressed to it pass.
 - Scenario 1 (docs: SCENARIOS.md): Farhan Shaikh, Saima Jatoi and Tariq Mirani, members in Sindh
   since 2019 and 2020. Saima was elected to the Sindh Regional Committee by the aggregate on
   2026-11-15. Tariq, a founder of the register, sat on the Central Committee before the Alliance's
@@ -994,8 +995,6 @@ class _Demo:
     # Regional Aggregates
 
     def convene_aggregate(self, region: str, day: dt.date, term: list[dt.datetime]) -> None:
-        if not demo_story.aggregate_called(self, region, day):
-            return
         aggregate = self.body("regional_aggregate", self.regions[region])
         rc = self.body("regional_committee", self.regions[region])
         by = self.office_holder(rc, "regional_secretary") or self.rng.choice([p for p in self.region_members(region) if p.activist])

@@ -108,14 +108,16 @@ class Tree:
                 "id", "level", "name", "parent_id", "path", "created_on", "dissolved_on"
             )
         }
-        tree = cls(units)
-        tree.chains = {
-            pk: tuple(int(p) for p in u.path.strip("/").split("/") if p) for pk, u in units.items()
-        }
-        return tree
+        return cls(units)
 
     def chain(self, unit_id: int) -> tuple[int, ...]:
-        return self.chains.get(unit_id, ())
+        """The unit's ancestors from the top down to itself (worked out when first asked)."""
+        got = self.chains.get(unit_id)
+        if got is None:
+            u = self.units.get(unit_id)
+            got = tuple(int(p) for p in u.path.strip("/").split("/") if p) if u else ()
+            self.chains[unit_id] = got
+        return got
 
     def children(self, unit_id: int) -> list[Node]:
         return sorted(
@@ -317,7 +319,7 @@ def _count_members(  # noqa: PLR0913
 
 def _keep_within(counts: Counter[Key], tree: Tree, within: Unit | Node | None) -> Counter[Key]:
     """Only the units of ``within``'s subtree (its ancestors got partial sums)."""
-    if within is None:
+    if within is None or within.parent_id is None:
         return counts
     inside = {pk for pk, u in tree.units.items() if u.path.startswith(within.path)}
     for key in [k for k in counts if k[0] not in inside]:

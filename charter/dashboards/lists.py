@@ -231,13 +231,9 @@ def figure_list(
             ),
         )
     if figure == "terms_expired":
-        ids = [
-            pk
-            for pk, expires_on in terms_expired_without_election(unit, today=today, since=span[0])
-            if first <= expires_on < last
-        ]
         rows = (
-            Mandate.objects.filter(pk__in=ids)
+            terms_expired_without_election(unit, today=today, since=span[0])
+            .filter(expires_on__gte=first, expires_on__lt=last)
             .select_related("body", "member")
             .order_by("expires_on", "id")
         )

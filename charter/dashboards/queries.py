@@ -13,7 +13,17 @@ from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 from typing import Any
 
-from django.db.models import Count, F, Q, Sum
+from django.db.models import (
+    Count,
+    DateField,
+    Exists,
+    ExpressionWrapper,
+    F,
+    OuterRef,
+    Q,
+    QuerySet,
+    Sum,
+)
 from django.db.models.functions import TruncMonth
 
 from charter.dashboards import facts
@@ -187,7 +197,13 @@ def dashboard(unit: Unit, *, today: dt.date, months: int = 24) -> Dashboard:
     for kind in FILLED_BY:
         monthly[f"seats_{kind}"] = [seats_monthly.get((m, kind), 0) for m in span]
     expired = terms_expired_without_election(unit, today=today, since=span[0])
-    expired_by_month = Counter(facts.month_of(expires_on) for _pk, expires_on in expired)
+    expired_by_month = {
+        facts.month_of(row["m"]): row["n"]
+        for row in expired.annotate(m=TruncMonth("expires_on"))
+        .values("m")
+        .annotate(n=Count("id"))
+        .order_by()
+    }
     monthly["terms_expired"] = [expired_by_month.get(m, 0) for m in span]
     missed = deadlines_missed_by_month(unit, span)
     monthly["missed_cases"] = [missed.get((m, "case"), 0) for m in span]
@@ -203,7 +219,7 @@ def dashboard(unit: Unit, *, today: dt.date, months: int = 24) -> Dashboard:
         )
     ]
     now["members"] = monthly["members"][-1]
-    now["terms_expired"] = len(expired)
+    now["terms_expired"] = sum(expired_by_month.values())
     child_rows = []
     for child in children:
         values = {measure: vals for (uid, measure), vals in counts.items() if uid == child.pk}
@@ -274,19 +290,17 @@ def now_figures(
     """Figures about today, each from one grouped query. ``sizes``: members per branch today, when
     the stored table gives them (else they are counted from the register)."""
     cutoff = subtract_months(today, max_arrears + 1)
-    # Members behind with their dues, and those beyond what good standing allows, per branch.
-    arrears_rows = (
+    # Members in arrears beyond what good standing allows, per branch (one range of the
+    # (status, dues_paid_until) index).
+    arrears_by_branch = dict(
         Member.objects.filter(
-            in_scope(unit, "branch"), status=Status.MEMBER, dues_paid_until__lt=today
+            in_scope(unit, "branch"), status=Status.MEMBER, dues_paid_until__lte=cutoff
         )
         .values("branch_id")
-        .annotate(behind=Count("id"), beyond=Count("id", filter=Q(dues_paid_until__lte=cutoff)))
+        .annotate(n=Count("id"))
         .order_by()
+        .values_list("branch_id", "n")
     )
-    arrears_by_branch, behind = {}, 0
-    for row in arrears_rows:
-        arrears_by_branch[row["branch_id"]] = row["beyond"]
-        behind += row["behind"]
     branches = {
         pk: (path, created)
         for pk, path, created in Unit.objects.filter(
@@ -318,9 +332,9 @@ def now_figures(
     }
     small = {pk for pk in branches if sizes.get(pk, 0) < min_members}
     waiting = list(
-        Member.objects.filter(in_scope(unit, "branch"), status=Status.APPLICANT).values_list(
-            "applied_on", flat=True
-        )
+        Member.objects.filter(in_scope(unit, "branch"), status=Status.APPLICANT)
+        .order_by()
+        .values_list("applied_on", flat=True)
     )
     days = sorted((today - d).days for d in waiting)
     by_child: dict[str, Counter[int]] = {
@@ -337,7 +351,6 @@ def now_figures(
     overdue = open_deadlines_overdue(unit, today)
     return {
         "arrears": sum(arrears_by_branch.values()),
-        "behind": behind,
         "branches": len(branches),
         "quiet": len(quiet),
         "small": len(small),
@@ -420,36 +433,25 @@ def seats_now(
 
 def terms_expired_without_election(
     unit: Unit, *, today: dt.date, since: dt.date
-) -> list[tuple[int, dt.date]]:
-    """(mandate id, expiry) of the terms that ran out (not cut short) since ``since`` with no
-    election to the same seats or office of the same body from ``RENEWAL_WINDOW`` before the end
-    of the term until today."""
-    expired = (
+) -> QuerySet[Mandate]:
+    """The terms that ran out (not cut short) since ``since`` with no election to the same seats or
+    office of the same body from ``RENEWAL_WINDOW`` before the end of the term until today."""
+    renewed = Mandate.objects.filter(
+        body_id=OuterRef("body_id"),
+        office=OuterRef("office"),
+        filled_by="elected",
+        starts_on__gte=ExpressionWrapper(
+            OuterRef("expires_on") - RENEWAL_WINDOW, output_field=DateField()
+        ),
+        starts_on__lte=today,
+    ).exclude(starts_on=OuterRef("starts_on"))
+    return (
         Mandate.objects.filter(
             in_scope(unit, "body__unit"), expires_on__lt=today, expires_on__gte=since
         )
         .filter(Q(ended_on__isnull=True) | Q(ended_on__gte=F("expires_on")))
-        .order_by("expires_on", "id")
-        .values_list("id", "body_id", "office", "starts_on", "expires_on")
+        .exclude(Exists(renewed))
     )
-    elections: dict[tuple[int, str], list[dt.date]] = defaultdict(list)
-    rows = (
-        Mandate.objects.filter(
-            in_scope(unit, "body__unit"), filled_by="elected", starts_on__gte=since - RENEWAL_WINDOW
-        )
-        .order_by()
-        .values_list("body_id", "office", "starts_on")
-    )
-    for body_id, office, starts_on in rows:
-        elections[(body_id, office)].append(starts_on)
-    return [
-        (pk, expires_on)
-        for pk, body_id, office, starts_on, expires_on in expired
-        if not any(
-            expires_on - RENEWAL_WINDOW <= s <= today and s != starts_on
-            for s in elections.get((body_id, office), ())
-        )
-    ]
 
 
 def deadlines_missed_by_month(unit: Unit, span: list[dt.date]) -> Counter[tuple[dt.date, str]]:

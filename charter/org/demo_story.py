@@ -8,13 +8,11 @@ branch; what is here makes Balochistan's decline visible on the dashboard, month
   (members stop coming), so Branch Secretaries' terms run out with nobody elected in their place,
   and after May 2026 the branches stop meeting at all (``QUIET_FROM`` in the demo);
 - recruitment stalls (no applications after February 2026 but a handful in the summer), and from
-  July the Regional Committee leaves applications undecided: those of June and early July are
-  decided in September, beyond the 60 days of 1.1, and the later ones are still waiting;
-- the committee fills a vacancy by co-option (the demo's January resignation), and no Regional
-  Aggregate is called in 2026: the committee's terms and the Regional Secretary's run out in
-  October without a new election, and with them the committee;
-- members ask the committee, by an initiative of 50 signatures (9.1), to put the aggregate on its
-  agenda; it never answers, and the obligation's deadline is missed (on the record).
+  July the Regional Committee, which still meets, leaves applications undecided: those of June and
+  early July are decided in September, beyond the 60 days of 1.1, and the later ones still wait;
+- the committee fills a vacancy by co-option rather than election (the demo's January resignation);
+- members ask the committee, by an initiative of 50 signatures (9.1), to put the branches that no
+  longer meet on its agenda; it never answers, and the obligation's deadline is missed (on the record).
 """
 
 from __future__ import annotations
@@ -35,9 +33,10 @@ _SUMMER_APPLICATIONS = (
     (2026, 9, 2),
 )
 _AGENDA_ITEM = (
-    "Call the Balochistan Regional Aggregate for 2026",
-    "We, members of the Alliance, require the Balochistan Regional Committee to place on its agenda the calling of "
-    "the Regional Aggregate for 2026, before the committee's term runs out, and to decide it by a recorded vote (9.1).",
+    "Revive the Balochistan branches",
+    "We, members of the Alliance, require the Balochistan Regional Committee to place on its agenda the branches "
+    "that no longer meet and the applications it has left undecided, and to decide by a recorded vote what it will "
+    "do about them (9.1).",
 )
 
 
@@ -57,13 +56,6 @@ def plan(demo: Any) -> None:
     demo.at(_at(story_date(2026, 9, 8), 10), start_agenda_item, demo)
     for y, m, d in ((2026, 10, 20), (2026, 11, 1)):
         demo.at(_at(story_date(y, m, d), 3), check_initiatives)
-
-
-def aggregate_called(demo: Any, region: str, day: dt.date) -> bool:
-    """Whether the region's yearly aggregate is called: not the quiet region's in 2026."""
-    from charter.demo import story_year
-
-    return not (region == QUIET and story_year(day) == 2026)
 
 
 def applications_to_decide(
@@ -93,7 +85,7 @@ def branch_turnout(demo: Any, region: str, extra: int) -> int:
 
 
 def start_agenda_item(demo: Any) -> None:
-    """Members require the quiet region's committee to put the aggregate on its agenda (9.1)."""
+    """Members require the quiet region's committee to take up its silent branches (9.1)."""
     from charter.initiatives.actions import start_initiative
     from charter.org.models import Body
 

@@ -92,7 +92,7 @@ def check_whole_organization(d):  # type: ignore[no-untyped-def]
     )
     # Admitted members owe dues from their admission: Asad (March) is more than 3 months behind, Bano
     # (May) is behind but still in good standing; the founders paid to December.
-    assert (n["branches"], n["quiet"], n["small"], n["arrears"], n["behind"]) == (3, 2, 0, 1, 2)
+    assert (n["branches"], n["quiet"], n["small"], n["arrears"]) == (3, 2, 0, 1)
     assert [(k["kind"], k["elected"], k["co_opted"], k["total"]) for k in d.seats_by_kind] == [
         ("branch_meeting", 1, 0, 1),
         ("central_committee", 15, 0, 15),
@@ -206,7 +206,7 @@ def test_arrears_small_branches_and_terms_expired_without_election(story, at, st
     d = dashboard(Unit.objects.get(parent=None), today=dt.date(2027, 6, 10), months=12)
     # 34 members, 5 resigned: 29, every one of them more than 3 months behind.
     assert len(hyderabad_people) == 5 and d.now["members"] == 29
-    assert d.now["arrears"] == 29 and d.now["behind"] == 29
+    assert d.now["arrears"] == 29
     assert d.now["small"] == 1 and by_month(d, "small_branches")["2026-08"] == 1
     # The Regional Committee's 7 seats and its Secretary, and Karachi Central's Branch Secretary,
     # ran out in January 2027 with no election (seats of resigned members ended early: not counted).

@@ -96,3 +96,18 @@ def test_pages_fit_a_phone(story, client, who):  # type: ignore[no-untyped-def]
     assert not re.search(
         r"(margin|padding|border)-(left|right)|\b(left|right):", css
     )  # logical properties only
+
+
+def test_the_list_of_terms_expired_without_election(story, client, at):  # type: ignore[no-untyped-def]
+    at("2027-02-01T09:00:00")
+    login_as(client, story.cast.rashid)
+    # Rashid's own term ran out with the others: he no longer sees Sindh's names.
+    assert client.get(f"/dashboard/{story.cast.sindh.pk}/figures/terms_expired/").status_code == 404
+    login_as(client, story.cast.sara)
+    rows = rows_of(
+        client.get(f"/dashboard/{story.cast.sindh.pk}/figures/terms_expired.csv?months=12")
+    )
+    # The Sindh Regional Committee's 7 seats and its Secretary, and Karachi Central's Branch
+    # Secretary, ran out in January 2027; nobody was elected to them.
+    assert len(rows) == 10 and {r[0][:7] for r in rows[1:]} == {"2027-01"}
+    assert sorted(r[2] for r in rows[1:]).count("branch_secretary") == 1
