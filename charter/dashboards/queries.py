@@ -71,12 +71,16 @@ def window(today: dt.date, months: int) -> list[dt.date]:
     return facts.months_between(first, last)
 
 
+SmallFix = tuple[dict[int, int], dict[int, int]]
+
+
 def monthly_counts(
     unit: Unit, months: list[dt.date], children: list[Unit], rules: tuple[str, int, int]
 ) -> tuple[dict[tuple[int, str], dict[dt.date, int]], dt.datetime | None, dict[int, int] | None]:
     """{(unit_id, measure): {month: n}} for ``unit`` and its children (nets summed from the start:
     the month before the window holds everything before it), when the table was built, and from
-    it the sizes of the branches today (None: count them from the register)."""
+    it the branches below the minimum (stored per unit, and the +1/-1 of branches whose size
+    changed since; None: count them from the register)."""
     home, min_members, within_days = rules
     build = Build.objects.first()
     before = subtract_months(months[0], 1)
@@ -139,18 +143,30 @@ def monthly_counts(
     for (unit_id, month, measure), n in tail.items():
         if unit_id in ids:
             add(unit_id, month, measure, n)
-    # Branch sizes today: the stock stored at the build, plus the members gained or lost since.
-    branches = {
-        pk for pk, u in tree.units.items() if u.level == home and u.path.startswith(unit.path)
+    # Branches below the minimum today: as stored at the build, corrected for the branches whose
+    # members changed since (their stored size plus the change).
+    built = facts.month_of(build.built_at)
+    base = {uid: out.get((uid, "small_branches"), {}).get(built, 0) for uid in ids}
+    changed = Counter(
+        {
+            k[0]: n
+            for k, n in tail.items()
+            if k[2] == "net_members"
+            and n
+            and tree.units.get(k[0])
+            and tree.units[k[0]].level == home
+        }
+    )
+    stored = dict(
+        MonthlyCount.objects.filter(
+            measure=facts.STOCK, month=built, unit_id__in=list(changed)
+        ).values_list("unit_id", "n")
+    )
+    fix = {
+        b: (stored.get(b, 0) + n < min_members) - (stored.get(b, 0) < min_members)
+        for b, n in changed.items()
     }
-    stocks = MonthlyCount.objects.filter(measure=facts.STOCK, month=facts.month_of(build.built_at))
-    if unit.parent_id is not None:
-        stocks = stocks.filter(unit__path__startswith=unit.path)
-    sizes = {uid: n for uid, n in stocks.values_list("unit_id", "n") if uid in branches}
-    for (unit_id, _month, measure), n in tail.items():
-        if measure == "net_members" and unit_id in branches:
-            sizes[unit_id] = sizes.get(unit_id, 0) + n
-    return out, build.built_at, sizes
+    return out, build.built_at, (base, {b: f for b, f in fix.items() if f})
 
 
 def _stock(values: dict[dt.date, int], months: list[dt.date]) -> list[int]:
@@ -168,7 +184,7 @@ def dashboard(unit: Unit, *, today: dt.date, months: int = 24) -> Dashboard:
     max_arrears = rosters.max_arrears(rb)
     span = window(today, months)
     children = list(Unit.objects.filter(parent=unit).order_by("name"))
-    counts, built_at, sizes = monthly_counts(unit, span, children, rules)
+    counts, built_at, small_fix = monthly_counts(unit, span, children, rules)
     mine = {measure: values for (uid, measure), values in counts.items() if uid == unit.pk}
     empty: dict[dt.date, int] = {}
     monthly: dict[str, list[int]] = {}
@@ -187,7 +203,7 @@ def dashboard(unit: Unit, *, today: dt.date, months: int = 24) -> Dashboard:
         min_members=min_members,
         within_days=within_days,
         max_arrears=max_arrears,
-        sizes=sizes,
+        small_fix=small_fix,
     )
     # This month's branch states are the live ones (the table's may be older than today).
     monthly["branches"][-1] = now["branches"]
@@ -285,7 +301,7 @@ def now_figures(
     min_members: int,
     within_days: int,
     max_arrears: int,
-    sizes: dict[int, int] | None = None,
+    small_fix: SmallFix | None = None,
 ) -> dict[str, Any]:
     """Figures about today, each from one grouped query. ``sizes``: members per branch today, when
     the stored table gives them (else they are counted from the register)."""
@@ -297,7 +313,7 @@ def now_figures(
             in_scope(unit, "branch"), status=Status.MEMBER, dues_paid_until__lte=cutoff
         )
         .values("branch_id")
-        .annotate(n=Count("id"))
+        .annotate(n=Count("branch_id"))
         .order_by()
         .values_list("branch_id", "n")
     )
@@ -309,11 +325,12 @@ def now_figures(
         .order_by()
         .values_list("id", "path", "created_on")
     }
-    if sizes is None:
+    sizes: dict[int, int] = {}
+    if small_fix is None:
         sizes = dict(
             Member.objects.filter(in_scope(unit, "branch"), status__in=facts.CURRENT)
             .values("branch_id")
-            .annotate(n=Count("id"))
+            .annotate(n=Count("branch_id"))
             .order_by()
             .values_list("branch_id", "n")
         )
@@ -330,7 +347,9 @@ def now_figures(
     quiet = {
         pk for pk, (_path, created) in branches.items() if pk not in met and created <= old_enough
     }
-    small = {pk for pk in branches if sizes.get(pk, 0) < min_members}
+    small = (
+        {pk for pk in branches if sizes.get(pk, 0) < min_members} if small_fix is None else set()
+    )
     waiting = list(
         Member.objects.filter(in_scope(unit, "branch"), status=Status.APPLICANT)
         .order_by()
@@ -348,12 +367,23 @@ def now_figures(
         by_child["quiet"][child] += pk in quiet
         by_child["small"][child] += pk in small
         by_child["arrears"][child] += arrears_by_branch.get(pk, 0)
+    small_count = len(small)
+    if small_fix is not None:
+        base, fix = small_fix
+        small_count = base.get(unit.pk, 0) + sum(fix.values())
+        for pk, n in base.items():
+            if pk != unit.pk:
+                by_child["small"][pk] += n
+        for pk, n in fix.items():
+            child = _child_of(unit, branches[pk][0]) if pk in branches else None
+            if child is not None:
+                by_child["small"][child] += n
     overdue = open_deadlines_overdue(unit, today)
     return {
         "arrears": sum(arrears_by_branch.values()),
         "branches": len(branches),
         "quiet": len(quiet),
-        "small": len(small),
+        "small": small_count,
         "waiting": len(days),
         "waiting_median": int(statistics.median(days)) if days else 0,
         "waiting_longest": days[-1] if days else 0,
