@@ -317,14 +317,16 @@ def now_figures(
         .order_by()
         .values_list("branch_id", "n")
     )
-    branches = {
-        pk: (path, created)
-        for pk, path, created in Unit.objects.filter(
-            in_scope(unit, ""), level=home, dissolved_on__isnull=True
-        )
-        .order_by()
-        .values_list("id", "path", "created_on")
-    }
+    branches: dict[int, tuple[str, dt.date, int | None]] = {}
+    child_of_parent: dict[int, int | None] = {}  # branches share their parents: one lookup each
+    rows = Unit.objects.filter(in_scope(unit, ""), level=home, dissolved_on__isnull=True).order_by()
+    for pk, path, created, parent in rows.values_list("id", "path", "created_on", "parent_id"):
+        if parent == unit.pk:
+            branches[pk] = (path, created, pk)  # the branches are the children
+            continue
+        if parent not in child_of_parent:
+            child_of_parent[parent] = _child_of(unit, path)
+        branches[pk] = (path, created, child_of_parent[parent])
     sizes: dict[int, int] = {}
     if small_fix is None:
         sizes = dict(
@@ -345,7 +347,9 @@ def now_figures(
     )
     old_enough = today - dt.timedelta(days=60)
     quiet = {
-        pk for pk, (_path, created) in branches.items() if pk not in met and created <= old_enough
+        pk
+        for pk, (_path, created, _c) in branches.items()
+        if pk not in met and created <= old_enough
     }
     small = (
         {pk for pk in branches if sizes.get(pk, 0) < min_members} if small_fix is None else set()
@@ -359,8 +363,7 @@ def now_figures(
     by_child: dict[str, Counter[int]] = {
         k: Counter() for k in ("branches", "quiet", "small", "arrears")
     }
-    for pk, (path, _created) in branches.items():
-        child = _child_of(unit, path)
+    for pk, (_path, _created, child) in branches.items():
         if child is None:
             continue
         by_child["branches"][child] += 1
@@ -375,7 +378,7 @@ def now_figures(
             if pk != unit.pk:
                 by_child["small"][pk] += n
         for pk, n in fix.items():
-            child = _child_of(unit, branches[pk][0]) if pk in branches else None
+            child = branches[pk][2] if pk in branches else None
             if child is not None:
                 by_child["small"][child] += n
     overdue = open_deadlines_overdue(unit, today)

@@ -143,6 +143,13 @@ def check_sindh_and_below(story):  # type: ignore[no-untyped-def]
     )
     assert by_month(branch, "meetings") == {"2026-06": 1}
     assert by_month(branch, "quiet_branches") == {"2026-03": 1, "2026-04": 1, "2026-05": 1}
+    hyderabad_area = Unit.objects.get(name="Hyderabad", level="area")
+    area = dashboard(hyderabad_area, today=story.today, months=12)
+    assert [
+        (c["unit"].name, c["members"], c["branches"], c["quiet"], c["arrears"])
+        for c in area.children
+    ] == [("Hyderabad City", 7, 1, 1, 0)]
+    assert (area.now["quiet"], area.now["branches"]) == (1, 1)
     hyderabad = dashboard(cast.hyderabad, today=story.today, months=12)
     assert (
         by_month(hyderabad, "members")["2026-04"] == 6
@@ -186,7 +193,9 @@ def test_table_built_mid_story_plus_later_facts_counted_live(story, at):  # type
     assert again.monthly == d.monthly
 
 
-@pytest.mark.parametrize("stored", ["", "before", "after"], ids=["live", "table-then-facts", "table"])
+@pytest.mark.parametrize(
+    "stored", ["", "before", "after"], ids=["live", "table-then-facts", "table"]
+)
 def test_arrears_small_branches_and_terms_expired_without_election(story, at, stored):  # type: ignore[no-untyped-def]
     cast = story.cast
     # Five of Hyderabad City's seven members resign: it falls below the minimum of three (2.1).
