@@ -1105,6 +1105,8 @@ class _Demo:
             self.motion(meeting, chair, self.rng.choice(_BRANCH_MOTIONS))
 
     def elect_branch_secretary(self, b: _Branch, meeting: Meeting, chair: _Person) -> None:
+        if not demo_story.secretary_stands(self, b.region):
+            return
         members = [self.people[pk] for pk in sorted(b.members)]
         previous = self.flags.get(f"bs:{b.unit.pk}")
         standing = [p for p in members if self.good_standing(p) and not p.national and not (p.reserved and p is not self.special["bilal"])]

@@ -5,7 +5,8 @@ through the actions like the rest of the demo. Punjab's growth is in the demo's 
 branch; what is here makes Balochistan's decline visible on the dashboard, month by month:
 
 - its branches meet less and less: from December 2025 most of their meetings fall short of quorum
-  (members stop coming), so Branch Secretaries' terms run out with nobody elected in their place,
+  (members stop coming) and hardly anyone stands, so Branch Secretaries' terms run out with nobody
+  elected in their place,
   and after May 2026 the branches stop meeting at all (``QUIET_FROM`` in the demo);
 - recruitment stalls (no applications after February 2026 but a handful in the summer), and from
   July the Regional Committee, which still meets, leaves applications undecided: those of June and
@@ -82,6 +83,15 @@ def branch_turnout(demo: Any, region: str, extra: int) -> int:
         return extra
     rng = _rng(demo)
     return -rng.randint(1, 3) if rng.random() < 0.65 else -rng.randint(0, 1)
+
+
+def secretary_stands(demo: Any, region: str) -> bool:
+    """Whether someone stands for Branch Secretary: in the quiet region, from December 2025, mostly not."""
+    from charter.demo import story_date
+
+    if region != QUIET or demo.today < story_date(2025, 12, 15):
+        return True
+    return _rng(demo).random() < 0.2
 
 
 def start_agenda_item(demo: Any) -> None:

@@ -92,8 +92,15 @@ def test_every_body_is_seated(demo):
         assert not seats.filter(expires_on__lt=NOW.date()).exists()
         secretary = held().get(body=rc, office="regional_secretary")
         assert seats.filter(member=secretary.member).exists(), rc.name
+    quiet = region("Balochistan")
+    vacant = 0
     for bm in Body.objects.filter(kind="branch_meeting", unit__dissolved_on__isnull=True):
-        assert held().filter(body=bm, office="branch_secretary").count() == 1, bm.name
+        secretaries = held().filter(body=bm, office="branch_secretary").count()
+        if bm.unit.path.startswith(quiet.path):  # scenario 6: terms ran out with no one elected
+            vacant += secretaries == 0
+            continue
+        assert secretaries == 1, bm.name
+    assert vacant >= 1
 
 
 def test_committees_were_elected_by_their_aggregates(demo):
