@@ -206,7 +206,7 @@ def count_flows(
     # Meetings held, with attendance, counted at the unit of the body that met.
     meetings = (
         Meeting.objects.all()
-        if within is None
+        if within is None or within.parent_id is None
         else Meeting.objects.filter(body__unit__path__startswith=within.path)
     )
     _count_meetings(local, meetings, meetings_from, meetings_before)
