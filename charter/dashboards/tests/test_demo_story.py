@@ -65,7 +65,12 @@ def test_the_growing_region(demo):  # type: ignore[no-untyped-def]
     baloch = dashboard(region("Balochistan"), today=NOW.date(), months=24)
     assert punjab.monthly["members"][-1] > punjab.monthly["members"][0]
     grew = punjab.monthly["members"][-1] / punjab.monthly["members"][0]
-    assert grew > 1.1 and baloch.monthly["members"][-1] <= baloch.monthly["members"][0] < grew * baloch.monthly["members"][0]
+    assert (
+        grew > 1.1
+        and baloch.monthly["members"][-1]
+        <= baloch.monthly["members"][0]
+        < grew * baloch.monthly["members"][0]
+    )
     assert sum(punjab.monthly["admitted"][-12:]) > sum(punjab.monthly["admitted"][:12])
     assert punjab.now["quiet"] == 0
 

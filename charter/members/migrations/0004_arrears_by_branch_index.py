@@ -5,16 +5,17 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('members', '0003_member_branch_status_dues_index'),
-        ('org', '0002_mandate_entry_index'),
+        ("members", "0003_member_branch_status_dues_index"),
+        ("org", "0002_mandate_entry_index"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.AddIndex(
-            model_name='member',
-            index=models.Index(fields=['status', 'dues_paid_until', 'branch'], name='member_arrears_by_branch'),
+            model_name="member",
+            index=models.Index(
+                fields=["status", "dues_paid_until", "branch"], name="member_arrears_by_branch"
+            ),
         ),
     ]
