@@ -172,7 +172,7 @@ def test_due_process_for_a_person_to_look_at(demo):
     assert [a for a in acts if a in steps] == steps
     collecting = Initiative.objects.get(kind="investigation")
     assert collecting.state == "collecting" and 0 < collecting.signatures.filter(withdrawn_at=None).count() < collecting.needed
-    met = Initiative.objects.get(kind="agenda_item")
+    met = Initiative.objects.get(kind="agenda_item", addressed_to__kind="central_committee")
     obligation = Obligation.objects.get(initiative=met)
     assert obligation.fulfilled_at is None and obligation.due_on > NOW.date() and obligation.signature_count >= met.needed
 
