@@ -46,7 +46,7 @@ def test_the_quiet_region(demo):  # type: ignore[no-untyped-def]
     assert sum(m["seats_co_opted"]) >= 1 and now["terms_expired"] >= 1
     # The committee let an initiative's deadline pass.
     assert sum(m["missed_initiatives"]) == 1
-    # Members lapse and fall into arrears faster than elsewhere.
+    # Members lapse faster than elsewhere; the other regions still meet.
     sindh = dashboard(region("Sindh"), today=NOW.date(), months=24)
     assert (
         sum(m["lapsed"]) / m["members"][0]
