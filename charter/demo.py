@@ -24,9 +24,12 @@ The story the demo tells:
 - Punjab is growing: more applications every year, its aggregate enlarged its committee from 7 to
   9 seats in 2024, and the Punjab Regional Committee created a new branch (Lahore Township) in
   March 2025.
-- Balochistan has gone quiet: its branches stopped meeting after the spring of 2026, recruitment
-  has stalled there, and members are falling into arrears and lapsing; its Regional Committee still
-  meets, and filled a vacancy by co-option rather than election.
+- Balochistan has gone quiet (scenario 6; its story is in charter/org/demo_story.py): its branches
+  met less and less, mostly without a quorum from December 2025, so Branch Secretaries' terms ran
+  out with no one elected, and they stopped meeting after the spring of 2026; recruitment has
+  stalled there, and members are falling into arrears and lapsing. Its Regional Committee still
+  meets, but filled a vacancy by co-option rather than election, left applications undecided
+  beyond the 60 days of 1.1, and let the deadline of an initiative addressed to it pass.
 - Scenario 1 (docs: SCENARIOS.md): Farhan Shaikh, Saima Jatoi and Tariq Mirani, members in Sindh
   since 2019 and 2020. Saima was elected to the Sindh Regional Committee by the aggregate on
   2026-11-15. Tariq, a founder of the register, sat on the Central Committee before the Alliance's
@@ -98,6 +101,7 @@ from charter.members.actions import (
 )
 from charter.members.models import Member, subtract_months
 from charter.money import demo as money_demo
+from charter.org import demo_story
 from charter.org.actions import close_founding, create_unit, found_organization
 from charter.org.models import Body, Mandate, Unit
 from charter.record.checkpoints import sign_if_due
@@ -681,6 +685,7 @@ class _Demo:
         plan_conferences(self, held_on=story_date(2026, 9, 12), now=NOW)
         self.at(_at(NOW.date(), 5), self.scenario_one)
         self.plan_due_process()
+        demo_story.plan(self)
 
     @staticmethod
     def committee_dates(first: dt.date, last: dt.date) -> list[dt.datetime]:
@@ -927,7 +932,7 @@ class _Demo:
         if region == NEW_BRANCH[0] and not self.flags.get("new_branch") and meeting.starts_at.date() >= NEW_BRANCH[3]:
             self.create_branch(meeting, chair)
         decision = Decision(by=chair.m, body=rc, meeting=meeting, votes=J.Votes(yes=meeting.present_count, no=0))
-        waiting, self.pending[region] = self.pending[region], []
+        waiting, self.pending[region] = demo_story.applications_to_decide(self, region, self.pending[region])
         for pk in waiting:
             p = self.people[pk]
             if p.reserved or self.rng.random() > 0.03:
@@ -1086,8 +1091,7 @@ class _Demo:
         standing = [p for p in members if self.good_standing(p)]
         needed = max(math.ceil(len(standing) / 3), 3)
         extra = self.rng.randint(0, max(1, len(members) // 5))
-        if b.region == "Balochistan" and self.today >= story_date(2026, 2, 1):
-            extra = -self.rng.randint(0, 2)  # attendance falling off; some meetings inquorate
+        extra = demo_story.branch_turnout(self, b.region, extra)  # attendance falling off in the quiet region
         present = self.rng.sample(members, max(1, min(len(members), needed + extra)))
         secretary = self.office_holder(b.body, "branch_secretary")
         chair = secretary if secretary in present else (self.people[convener] if self.people[convener].status == "member" and self.people[convener].branch == branch_id else present[0])
@@ -1105,6 +1109,8 @@ class _Demo:
             self.motion(meeting, chair, self.rng.choice(_BRANCH_MOTIONS))
 
     def elect_branch_secretary(self, b: _Branch, meeting: Meeting, chair: _Person) -> None:
+        if not demo_story.secretary_stands(self, b.region):
+            return
         members = [self.people[pk] for pk in sorted(b.members)]
         previous = self.flags.get(f"bs:{b.unit.pk}")
         standing = [p for p in members if self.good_standing(p) and not p.national and not (p.reserved and p is not self.special["bilal"])]

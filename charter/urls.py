@@ -26,6 +26,7 @@ urlpatterns = [
     path("", include("charter.floor.urls")),
     path("", include("charter.elections.urls")),
     path("", include("charter.money.urls")),
+    path("", include("charter.dashboards.urls")),
     path("record/", include("charter.record.urls")),
     path("rules/", include("charter.rulebook.urls")),
     path("help/", include("charter.help.urls")),

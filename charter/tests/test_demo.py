@@ -92,8 +92,15 @@ def test_every_body_is_seated(demo):
         assert not seats.filter(expires_on__lt=NOW.date()).exists()
         secretary = held().get(body=rc, office="regional_secretary")
         assert seats.filter(member=secretary.member).exists(), rc.name
+    quiet = region("Balochistan")
+    vacant = 0
     for bm in Body.objects.filter(kind="branch_meeting", unit__dissolved_on__isnull=True):
-        assert held().filter(body=bm, office="branch_secretary").count() == 1, bm.name
+        secretaries = held().filter(body=bm, office="branch_secretary").count()
+        if bm.unit.path.startswith(quiet.path):  # scenario 6: terms ran out with no one elected
+            vacant += secretaries == 0
+            continue
+        assert secretaries == 1, bm.name
+    assert vacant >= 1
 
 
 def test_committees_were_elected_by_their_aggregates(demo):
@@ -165,7 +172,7 @@ def test_due_process_for_a_person_to_look_at(demo):
     assert [a for a in acts if a in steps] == steps
     collecting = Initiative.objects.get(kind="investigation")
     assert collecting.state == "collecting" and 0 < collecting.signatures.filter(withdrawn_at=None).count() < collecting.needed
-    met = Initiative.objects.get(kind="agenda_item")
+    met = Initiative.objects.get(kind="agenda_item", addressed_to__kind="central_committee")
     obligation = Obligation.objects.get(initiative=met)
     assert obligation.fulfilled_at is None and obligation.due_on > NOW.date() and obligation.signature_count >= met.needed
 
