@@ -146,3 +146,18 @@ def question_counts_for_session(session_id: int) -> dict[str, int]:
         accepted=Count("id", filter=Q(state="accepted")),
         pending=Count("id", filter=Q(state="submitted")),
     )
+
+
+def report_figures(conference: Conference) -> dict[str, Any]:
+    """What the conference report reads from the floor (charter.conferences.queries): written
+    questions sent per session, and each resolution with its published vote and outcome."""
+    questions = {session_id: c["submitted"] for session_id, c in question_counts(conference).items()}
+    resolutions = []
+    for r in Resolution.objects.filter(conference=conference).select_related("poll").order_by("number"):
+        published = r.poll is not None and r.poll.state == Poll.State.PUBLISHED
+        totals = (r.poll.result or {}).get("totals", {}) if published and r.poll is not None else {}
+        resolutions.append({
+            "number": r.number, "title": r.title, "adopted": r.state == Resolution.State.ADOPTED,
+            "yes": totals.get("yes", 0), "no": totals.get("no", 0), "abstain": totals.get("abstain", 0),
+        })
+    return {"questions": questions, "resolutions": resolutions}

@@ -7,7 +7,7 @@ from __future__ import annotations
 import pytest
 from django.core.exceptions import PermissionDenied
 
-from charter.floor import actions
+from charter.floor import actions, queries
 from charter.floor.models import Amendment, Resolution
 from charter.lib.errors import InvalidInput
 from charter.record import log as record
@@ -78,6 +78,8 @@ def test_a_resolution_amended_and_adopted_electronically_with_its_final_text(con
         and '"6.1"' in decision.body
     )
     assert record.verify() is None
+    figures = queries.report_figures(conf.conference)  # what the conference report reads
+    assert figures["resolutions"] == [{"number": r.number, "title": "Greetings", "adopted": True, "yes": 5, "no": 0, "abstain": 0}]
     # (the conference's own rows are test setup, written without their registration acts)
     assert [p for p in reconcile.problems() if not p.startswith("conferences.")] == []
 
