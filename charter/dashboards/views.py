@@ -111,6 +111,7 @@ def charts_for(d: Dashboard) -> list[Chart]:
         ),
         (
             "attendance",
+            # xgettext:no-python-format
             _("Attendance at meetings (% of those entitled)"),
             "line",
             [(_("Attendance"), m["attendance"], "s1")],
