@@ -69,7 +69,12 @@ def test_every_page_carries_a_strict_policy(client, cast, url):
 
 # Operations that take no sign-in and write nothing: no session to ride, so nothing to forge.
 STATELESS = {
-    "POST /api/rules/check": "checks a rulebook text sent in the request; reads and writes nothing"
+    "POST /api/rules/check": "checks a rulebook text sent in the request; reads and writes nothing",
+    # A participant's phone acts by the code on their badge, in the address, not by a cookie: a
+    # forged request from another site cannot carry a code it does not know, so there is nothing
+    # for a CSRF token to protect (and observers without a sign-in use these).
+    "POST /api/conferences/{pk}/phones/{code}/questions": "acts by the badge code in the address, not a cookie",
+    "POST /api/conferences/{pk}/phones/{code}/speak": "acts by the badge code in the address, not a cookie",
 }
 
 
@@ -142,7 +147,11 @@ def test_django_deploy_checks_of_security_pass_over_https():
         "SITE_ROOT": "https://charter.example.org",
         "ALLOWED_HOSTS": "charter.example.org",
         "SECRET_KEY": "k" * 20 + "a-long-random-secret-key-for-this-test-only-7f3a9c",
+        "RECORD_ORIGIN": "charter.example.org/record",
     }
+    from charter.lib.checkpoint import generate_signer
+
+    env["RECORD_SIGNING_KEY"] = generate_signer(env["RECORD_ORIGIN"])[0]  # as production sets it
     out = subprocess.run(
         [
             sys.executable,
