@@ -72,6 +72,7 @@ AUDITS_KARACHI = KEEPS_KARACHI | {"imran"}
 ON_KARACHI_BODIES = SEES_ALICE - {"alice"}
 ON_TOP_BODIES = frozenset({"sara", "zainab", "imran"})
 ORGANIZES = frozenset({"sara"})  # the conference's organizer, its only registered participant
+CC_ORGANIZES = frozenset({"sara", "zainab"})  # the floor's chair: the convening body's members
 
 
 @dataclass(frozen=True)
@@ -113,6 +114,10 @@ def karachi(s: Any) -> int:
 
 def conference(s: Any) -> int:
     return s.conference.pk
+
+
+def badge(s: Any) -> str:
+    return s.commission.chair.code  # Sara's
 
 
 def statement(s: Any) -> int:
@@ -263,31 +268,27 @@ WEB: dict[str, Expect] = {
     "dashboards:top_figure_csv": E(ON_TOP_BODIES, key=lambda s: "members"),
     "dashboards:figure": E(ON_KARACHI_BODIES, pk=karachi, key=lambda s: "members"),
     "dashboards:figure_csv": E(ON_KARACHI_BODIES, pk=karachi, key=lambda s: "members"),
-    # A conference's floor. The scene has no conference (registering one is the conferences app's
-    # act): every role gets a 404 or 403 for a conference that does not exist and writes nothing.
-    # Who may use a real conference's floor is tested in charter/floor/tests (test_live, test_pages).
+    # The conference's floor. Its chair and moderators are the members of the body that convened it
+    # (the Central Committee: Sara and Zainab of the roles), and the hall screen is theirs, or a
+    # participant's with their badge's code. A badge's code opens its phone: whoever holds it.
+    # Who may use the floor further is tested in charter/floor/tests (test_live, test_pages).
+    "floor:hall": E(CC_ORGANIZES, pk=conference),
+    "floor:live": E(NOBODY, pk=lambda s: MISSING),  # an endless stream: not walked with a real id
+    "floor:chair": E(CC_ORGANIZES, pk=conference),
+    "floor:chair_act": E(NOBODY, pk=conference, name=lambda s: "next"),
+    "floor:my_phone": E(NOBODY, pk=conference),  # Sara is sent on to her phone
+    "floor:phone": E(EVERYONE, pk=conference, code=badge),
     **{
-        f"floor:{name}": E(NOBODY, pk=lambda s: MISSING, **extra)
-        for name, extra in [
-            ("hall", {}),
-            ("live", {}),
-            ("chair", {}),
-            ("my_phone", {}),
-            ("chair_act", {"name": lambda s: "next"}),
-            *[
-                (n, {"code": lambda s: "NOCODE"})
-                for n in (
-                    "phone",
-                    "speak",
-                    "withdraw",
-                    "question",
-                    "vote",
-                    "support",
-                    "resolution",
-                    "amendment",
-                )
-            ],
-        ]
+        f"floor:{name}": E(NOBODY, pk=conference, code=badge)
+        for name in (
+            "speak",
+            "withdraw",
+            "question",
+            "vote",
+            "support",
+            "resolution",
+            "amendment",
+        )
     },
 }
 
@@ -359,15 +360,10 @@ API: dict[str, Expect] = {
     "GET /api/rules": E(EVERYONE),
     "GET /api/rules/acts/{act}": E(EVERYONE, act=lambda s: "frame_charge"),
     "POST /api/rules/check": E(NOBODY),
-    **{
-        op: E(NOBODY, pk=lambda s: MISSING, code=lambda s: "NOCODE")
-        for op in (
-            "GET /api/conferences/{pk}/phones/{code}/hall",
-            "POST /api/conferences/{pk}/phones/{code}/questions",
-            "POST /api/conferences/{pk}/phones/{code}/speak",
-        )
-    },
-    "GET /api/conferences/{pk}/question-counts": E(NOBODY, pk=lambda s: MISSING),
+    "GET /api/conferences/{pk}/phones/{code}/hall": E(EVERYONE, pk=conference, code=badge),
+    "POST /api/conferences/{pk}/phones/{code}/questions": E(NOBODY, pk=conference, code=badge),
+    "POST /api/conferences/{pk}/phones/{code}/speak": E(NOBODY, pk=conference, code=badge),
+    "GET /api/conferences/{pk}/question-counts": E(CC_ORGANIZES, pk=conference),
     "GET /api/money/bands": E(MEMBERS),
     "POST /api/money/bands": E(NOBODY),
     "GET /api/money/me": E(MEMBERS),
