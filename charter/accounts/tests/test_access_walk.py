@@ -389,8 +389,14 @@ API: dict[str, Expect] = {
         secret_to=AUDITS_KARACHI | {"alice"},
         fund_id=lambda s: s.fund.pk,
     ),
-    "POST /api/money/funds/{fund_id}/pledges": E(NOBODY, fund_id=lambda s: s.fund.pk),
-    "POST /api/money/funds/{fund_id}/contributions": E(NOBODY, fund_id=lambda s: s.fund.pk),
+    # Every member pledges for themself; money is received by an officer who keeps the accounts of
+    # a unit within the fund's (Bilal for Karachi Central, Rashid for Sindh).
+    "POST /api/money/funds/{fund_id}/pledges": E(
+        NOBODY, write=MEMBERS, fund_id=lambda s: s.fund.pk
+    ),
+    "POST /api/money/funds/{fund_id}/contributions": E(
+        NOBODY, write=KEEPS_KARACHI, fund_id=lambda s: s.fund.pk
+    ),
     "GET /api/conferences": E(MEMBERS),
     "POST /api/conferences": E(NOBODY),
     "GET /api/conferences/{conference_id}/counts": E(MEMBERS, conference_id=conference),
@@ -414,6 +420,13 @@ PAYLOADS: dict[str, dict[str, Any]] = {
         "facts": "x",
     },
     "POST /api/initiatives": {"kind": "investigation", "title": "x", "text": "x"},
+    "POST /api/money/funds/{fund_id}/pledges": {"amount": "100"},
+    "POST /api/money/funds/{fund_id}/contributions": {
+        "amount": "100",
+        "method": "cash",
+        "payer": "A friend of the branch",
+    },
+    "POST /api/conferences/{conference_id}/check-ins": {"code": "NOCODE"},
 }
 
 # --- the scene ------------------------------------------------------------------------------------
