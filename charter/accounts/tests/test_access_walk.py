@@ -253,9 +253,9 @@ WEB: dict[str, Expect] = {
     "conferences:observers": E(ORGANIZES, pk=conference),
     "conferences:checkin": E(ORGANIZES, pk=conference),
     "conferences:programme": E(ORGANIZES, pk=conference),
-    "conferences:counts": E(MEMBERS, pk=conference),
+    "conferences:counts": E(MEMBERS, secret=badge, secret_to=ORGANIZES, pk=conference),
     "conferences:badges": E(ORGANIZES, pk=conference),
-    "conferences:report": E(MEMBERS, pk=conference),
+    "conferences:report": E(MEMBERS, secret=badge, secret_to=ORGANIZES, pk=conference),
     "conferences:report_pdf": E(MEMBERS, pk=conference),
     "conferences:commission_decide": E(NOBODY, pk=lambda s: s.commission.pk),  # POST only
     # Dashboards: every member sees the organization's figures without names; a unit's dashboard
