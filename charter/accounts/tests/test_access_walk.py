@@ -13,11 +13,16 @@ carries the Content Security Policy.
 
 The scene (on 2026-09-01): a disciplinary case against Tariq framed by the Secretariat (Sara brought
 it); an open poll of the Sindh Regional Committee (Rashid sits on it; nobody else of the roles does);
-a meeting of that committee; Alice's initiative; Tariq's notice of the charge.
+a meeting of that committee; Alice's initiative; Tariq's notice of the charge. In money: an appeal
+of the Sindh region opened by its Regional Secretary, Alice's contribution to it (received by Bilal),
+and a bank statement of Karachi Central imported by Bilal with one line to review. A national
+conference convened by the Central Committee, Sara organizing it and chairing its one commission
+(she is its only registered participant).
 """
 
 from __future__ import annotations
 
+import datetime as dt
 import re
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
@@ -35,6 +40,8 @@ from charter.discipline.tests import story
 from charter.members.models import Member
 from charter.notices.models import Notice
 from charter.record.models import Entry
+from charter.rulebook.enforce import Decision
+from charter.rulebook.judge import Votes
 from charter.testing.meetings import hold
 from charter.testing.web import login_user
 
@@ -56,6 +63,16 @@ SEES_TARIQ = frozenset(
 SEES_ALICE = frozenset(
     {"alice", "bilal", "rashid", "sara", "zainab", "imran"}
 )  # the same for Karachi Central
+# Karachi Central's accounts are kept by its Branch Secretary and, above it, the Sindh Regional
+# Secretary (the offices the rules' finance acts name); the Control Commission audits every unit's.
+KEEPS_KARACHI = frozenset({"bilal", "rashid"})
+AUDITS_KARACHI = KEEPS_KARACHI | {"imran"}
+# Karachi Central's dashboard with names: whoever sits on a body of the branch, the region or the
+# top unit (Bilal, Rashid; Sara and Zainab on the Central Committee, Imran on the Commission).
+ON_KARACHI_BODIES = SEES_ALICE - {"alice"}
+ON_TOP_BODIES = frozenset({"sara", "zainab", "imran"})
+ORGANIZES = frozenset({"sara"})  # the conference's organizer, its only registered participant
+CC_ORGANIZES = frozenset({"sara", "zainab"})  # the floor's chair: the convening body's members
 
 
 @dataclass(frozen=True)
@@ -89,6 +106,30 @@ def case(s: Any) -> int:
 
 def poll(s: Any) -> int:
     return s.poll.pk
+
+
+def karachi(s: Any) -> int:
+    return s.karachi.pk
+
+
+def conference(s: Any) -> int:
+    return s.conference.pk
+
+
+def badge(s: Any) -> str:
+    return s.commission.chair.code  # Sara's
+
+
+def statement(s: Any) -> int:
+    return s.statement.pk
+
+
+def review_line(s: Any) -> int:
+    return s.statement.rows.get().line
+
+
+def this_year(s: Any) -> int:
+    return 2026
 
 
 MISSING = 999_999  # an id nothing has: everyone gets the same 404 as for an object they may not see
@@ -175,31 +216,79 @@ WEB: dict[str, Expect] = {
     "api:openapi-json": E(EVERYONE),
     "api:openapi-view": E(EVERYONE),
     "api:api-root": E(NOBODY),
-    # A conference's floor. The scene has no conference (registering one is the conferences app's
-    # act): every role gets a 404 or 403 for a conference that does not exist and writes nothing.
-    # Who may use a real conference's floor is tested in charter/floor/tests (test_live, test_pages).
+    # Money: every member sees the bands, the open funds and their own dues and receipts; a unit's
+    # dues, statements and accounts are for those who keep them and for the auditing body.
+    "money:home": E(MEMBERS),
+    "money:unit": E(AUDITS_KARACHI, pk=karachi),
+    "money:pay": E(KEEPS_KARACHI, pk=karachi),  # a form: the empty one records nothing
+    "money:band": E(NOBODY, pk=karachi),  # POST only
+    "money:bulk": E(KEEPS_KARACHI, pk=karachi),
+    "money:import": E(KEEPS_KARACHI, pk=karachi),
+    "money:accounts": E(AUDITS_KARACHI, pk=karachi, year=this_year),
+    "money:accounts_csv": E(AUDITS_KARACHI, pk=karachi, year=this_year),
+    "money:statement": E(AUDITS_KARACHI, pk=statement),
+    "money:assign_row": E(NOBODY, pk=statement, line=review_line),  # needs the member's number
+    # Setting a line aside needs nothing more: the treasurers do it (the auditor is refused).
+    "money:discard_row": E(NOBODY, write=KEEPS_KARACHI, pk=statement, line=review_line),
+    "money:funds": E(MEMBERS),
+    "money:new_fund": E(KEEPS_KARACHI),  # the form, for those who keep a unit's accounts
+    "money:fund": E(
+        MEMBERS,
+        secret=lambda s: s.receipt.receipt_number,  # who gave: those who keep or audit, and Alice
+        secret_to=AUDITS_KARACHI | {"alice"},
+        pk=lambda s: s.fund.pk,
+    ),
+    "money:pledge": E(NOBODY, pk=lambda s: s.fund.pk),  # POST only; the empty pledge is no pledge
+    "money:receive": E(NOBODY, pk=lambda s: s.fund.pk),
+    "money:receipt": E(AUDITS_KARACHI | {"alice"}, pk=lambda s: s.receipt.pk),  # Alice paid
+    # Conferences: every member sees them, their programmes, counts and reports; the organizers'
+    # pages are the organizers'.
+    "conferences:index": E(MEMBERS),
+    "conferences:detail": E(
+        MEMBERS, secret=lambda s: s.commission.chair.code, secret_to=ORGANIZES, pk=conference
+    ),  # a badge's code is its holder's
+    # Every member in good standing registers themself while registration is open (the
+    # conference asks nothing that must be answered: the empty form registers).
+    "conferences:register": E(NOBODY, write=MEMBERS, pk=conference),
+    "conferences:observers": E(ORGANIZES, pk=conference),
+    "conferences:checkin": E(ORGANIZES, pk=conference),
+    "conferences:programme": E(ORGANIZES, pk=conference),
+    "conferences:counts": E(MEMBERS, secret=badge, secret_to=ORGANIZES, pk=conference),
+    "conferences:badges": E(ORGANIZES, pk=conference),
+    "conferences:report": E(MEMBERS, secret=badge, secret_to=ORGANIZES, pk=conference),
+    "conferences:report_pdf": E(MEMBERS, pk=conference),
+    "conferences:commission_decide": E(NOBODY, pk=lambda s: s.commission.pk),  # POST only
+    # Dashboards: every member sees the organization's figures without names; a unit's dashboard
+    # and the names behind a figure are for those on a body of that unit or above it.
+    "dashboards:top": E(MEMBERS, secret=lambda s: s.cast.farhan.name),  # no names
+    "dashboards:top_export": E(MEMBERS),
+    "dashboards:unit": E(ON_KARACHI_BODIES, pk=karachi),
+    "dashboards:export": E(ON_KARACHI_BODIES, pk=karachi),
+    "dashboards:top_figure": E(ON_TOP_BODIES, key=lambda s: "members"),
+    "dashboards:top_figure_csv": E(ON_TOP_BODIES, key=lambda s: "members"),
+    "dashboards:figure": E(ON_KARACHI_BODIES, pk=karachi, key=lambda s: "members"),
+    "dashboards:figure_csv": E(ON_KARACHI_BODIES, pk=karachi, key=lambda s: "members"),
+    # The conference's floor. Its chair and moderators are the members of the body that convened it
+    # (the Central Committee: Sara and Zainab of the roles), and the hall screen is theirs, or a
+    # participant's with their badge's code. A badge's code opens its phone: whoever holds it.
+    # Who may use the floor further is tested in charter/floor/tests (test_live, test_pages).
+    "floor:hall": E(CC_ORGANIZES, pk=conference),
+    "floor:live": E(NOBODY, pk=lambda s: MISSING),  # an endless stream: not walked with a real id
+    "floor:chair": E(CC_ORGANIZES, pk=conference),
+    "floor:chair_act": E(NOBODY, pk=conference, name=lambda s: "next"),
+    "floor:my_phone": E(NOBODY, pk=conference),  # Sara is sent on to her phone
+    "floor:phone": E(EVERYONE, pk=conference, code=badge),
     **{
-        f"floor:{name}": E(NOBODY, pk=lambda s: MISSING, **extra)
-        for name, extra in [
-            ("hall", {}),
-            ("live", {}),
-            ("chair", {}),
-            ("my_phone", {}),
-            ("chair_act", {"name": lambda s: "next"}),
-            *[
-                (n, {"code": lambda s: "NOCODE"})
-                for n in (
-                    "phone",
-                    "speak",
-                    "withdraw",
-                    "question",
-                    "vote",
-                    "support",
-                    "resolution",
-                    "amendment",
-                )
-            ],
-        ]
+        f"floor:{name}": E(NOBODY, pk=conference, code=badge)
+        for name in (
+            "speak",
+            "withdraw",
+            "question",
+            "vote",
+            "support",
+            "resolution",
+            "amendment",
+        )
     },
 }
 
@@ -271,15 +360,55 @@ API: dict[str, Expect] = {
     "GET /api/rules": E(EVERYONE),
     "GET /api/rules/acts/{act}": E(EVERYONE, act=lambda s: "frame_charge"),
     "POST /api/rules/check": E(NOBODY),
-    **{
-        op: E(NOBODY, pk=lambda s: MISSING, code=lambda s: "NOCODE")
-        for op in (
-            "GET /api/conferences/{pk}/phones/{code}/hall",
-            "POST /api/conferences/{pk}/phones/{code}/questions",
-            "POST /api/conferences/{pk}/phones/{code}/speak",
-        )
-    },
-    "GET /api/conferences/{pk}/question-counts": E(NOBODY, pk=lambda s: MISSING),
+    "GET /api/conferences/{pk}/phones/{code}/hall": E(EVERYONE, pk=conference, code=badge),
+    "POST /api/conferences/{pk}/phones/{code}/questions": E(NOBODY, pk=conference, code=badge),
+    "POST /api/conferences/{pk}/phones/{code}/speak": E(NOBODY, pk=conference, code=badge),
+    "GET /api/conferences/{pk}/question-counts": E(CC_ORGANIZES, pk=conference),
+    "GET /api/money/bands": E(MEMBERS),
+    "POST /api/money/bands": E(NOBODY),
+    "GET /api/money/me": E(MEMBERS),
+    "GET /api/money/units/{unit_id}/arrears": E(AUDITS_KARACHI, unit_id=karachi),
+    "GET /api/money/units/{unit_id}/accounts/{year}": E(
+        AUDITS_KARACHI, unit_id=karachi, year=this_year
+    ),
+    "POST /api/money/payments": E(NOBODY),
+    "POST /api/money/payments/bulk": E(NOBODY),
+    "POST /api/money/units/{unit_id}/statements": E(NOBODY, unit_id=karachi),  # needs the file
+    "GET /api/money/statements/{statement_id}": E(AUDITS_KARACHI, statement_id=statement),
+    "POST /api/money/statements/{statement_id}/lines/{line}/assign": E(
+        NOBODY, statement_id=statement, line=review_line
+    ),
+    "POST /api/money/statements/{statement_id}/lines/{line}/discard": E(
+        NOBODY, write=KEEPS_KARACHI, statement_id=statement, line=review_line
+    ),
+    "GET /api/money/funds": E(MEMBERS),
+    "POST /api/money/funds": E(NOBODY),
+    "GET /api/money/funds/{fund_id}": E(
+        MEMBERS,
+        secret=lambda s: s.receipt.receipt_number,
+        secret_to=AUDITS_KARACHI | {"alice"},
+        fund_id=lambda s: s.fund.pk,
+    ),
+    # Every member pledges for themself; money is received by an officer who keeps the accounts of
+    # a unit within the fund's (Bilal for Karachi Central, Rashid for Sindh).
+    "POST /api/money/funds/{fund_id}/pledges": E(
+        NOBODY, write=MEMBERS, fund_id=lambda s: s.fund.pk
+    ),
+    "POST /api/money/funds/{fund_id}/contributions": E(
+        NOBODY, write=KEEPS_KARACHI, fund_id=lambda s: s.fund.pk
+    ),
+    "GET /api/conferences": E(MEMBERS),
+    "POST /api/conferences": E(NOBODY),
+    "GET /api/conferences/{conference_id}/counts": E(MEMBERS, conference_id=conference),
+    "GET /api/conferences/{conference_id}/registration": E(ORGANIZES, conference_id=conference),
+    # Every member in good standing registers themself while registration is open.
+    "POST /api/conferences/{conference_id}/registration": E(
+        NOBODY, write=MEMBERS, conference_id=conference
+    ),
+    "POST /api/conferences/{conference_id}/check-ins": E(NOBODY, conference_id=conference),
+    "POST /api/conferences/{conference_id}/participants/{participant_id}/credentials": E(
+        NOBODY, conference_id=conference, participant_id=lambda s: s.commission.chair_id
+    ),
 }
 
 # The payloads writes are tried with: a plausible act, so a refusal is the rules' and not a typo's.
@@ -291,6 +420,13 @@ PAYLOADS: dict[str, dict[str, Any]] = {
         "facts": "x",
     },
     "POST /api/initiatives": {"kind": "investigation", "title": "x", "text": "x"},
+    "POST /api/money/funds/{fund_id}/pledges": {"amount": "100"},
+    "POST /api/money/funds/{fund_id}/contributions": {
+        "amount": "100",
+        "method": "cash",
+        "payer": "A friend of the branch",
+    },
+    "POST /api/conferences/{conference_id}/check-ins": {"code": "NOCODE"},
 }
 
 # --- the scene ------------------------------------------------------------------------------------
@@ -304,6 +440,11 @@ class Scene:
     meeting: Any
     initiative: Any
     notice: Any
+    fund: Any
+    receipt: Any
+    statement: Any
+    conference: Any
+    commission: Any
 
     def __getattr__(self, name: str) -> Any:
         if name in ("rc", "sindh"):
@@ -313,7 +454,13 @@ class Scene:
 
 @pytest.fixture
 def scene(cast) -> Scene:  # type: ignore[no-untyped-def]
+    from charter.conferences.actions import (
+        add_commission,
+        convene_conference,
+        register_for_conference,
+    )
     from charter.initiatives.actions import start_initiative
+    from charter.money.actions import import_bank_statement, open_fund, receive_contribution
     from charter.record.checkpoints import sign_if_due
     from charter.voting.actions import create_poll, open_poll
 
@@ -340,8 +487,48 @@ def scene(cast) -> Scene:  # type: ignore[no-untyped-def]
     )
     notice = Notice.objects.filter(member=cast.tariq).order_by("pk").first()
     assert notice is not None
+    # Money: an appeal of the Sindh region opened by its Regional Secretary; Alice's contribution,
+    # received by her branch's secretary; a bank statement of Karachi Central with a line to review.
+    fund = open_fund(kind="appeal", unit=cast.sindh, title="Flood relief", by=cast.rashid)
+    receipt = receive_contribution(
+        fund, by=cast.bilal, amount="500", method="cash", member=cast.alice
+    )
+    statement = import_bank_statement(
+        unit=cast.karachi,
+        by=cast.bilal,
+        data=b"Date,Description,Amount,Balance\n2026-08-30,GIFT FROM A FRIEND,50.00,50\n",
+        filename="august.csv",
+    )
+    # A national conference convened by the Central Committee at its meeting, Sara organizing and
+    # chairing its commission.
+    cc = cast.bodies["cc"]
+    cc_meeting = hold(cc, by=cast.sara, present=[cast.sara, cast.zainab, *cast.cc_members])
+    conference = convene_conference(
+        decision=Decision(by=cast.sara, body=cc, meeting=cc_meeting, votes=Votes(12, 0, 0)),
+        kind="conference",
+        title="National Conference",
+        venue="City Hall",
+        starts_on=dt.date(2026, 10, 10),
+        ends_on=dt.date(2026, 10, 11),
+        registration_closes_on=dt.date(2026, 10, 9),
+        organizers=[cast.sara],
+    )
+    chair = register_for_conference(conference, by=cast.sara)
+    commission = add_commission(conference, by=cast.sara, name="Trade unions", chair=chair)
     sign_if_due()  # a signed checkpoint, for the receipts
-    return Scene(cast, the_case, the_poll, meeting, initiative, notice)
+    return Scene(
+        cast,
+        the_case,
+        the_poll,
+        meeting,
+        initiative,
+        notice,
+        fund,
+        receipt,
+        statement,
+        conference,
+        commission,
+    )
 
 
 def clients(scene: Scene) -> Iterator[tuple[str, Client]]:
@@ -429,6 +616,10 @@ def footprint() -> dict[str, int]:
                 "initiatives.",
                 "voting.",
                 "elections.",
+                "money.",
+                "conferences.",
+                "floor.",
+                "dashboards.",
             )
         ):
             continue
