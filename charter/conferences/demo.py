@@ -10,7 +10,11 @@
   perspectives with their lead-offs on Saturday, two commissions in parallel on Saturday evening,
   tactics and organization on Sunday); check-in at the door on each day (some delegations could
   not travel); the youth commission's five numbered decisions, recommendations to the CC, and the
-  trade union commission's one;
+  trade union commission's one; written questions sent from the hall into the queues of the
+  plenary sessions (most accepted by an organizer, a few merged or rejected); a fighting-fund appeal
+  opened for the conference by the Sindh Regional Secretary, with 30,000 rupees receipted from the
+  participants on the two days; and the resolution of greetings, counted on cards and adopted
+  unanimously;
 - an upcoming conference, convened a week before the demo's "now", with registration open, its
   programme set and a few dozen members registered, for a person to walk through (the demo's
   branch member has not registered yet; the Secretariat and CC members organize it).
@@ -22,8 +26,10 @@ import datetime as dt
 import random
 from typing import Any
 
+from django.apps import apps
+
 from charter.conferences import actions
-from charter.conferences.models import Conference, Participant
+from charter.conferences.models import Conference, Participant, Session
 from charter.rulebook import judge as J
 from charter.rulebook.enforce import Decision
 
@@ -55,6 +61,47 @@ YOUTH_DECISIONS = [
     "Publish the student manifesto, in Urdu, Sindhi and English, before the new academic year.",
     "Form a national youth bureau, elected by the youth commission of the next conference.",
 ]
+# Written questions sent from the hall to each plenary session's queue.
+QUESTIONS = {"International perspectives": 52, "National perspectives": 75, "Tactics": 59}
+QUESTION_TOPICS = {
+    "International perspectives": [
+        "How do we build links with the dock workers in the Gulf ports?",
+        "What does the crisis in China mean for our textile workers?",
+        "Should we affiliate to an international federation, and which one?",
+        "How do the IMF's conditions reach the wages in our factories?",
+        "What can we learn from the strikes in Bangladesh's garment industry?",
+        "How do we answer the war propaganda on both sides of the border?",
+        "What support can we give the migrant workers sending money home?",
+        "Is the global slowdown a chance or a danger for the unions here?",
+    ],
+    "National perspectives": [
+        "What is our answer to the privatization of the steel mills?",
+        "How do we defend the railway workers' pensions?",
+        "Should the Alliance stand candidates in the local elections?",
+        "How do we reach the contract workers who are not in any union?",
+        "What is our position on the new labour code?",
+        "How do we fight the rise in electricity prices together with the residents?",
+        "What do we say to the small traders hit by the new taxes?",
+        "How do we organize in the special economic zones?",
+        "How do we answer the bans on student unions?",
+    ],
+    "Tactics": [
+        "When do we call a national day of action, and with whom?",
+        "How do we protect the shop stewards from dismissal?",
+        "Should the fighting fund pay strike pay, and at what rate?",
+        "How do we work inside the unions led by the old leaderships?",
+        "What do we do when a strike is declared illegal?",
+        "How do we use the telephone networks to call meetings quickly?",
+        "How do we keep our members safe at demonstrations?",
+    ],
+}
+GREETINGS = (
+    "This National Conference sends its greetings to the workers of Pakistan and of every country "
+    "who are fighting for their rights, and to the organizations whose observers joined us."
+)
+# The fighting fund: what participants gave on each day of the conference (30,000 rupees in all).
+GIFTS_PER_DAY = [2000, 2000] + [1000] * 6 + [500] * 10
+
 TRADE_UNION_DECISIONS = [
     "Work for a new labour federation: 500 unions have pledged to affiliate; the Central Committee to prepare its founding conference.",
 ]
@@ -295,6 +342,11 @@ def plan_conferences(demo: Any, *, held_on: dt.date, now: dt.datetime) -> None:
     demo.at(_at(held_on, 8), check_in_day, 1, 0.97)
     demo.at(_at(held_on, 20, 30), commissions_decide)
     demo.at(_at(held_on + dt.timedelta(days=1), 8), check_in_day, 2, 0.95)
+    floor_rng = random.Random(55)  # its own too: the draws above stay as they were
+    if apps.is_installed("charter.floor"):
+        _plan_floor(demo, state, floor_rng, held_on)
+    if apps.is_installed("charter.money"):
+        _plan_fund(demo, state, floor_rng, held_on)
 
     # --- the upcoming conference ---------------------------------------------------------------
     soon = now - dt.timedelta(days=7)
@@ -352,3 +404,146 @@ def plan_conferences(demo: Any, *, held_on: dt.date, now: dt.datetime) -> None:
             )
 
     demo.at(_at(soon.date(), 15), upcoming_programme)
+
+
+# --- the floor and the fighting fund of the past conference ---------------------------------------
+
+
+def _present(conference: Conference, day: dt.date, *, with_vote: bool = False) -> list[Participant]:
+    """Members checked in on ``day``, in a stable order."""
+    rows = Participant.objects.filter(
+        conference=conference, member__isnull=False, check_ins__day=day
+    ).order_by("pk")
+    if with_vote:
+        rows = rows.filter(has_vote=True)
+    return list(rows)
+
+
+def _plan_floor(demo: Any, state: dict[str, Any], rng: random.Random, held_on: dt.date) -> None:
+    """Questions sent from the hall during each plenary session, moderated as they come; the
+    resolution of greetings submitted on Sunday morning and voted on cards in the closing session."""
+    from charter.floor import actions as floor
+    from charter.voting import actions as voting
+    from charter.voting.models import Poll
+
+    def ask(title: str, day: dt.date, start: int, stop: int) -> None:
+        conference = state["past"]
+        session = Session.objects.get(conference=conference, title=title)
+        hall = _present(conference, day)
+        topics = QUESTION_TOPICS[title]
+        for i in range(start, stop):
+            who = hall[rng.randrange(len(hall))]
+            floor.submit_question(
+                session, participant=who, text=topics[i % len(topics)], key=f"q-{session.pk}-{i}"
+            )
+
+    def moderate(title: str) -> None:
+        from charter.floor.models import Question
+
+        conference = state["past"]
+        organizer = demo.special["zainab"].m
+        session = Session.objects.get(conference=conference, title=title)
+        kept = None
+        waiting = Question.objects.filter(session=session, state=Question.State.SUBMITTED)
+        for i, question in enumerate(waiting.order_by("pk")):
+            if kept is not None and i % 11 == 5:  # the same question again: merged
+                floor.moderate_question(question, by=organizer, decision="merge", into=kept)
+            elif i % 13 == 7:  # off the subject
+                floor.moderate_question(question, by=organizer, decision="reject")
+            else:
+                kept = floor.moderate_question(question, by=organizer, decision="accept")
+
+    sat, sun = held_on, held_on + dt.timedelta(days=1)
+    for title, day, hour in (
+        ("International perspectives", sat, 10),
+        ("National perspectives", sat, 14),
+        ("Tactics", sun, 10),
+    ):
+        n = QUESTIONS[title]
+        half = n // 2
+        demo.at(_at(day, hour, 40), ask, title, day, 0, half)
+        demo.at(_at(day, hour + 1, 10), ask, title, day, half, n)
+        demo.at(_at(day, hour + 1, 20), moderate, title)
+
+    def submit_greetings() -> None:
+        conference = state["past"]
+        voters = _present(conference, sun, with_vote=True)
+        state["greetings"] = floor.submit_resolution(
+            conference, participant=voters[0], title="Resolution of greetings", text=GREETINGS
+        )
+        for p in voters[1:12]:
+            floor.support_resolution(state["greetings"], participant=p)
+
+    def vote_greetings() -> None:
+        conference = state["past"]
+        chair = demo.special["sara"].m
+        resolution = state["greetings"]
+        poll = floor.put_to_vote(resolution, by=chair, mode=Poll.Mode.PAPER)
+        cards = len(_present(conference, sun, with_vote=True))
+        voting.enter_paper_batch(poll, by=chair, lines=[(cards, "yes")])
+        voting.close_poll(poll, by=chair)
+        voting.publish_poll(poll, by=chair)
+        floor.declare_result(resolution, by=chair)
+
+    demo.at(_at(sun, 11, 30), submit_greetings)
+    demo.at(_at(sun, 16, 10), vote_greetings)
+
+
+def _plan_fund(demo: Any, state: dict[str, Any], rng: random.Random, held_on: dt.date) -> None:
+    """The Sindh Regional Secretary opens a fighting-fund appeal for the conference on its first
+    morning; participants give on both days, receipted by their own Branch Secretaries."""
+    from charter.members.models import Member, Status
+    from charter.money.actions import open_fund, receive_contribution
+    from charter.money.demo import _secretary
+    from charter.rulebook.enforce import Refused
+
+    def open_appeal() -> None:
+        sindh = demo.regions["Sindh"]
+        secretary = _secretary(sindh, "regional_secretary", "regional_committee")
+        if secretary is not None:
+            state["fund"] = open_fund(
+                kind="appeal",
+                unit=sindh,
+                title="Conference fighting fund",
+                target="50000",
+                closes_on=held_on + dt.timedelta(days=1),
+                by=secretary,
+                conference=state["past"],
+            )
+
+    def collect(day: dt.date) -> None:
+        fund = state.get("fund")
+        if fund is None:
+            return
+        hall = _present(state["past"], day)
+        rng.shuffle(hall)
+        secretaries: dict[int, Member | None] = {}
+        gifts = list(GIFTS_PER_DAY)
+        for participant in hall:
+            if not gifts:
+                break
+            member = Member.objects.select_related("branch").get(pk=participant.member_id)
+            if member.status != Status.MEMBER:
+                continue
+            if member.branch_id not in secretaries:
+                secretaries[member.branch_id] = _secretary(
+                    member.branch, "branch_secretary", "branch_meeting"
+                )
+            secretary = secretaries[member.branch_id]
+            if secretary is None or secretary.pk == member.pk:
+                continue
+            try:
+                receive_contribution(
+                    fund,
+                    by=secretary,
+                    amount=str(gifts[0]),
+                    method="cash",
+                    member=member,
+                )
+            except Refused:
+                continue  # on the record; the next participant gives instead
+            gifts.pop(0)
+
+    demo.at(_at(held_on, 9, 30), open_appeal)
+    demo.at(_at(held_on, 18), collect, held_on)
+    demo.at(_at(held_on + dt.timedelta(days=1), 15), collect, held_on + dt.timedelta(days=1))

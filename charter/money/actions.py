@@ -13,6 +13,7 @@ from typing import Any
 from django.db.models import Max
 from django.utils.translation import gettext as _
 
+from charter.conferences.models import Conference
 from charter.lib import clock
 from charter.lib.errors import InvalidInput
 from charter.meetings.decisions import carried, judge_decision
@@ -459,10 +460,13 @@ def open_fund(
     closes_on: dt.date | None = None,
     by: Member | None = None,
     decision: Decision | None = None,
+    conference: Conference | None = None,
 ) -> Fund:
     """A collection or a fighting-fund appeal, opened by a body's decision or by the officer who
-    keeps the unit's accounts. The title is in the minutes or the fund's page, not on the record."""
+    keeps the unit's accounts, for a conference when one is given (its report counts what the fund
+    received). The title is in the minutes or the fund's page, not on the record."""
     kind, title, amount = _fund_fields(kind, title, target, closes_on)
+    for_conference = {"conference": conference.pk} if conference is not None else {}
     if decision is not None:
         text = _("Open %(kind)s: %(title)s") % {"kind": Fund.Kind(kind).label, "title": title}
         rb = judge_decision("open_fund", decision, text=text, target_unit=unit)
@@ -471,7 +475,11 @@ def open_fund(
             decision,
             rb,
             text=text,
-            detail={"unit": {"id": unit.pk, "level": unit.level, "name": unit.name}, "kind": kind},
+            detail={
+                "unit": {"id": unit.pk, "level": unit.level, "name": unit.name},
+                "kind": kind,
+                **for_conference,
+            },
         )
     elif by is not None:
         prop, _office = _officer("open_fund", by, target_unit=unit)
@@ -480,7 +488,7 @@ def open_fund(
             "open_fund",
             "done",
             actor=by,
-            detail=enforce.detail_for(unit=unit, kind=kind),
+            detail=enforce.detail_for(unit=unit, kind=kind, **for_conference),
             articles=[rb.act("open_fund")["article"]],
         )
     else:
@@ -491,6 +499,7 @@ def open_fund(
         title=title,
         target=amount,
         closes_on=closes_on,
+        conference=conference,
         opened_on=clock.today(),
         entry_index=entry.index,
     )

@@ -140,6 +140,14 @@ class Fund(models.Model):
     )
     opened_on = models.DateField()
     closes_on = models.DateField(_("closes on"), null=True, blank=True)
+    conference = models.ForeignKey(
+        "conferences.Conference",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="funds",
+        verbose_name=_("conference"),
+    )
     entry_index = models.BigIntegerField(null=True, blank=True)
 
     class Meta:

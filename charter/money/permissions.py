@@ -91,7 +91,7 @@ def get_row_for(user, pk: int, line: int) -> tuple[StatementRow, Member]:  # typ
 def get_fund_for(user, pk: int) -> tuple[Fund, Member]:  # type: ignore[no-untyped-def]
     """Funds are open to every member (who gave is seen only by those who keep or audit the accounts)."""
     viewer = permissions.member_of(user)
-    fund = Fund.objects.select_related("unit").filter(pk=pk).first()
+    fund = Fund.objects.select_related("unit", "conference").filter(pk=pk).first()
     if fund is None:
         raise Http404
     return fund, viewer

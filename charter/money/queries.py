@@ -326,3 +326,26 @@ def open_funds() -> list[Fund]:
         .select_related("unit")
         .order_by("-opened_on", "-id")[:100]
     )
+
+
+def report_figures(conference: object) -> dict:  # type: ignore[type-arg]
+    """What a conference's funds received, for its report (decision 0014): the total in the
+    rulebook's currency, by the payer's region and by fund, from the receipted contributions."""
+    funds = list(Fund.objects.filter(conference=conference).order_by("opened_on", "id"))
+    by_region: dict[str, Decimal] = defaultdict(lambda: ZERO)
+    for fund in funds:
+        for unit, total, _n in fund_totals_by_region(fund):
+            by_region[unit.name] += total
+    received = dict(
+        Contribution.objects.filter(fund__in=funds)
+        .values("fund")
+        .annotate(total=Sum("amount"))
+        .values_list("fund", "total")
+    )
+    appeals = [(f.title, q(received.get(f.pk))) for f in funds]
+    return {
+        "currency": finance().get("currency", ""),
+        "total": q(sum((a for _t, a in appeals), ZERO)),
+        "by_region": sorted(by_region.items(), key=lambda kv: (-kv[1], kv[0])),
+        "appeals": appeals,
+    }

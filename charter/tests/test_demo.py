@@ -241,5 +241,25 @@ def test_the_national_conference_of_scenario_5(demo):
     youth = next(c for c in r.commissions if c.name == "Youth commission")
     assert [d.number for d in youth.decisions.all()] == [1, 2, 3, 4, 5]
     assert youth.recommends_to.kind == "central_committee"
+    questions = {s.title: r.floor["questions"].get(s.pk, 0) for s in r.sessions}
+    assert questions["International perspectives"] > 50
+    assert (questions["National perspectives"], questions["Tactics"]) == (75, 59)
+    from charter.floor.queries import question_counts
+
+    kept = question_counts(past)
+    assert all(c["pending"] == 0 and c["accepted"] > c["merged"] + c["rejected"] > 0 for c in kept.values())
+    [greetings] = r.floor["resolutions"]
+    assert greetings["title"] == "Resolution of greetings" and greetings["adopted"]
+    from charter.conferences.models import CheckIn
+
+    cards = CheckIn.objects.filter(
+        participant__conference=past, participant__has_vote=True, day=r.days[1]
+    ).count()
+    assert (greetings["yes"], greetings["no"], greetings["abstain"]) == (cards, 0, 0) and cards > r.with_vote // 2
+    from decimal import Decimal
+
+    assert r.money["total"] == Decimal("30000.00") and r.money["currency"] == "PKR"
+    assert [title for title, _a in r.money["appeals"]] == ["Conference fighting fund"]
+    assert sum(a for _region, a in r.money["by_region"]) == Decimal("30000.00")
     upcoming = Conference.objects.get(title="Women workers' conference")
     assert upcoming.starts_on > NOW.date() and upcoming.participants.count() == 36
