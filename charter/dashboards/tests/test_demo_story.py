@@ -71,7 +71,11 @@ def test_the_growing_region(demo):  # type: ignore[no-untyped-def]
 def test_the_story_on_the_page(demo, client):  # type: ignore[no-untyped-def]
     from charter.accounts.models import User
 
-    client.force_login(User.objects.get(username="cc"))  # a Central Committee member
-    page = client.get(f"/dashboard/{region('Balochistan').pk}/").content.decode()
+    from charter.testing.web import login_user
+
+    login_user(client, User.objects.get(username="cc"))  # a Central Committee member, past the second factor
+    response = client.get(f"/dashboard/{region('Balochistan').pk}/")
+    assert response.status_code == 200
+    page = response.content.decode()
     assert "Revive the Balochistan branches" not in page or "/initiatives/" in page
     assert page.count("<svg") == 8
