@@ -70,7 +70,6 @@ def test_the_growing_region(demo):  # type: ignore[no-untyped-def]
 
 def test_the_story_on_the_page(demo, client):  # type: ignore[no-untyped-def]
     from charter.accounts.models import User
-
     from charter.testing.web import login_user
 
     login_user(client, User.objects.get(username="cc"))  # a Central Committee member, past the second factor
