@@ -25,7 +25,7 @@ test: $(STAMP)
 	$(BIN)/ruff check charter bench conftest.py
 	$(BIN)/mypy --exclude 'tests/' charter/rulebook/spec.py charter/rulebook/judge.py charter/rulebook/compute.py charter/rulebook/explain.py charter/lib charter/voting/counting charter/verify.py
 	$(BIN)/python manage.py makemigrations --check --dry-run --verbosity 0
-	$(BIN)/pytest
+	$(BIN)/pytest -n auto --dist loadfile
 
 lint: $(STAMP)
 	$(BIN)/ruff check charter bench conftest.py
