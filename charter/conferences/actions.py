@@ -61,7 +61,7 @@ def normal_code(code: str) -> str:
 
 def _lock(conference: Conference | int) -> Conference:
     pk = conference if isinstance(conference, int) else conference.pk
-    return Conference.objects.select_for_update().select_related("body", "body__unit").get(pk=pk)
+    return Conference.objects.select_for_update(of=("self",)).select_related("body", "body__unit").get(pk=pk)
 
 
 def _detail(conference: Conference, **extra: Any) -> dict[str, Any]:
@@ -511,7 +511,7 @@ def decide_credentials(
     """A dispute over a participant's credentials, decided by the body the rules name at its
     meeting, with reasons. Rejected credentials take the vote away; accepted ones restore it."""
     p = (
-        Participant.objects.select_for_update()
+        Participant.objects.select_for_update(of=("self",))
         .select_related("conference", "conference__body")
         .get(pk=participant.pk)
     )
@@ -725,7 +725,7 @@ def decide_in_commission(
     if min(votes_yes, votes_no, votes_abstain) < 0:
         raise InvalidInput(_("votes: counts cannot be negative."))
     c = (
-        Commission.objects.select_for_update()
+        Commission.objects.select_for_update(of=("self",))
         .select_related("conference", "conference__body", "chair", "recommends_to")
         .get(pk=commission.pk)
     )

@@ -349,7 +349,7 @@ def import_bank_statement(
 
 def _review_row(row: StatementRow) -> StatementRow:
     row = (
-        StatementRow.objects.select_for_update()
+        StatementRow.objects.select_for_update(of=("self",))
         .select_related("statement", "statement__unit")
         .get(pk=row.pk)
     )
@@ -367,7 +367,7 @@ def assign_statement_row(
 ) -> DuesPayment:
     """The treasurer says whose payment a line under review is: it becomes that member's payment."""
     row = _review_row(row)
-    member = Member.objects.select_for_update().select_related("branch").get(pk=member.pk)
+    member = Member.objects.select_for_update(of=("self",)).select_related("branch").get(pk=member.pk)
     if row.amount <= 0:
         raise InvalidMoney(_("This line is not a payment in; discard it."), field="line")
     if months is None:
@@ -506,7 +506,7 @@ def open_fund(
 
 
 def _open(fund: Fund) -> Fund:
-    fund = Fund.objects.select_for_update().select_related("unit").get(pk=fund.pk)
+    fund = Fund.objects.select_for_update(of=("self",)).select_related("unit").get(pk=fund.pk)
     if fund.closes_on is not None and fund.closes_on < clock.today():
         raise InvalidMoney(
             _("This fund closed on %(date)s.") % {"date": fund.closes_on.isoformat()}, field="fund"
