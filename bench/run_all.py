@@ -27,13 +27,18 @@ LOGS = Path("/tmp/charter-bench-logs")
 
 # name: (quick arguments, full arguments: the size, usually the bench's own defaults)
 SIZES: dict[str, tuple[list[str], list[str]]] = {
+    "bench_checkin": ([], []),
+    "bench_dashboard": ([], ["--scale", "1"]),
     "bench_duplicate_votes": ([], ["--submissions", "100"]),
+    "bench_hall": (["--participants", "300"], []),
     "bench_import": (["--rows", "20000", "--branches", "200"], []),
     "bench_initiative": (["--members", "2000", "--branches", "10"], []),
     "bench_mixed_load": ([], ["--members", "2000"]),
     "bench_notices": (["--members", "20000"], []),
     "bench_pages": (["--members", "20000", "--region", "3000", "--runs", "5"], []),
+    "bench_questions": (["--questions", "300", "--seconds", "20"], []),
     "bench_record": (["--entries", "20000", "--appends", "500"], []),
+    "bench_statement": ([], ["--rows", "100000"]),
     "bench_stv": (["--ballots", "50000", "--peer-ballots", "5000"], []),
     "bench_vote_load": (["--voters", "300", "--connections", "300"], []),
     "fuzz_api": (["--examples", "20"], ["--examples", "100"]),

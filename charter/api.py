@@ -109,30 +109,26 @@ def bad_request(request: HttpRequest, exception: Exception | None = None) -> Htt
     return JsonResponse({"detail": detail}, status=400)
 
 
-def _routers() -> None:
-    from charter.conferences.api import router as conferences
-    from charter.discipline.api import router as discipline
-    from charter.floor.api import router as floor
-    from charter.initiatives.api import router as initiatives
-    from charter.meetings.api import router as meetings
-    from charter.members.api import router as members
-    from charter.money.api import router as money
-    from charter.org.api import router as org
-    from charter.record.api import router as record
-    from charter.rulebook.api import router as rulebook
-    from charter.voting.api import router as voting
+def mount_routers() -> list[str]:
+    """Mount the ``router`` of every installed Charter app that has an ``api`` module, in the order
+    of INSTALLED_APPS, at the module's ``MOUNT`` (default ``/``), tagged as the router says. The API
+    root names no app: an app joins the API by having ``api.py``, and no module comes to depend on
+    the apps it mounts (so ``charter.dashboards`` stays a leaf; docs/architecture.md). Returns the
+    modules mounted."""
+    import importlib
+    from importlib.util import find_spec
 
-    api.add_router("/", members, tags=["members"])
-    api.add_router("/", org, tags=["organization"])
-    api.add_router("/", meetings, tags=["meetings"])
-    api.add_router("/", discipline, tags=["discipline"])
-    api.add_router("/", initiatives, tags=["initiatives"])
-    api.add_router("/", voting, tags=["voting"])
-    api.add_router("/", money, tags=["money"])
-    api.add_router("/", conferences, tags=["conferences"])
-    api.add_router("/", floor, tags=["conference floor"])
-    api.add_router("/record", record, tags=["record"])
-    api.add_router("/rules", rulebook, tags=["rules"])
+    from django.apps import apps
+
+    mounted = []
+    for config in apps.get_app_configs():
+        name = f"{config.name}.api"
+        if not config.name.startswith("charter.") or find_spec(name) is None:
+            continue
+        module = importlib.import_module(name)
+        api.add_router(getattr(module, "MOUNT", "/"), module.router)
+        mounted.append(name)
+    return mounted
 
 
-_routers()
+MOUNTED = mount_routers()

@@ -51,11 +51,12 @@ def _work(interval: float, rounds: int | None) -> None:
     from charter.initiatives.fulfilment import check_initiative_deadlines
     from charter.money.tasks import check_dues
     from charter.notices.tasks import deliver_due
+    from charter.progress.background import run_queued
     from charter.record.checkpoints import sign_if_due
 
     done = 0
     while rounds is None or done < rounds:
-        for name, job in (("notices", deliver_due), ("record", sign_if_due), ("deadlines", check_deadlines), ("initiatives", check_initiative_deadlines), ("dues", check_dues)):
+        for name, job in (("notices", deliver_due), ("record", sign_if_due), ("deadlines", check_deadlines), ("initiatives", check_initiative_deadlines), ("dues", check_dues), ("operations", run_queued)):
             try:
                 job()
             except Exception:  # noqa: BLE001 - keep going; what was not done stays to do
@@ -70,6 +71,9 @@ def _work(interval: float, rounds: int | None) -> None:
 
 def cmd_worker(ns: argparse.Namespace) -> int:
     _django()
+    from charter.progress.track import echo_to
+
+    echo_to(sys.stderr)  # the operations it runs (an import, a count, a report) draw their bar in a terminal
     _work(ns.interval, 1 if ns.once else None)
     return 0
 
@@ -299,7 +303,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     p.add_argument("--load-only", action="store_true", help="load and exit")
     p.add_argument("--port", type=int, default=8000)
     sub.add_parser("migrate", help="create or upgrade the database tables")
-    p = sub.add_parser("worker", help="deliver notices and sign record checkpoints (when `serve --no-worker`)")
+    p = sub.add_parser("worker", help="deliver notices, sign record checkpoints and run long operations started from pages (when `serve --no-worker`)")
     p.add_argument("--interval", type=float, default=5.0, help="seconds between rounds (default 5)")
     p.add_argument("--once", action="store_true", help="one round, then exit")
     sub.add_parser("import", help="import members FILE.csv [--skip-bad-rows]")

@@ -50,6 +50,7 @@ INSTALLED_APPS = [
     "charter.floor",
     "charter.dashboards",
     "charter.help",
+    "charter.progress",
 ]
 
 MIDDLEWARE = [
@@ -130,6 +131,8 @@ LANGUAGES = [("en", "English"), ("ur", "اردو"), ("sd", "سنڌي")]
 # Django does not count Sindhi (written in Arabic script in Pakistan) among the right-to-left languages.
 LANGUAGES_BIDI = [*global_settings.LANGUAGES_BIDI, "sd"]
 LOCALE_PATHS = [BASE_DIR / "charter" / "locale"]
+# Dates and numbers per language (charter/formats; decision 0020): Django has none for Sindhi or Urdu.
+FORMAT_MODULE_PATH = ["charter.formats"]
 TIME_ZONE = env_str("TIME_ZONE", "UTC")
 USE_I18N = True
 USE_TZ = True
@@ -141,8 +144,12 @@ STATIC_ROOT = Path(env_str("STATIC_ROOT", str(BASE_DIR / "staticfiles")))
 TASKS = {
     "default": {
         "BACKEND": env_str("TASKS_BACKEND", "django_tasks_db.backend.DatabaseBackend"),
+        # "default": the notices' kicks; "operations": long operations started from a page (decision 0018)
+        "QUEUES": ["default", "operations"],
     }
 }
+# Long operations write their progress row at most this often (seconds); pages poll it every 2 s.
+PROGRESS_INTERVAL = env_int("PROGRESS_INTERVAL", 1)
 
 # Notices: which transports deliver which channel. "console" writes to var/outbox/; email may be
 # "smtp" (the EMAIL_* settings below), SMS "http" (an SMS gateway's HTTP API, SMS_GATEWAY_*).

@@ -27,6 +27,7 @@ urlpatterns = [
     path("", include("charter.elections.urls")),
     path("", include("charter.money.urls")),
     path("", include("charter.dashboards.urls")),
+    path("", include("charter.progress.urls")),
     path("record/", include("charter.record.urls")),
     path("rules/", include("charter.rulebook.urls")),
     path("help/", include("charter.help.urls")),

@@ -29,6 +29,7 @@ from charter.conferences.models import (
     Participant,
     Session,
 )
+from charter.conferences.queries import delegates_of, organizes
 from charter.lib import clock
 from charter.lib.errors import InvalidInput
 from charter.meetings.decisions import carried, judge_decision
@@ -61,7 +62,11 @@ def normal_code(code: str) -> str:
 
 def _lock(conference: Conference | int) -> Conference:
     pk = conference if isinstance(conference, int) else conference.pk
-    return Conference.objects.select_for_update(of=("self",)).select_related("body", "body__unit").get(pk=pk)
+    return (
+        Conference.objects.select_for_update(of=("self",))
+        .select_related("body", "body__unit")
+        .get(pk=pk)
+    )
 
 
 def _detail(conference: Conference, **extra: Any) -> dict[str, Any]:
@@ -72,8 +77,60 @@ def _article(rb: Rulebook, act: str) -> list[str]:
     return [str(rb.act(act)["article"])]
 
 
-def organizes(conference: Conference, member: Member) -> bool:
-    return conference.organizers.filter(pk=member.pk).exists()
+def _judge(
+    act: str,
+    conf: Conference,
+    by: Member,
+    facts: Mapping[str, Any],
+    *,
+    target: Member | None = None,
+    on: dt.date | None = None,
+    **extra: Any,
+) -> Rulebook:
+    """Ask the rulebook whether ``by`` may do ``act`` for ``conf`` (refused: with its articles)."""
+    return enforce.check(
+        enforce.proposal(act, actor=by, target=target, facts=facts, on=on),
+        actor=by,
+        detail=_detail(conf, **extra),
+    )
+
+
+def _done(
+    act: str, rb: Rulebook, conf: Conference, *, by: Member, row: Any = None, **extra: Any
+) -> Any:
+    """Append ``act`` done by ``by`` to the record with the act's article; the row it made (if
+    any) carries the entry's index."""
+    entry = record.append(
+        act, "done", actor=by, articles=_article(rb, act), detail=_detail(conf, **extra)
+    )
+    if row is not None:
+        row.entry_index = entry.index
+        row.save(update_fields=["entry_index"])
+    return entry
+
+
+def _title(field: str, value: str) -> str:
+    """A title or a name: given, and at most 200 characters."""
+    value = (value or "").strip()
+    if not value or len(value) > 200:
+        raise InvalidInput(
+            _("%(field)s: give a text of at most 200 characters.") % {"field": field}
+        )
+    return value
+
+
+def _a_day_of(conf: Conference, day: dt.date) -> None:
+    if not conf.starts_on <= day <= conf.ends_on:
+        raise InvalidInput(
+            _("day: %(day)s is not a day of this conference.") % {"day": day.isoformat()}
+        )
+
+
+def _region_answer(conf: Conference, member: Member, rb: Rulebook) -> str | None:
+    """A member's region for the report, when the conference asks it: taken from their branch."""
+    if "region" in [a.get("key") for a in conf.attributes or []]:
+        return region_of(member, rb)
+    return None
 
 
 def congress_kind(rb: Rulebook) -> str:
@@ -140,9 +197,9 @@ def convene_conference(
 ) -> Conference:
     """The convening body's decision at its meeting: a national conference (6.1) or the congress
     (3.1, with the congress's notice, 4.1). Convening a congress allocates its delegates per unit."""
-    title, venue = (title or "").strip(), (venue or "").strip()
-    if not title or len(title) > 200:
-        raise InvalidInput(_("title: give a title of at most 200 characters."))
+    title, venue = _title("title", title), (venue or "").strip()
+    if len(venue) > 200:
+        raise InvalidInput(_("venue: at most 200 characters."))
     if ends_on < starts_on:
         raise InvalidInput(_("ends_on: the last day is before the first."))
     if kind not in Conference.Kind.values:
@@ -262,16 +319,13 @@ def register_for_conference(
     conf = _lock(conference)
     now = clock.now()
     today = now.date()
-    rb = rulebook_on(today)
-    prop = enforce.proposal(
-        "register_for_conference", actor=by, target=by, facts=_registration_facts(conf), on=today
-    )
-    rb = enforce.check(prop, actor=by, detail=_detail(conf))
+    rb = _judge("register_for_conference", conf, by, _registration_facts(conf), target=by, on=today)
     if Participant.objects.filter(conference=conf, member=by).exists():
         raise InvalidInput(_("You are already registered for this conference."))
     answers = clean_attributes(conf, attributes or {})
-    if "region" in [a.get("key") for a in conf.attributes or []]:
-        answers["region"] = region_of(by, rb) or answers.get("region", "")
+    region = _region_answer(conf, by, rb)
+    if region is not None:
+        answers["region"] = region or answers.get("region", "")
     members_vote = bool(rb.section("conferences").get("members_vote"))
     has_vote = members_vote and conf.kind == Conference.Kind.CONFERENCE
     participant = Participant.objects.create(
@@ -284,17 +338,16 @@ def register_for_conference(
         code=new_code(),
         registered_at=now,
     )
-    entry = record.append(
+    entry = _done(
         "register_for_conference",
-        "done",
-        actor=by,
-        articles=_article(rb, "register_for_conference"),
-        detail=_detail(
-            conf, participant=participant.pk, category=participant.category, vote=has_vote
-        ),
+        rb,
+        conf,
+        by=by,
+        row=participant,
+        participant=participant.pk,
+        category=participant.category,
+        vote=has_vote,
     )
-    participant.entry_index = entry.index
-    participant.save(update_fields=["entry_index"])
 
     def render(member: Member) -> tuple[str, str]:
         vote = _("with vote") if has_vote else _("without vote")
@@ -328,9 +381,7 @@ def register_observer(
     with_vote: bool = False,
 ) -> Participant:
     """An organizer registers an invited observer or a guest: always without vote (6.1)."""
-    name = (name or "").strip()
-    if not name or len(name) > 200:
-        raise InvalidInput(_("name: give a name of at most 200 characters."))
+    name = _title("name", name)
     if category not in (Participant.Category.OBSERVER, Participant.Category.GUEST):
         raise InvalidInput(_("category: an observer or a guest."))
     conf = _lock(conference)
@@ -340,11 +391,7 @@ def register_observer(
         "actor_organizes": organizes(conf, by),
         "with_vote": with_vote,
     }
-    rb = enforce.check(
-        enforce.proposal("register_observer", actor=by, facts=facts, on=now.date()),
-        actor=by,
-        detail=_detail(conf),
-    )
+    rb = _judge("register_observer", conf, by, facts, on=now.date())
     participant = Participant.objects.create(
         conference=conf,
         member=None,
@@ -355,15 +402,16 @@ def register_observer(
         code=new_code(),
         registered_at=now,
     )
-    entry = record.append(
+    _done(
         "register_observer",
-        "done",
-        actor=by,
-        articles=_article(rb, "register_observer"),
-        detail=_detail(conf, participant=participant.pk, category=category, vote=False),
+        rb,
+        conf,
+        by=by,
+        row=participant,
+        participant=participant.pk,
+        category=category,
+        vote=False,
     )
-    participant.entry_index = entry.index
-    participant.save(update_fields=["entry_index"])
     return participant
 
 
@@ -390,11 +438,7 @@ def elect_delegate(
     kind = congress_kind(rb)
     unit = decision.body.unit
     allocation = DelegateAllocation.objects.filter(conference=conf, unit=unit).first()
-    elected = Participant.objects.filter(
-        conference=conf,
-        category=Participant.Category.DELEGATE,
-        member__branch__path__startswith=unit.path,
-    ).count()
+    elected = delegates_of(conf, unit).count()
     if Participant.objects.filter(
         conference=conf, member=member, category=Participant.Category.DELEGATE
     ).exists():
@@ -441,11 +485,8 @@ def elect_delegate(
         Participant.objects.filter(conference=conf, member=member).select_for_update().first()
     )
     if participant is None:
-        answers = (
-            {"region": region_of(member, rb)}
-            if "region" in [a.get("key") for a in conf.attributes or []]
-            else {}
-        )
+        region = _region_answer(conf, member, rb)
+        answers = {"region": region} if region is not None else {}
         participant = Participant.objects.create(
             conference=conf,
             member=member,
@@ -549,10 +590,7 @@ def check_in(conference: Conference | int, *, by: Member, code: str) -> tuple[Ch
     )
     now = clock.now()
     day = now.date()
-    if not conf.starts_on <= day <= conf.ends_on:
-        raise InvalidInput(
-            _("day: %(day)s is not a day of this conference.") % {"day": day.isoformat()}
-        )
+    _a_day_of(conf, day)
     code = normal_code(code)
     participant = (
         Participant.objects.select_for_update().filter(conference=conf, code=code).first()
@@ -560,25 +598,21 @@ def check_in(conference: Conference | int, *, by: Member, code: str) -> tuple[Ch
         else None
     )
     facts = {"actor_organizes": organizes(conf, by), "registered": participant is not None}
-    rb = enforce.check(
-        enforce.proposal("check_in_participant", actor=by, facts=facts, on=now.date()),
-        actor=by,
-        detail=_detail(conf),
-    )
+    rb = _judge("check_in_participant", conf, by, facts, on=now.date())
     assert participant is not None
     existing = CheckIn.objects.filter(participant=participant, day=day).first()
     if existing is not None:
         return existing, False
     row = CheckIn.objects.create(participant=participant, day=day, checked_in_at=now, by=by)
-    entry = record.append(
+    _done(
         "check_in_participant",
-        "done",
-        actor=by,
-        articles=_article(rb, "check_in_participant"),
-        detail=_detail(conf, participant=participant.pk, day=day.isoformat()),
+        rb,
+        conf,
+        by=by,
+        row=row,
+        participant=participant.pk,
+        day=day.isoformat(),
     )
-    row.entry_index = entry.index
-    row.save(update_fields=["entry_index"])
     return row, True
 
 
@@ -586,21 +620,8 @@ def check_in(conference: Conference | int, *, by: Member, code: str) -> tuple[Ch
 
 
 def _plan(conf: Conference, by: Member, **extra: Any) -> tuple[Rulebook, Any]:
-    rb = enforce.check(
-        enforce.proposal(
-            "plan_programme", actor=by, facts={"actor_organizes": organizes(conf, by)}
-        ),
-        actor=by,
-        detail=_detail(conf),
-    )
-    entry = record.append(
-        "plan_programme",
-        "done",
-        actor=by,
-        articles=_article(rb, "plan_programme"),
-        detail=_detail(conf, **extra),
-    )
-    return rb, entry
+    rb = _judge("plan_programme", conf, by, {"actor_organizes": organizes(conf, by)})
+    return rb, _done("plan_programme", rb, conf, by=by, **extra)
 
 
 def _participant_of(conf: Conference, p: Participant | None) -> Participant | None:
@@ -621,9 +642,7 @@ def add_commission(
     """A commission of the conference (trade union, youth, …): its chair and members; its
     decisions go as recommendations to the body the rules name."""
     conf = _lock(conference)
-    name = (name or "").strip()
-    if not name or len(name) > 200:
-        raise InvalidInput(_("name: give a name of at most 200 characters."))
+    name = _title("name", name)
     people = [_participant_of(conf, m) for m in members]
     _participant_of(conf, chair)
     rb = rulebook_on(clock.today())
@@ -649,13 +668,8 @@ def add_session(
     commission: Commission | None = None,
 ) -> Session:
     conf = _lock(conference)
-    title = (title or "").strip()
-    if not title or len(title) > 200:
-        raise InvalidInput(_("title: give a title of at most 200 characters."))
-    if not conf.starts_on <= day <= conf.ends_on:
-        raise InvalidInput(
-            _("day: %(day)s is not a day of this conference.") % {"day": day.isoformat()}
-        )
+    title = _title("title", title)
+    _a_day_of(conf, day)
     if commission is not None and commission.conference_id != conf.pk:
         raise InvalidInput(_("commission: not a commission of this conference."))
     order = Session.objects.filter(conference=conf, day=day).count()
@@ -685,9 +699,7 @@ def add_item(
 ) -> Item:
     """An item of a session: who leads off (a participant or a named guest) and the time."""
     conf = _lock(session.conference_id)
-    title, lead_off_name = (title or "").strip(), (lead_off_name or "").strip()
-    if not title or len(title) > 200:
-        raise InvalidInput(_("title: give a title of at most 200 characters."))
+    title, lead_off_name = _title("title", title), (lead_off_name or "").strip()
     if len(lead_off_name) > 200:
         raise InvalidInput(_("lead_off_name: at most 200 characters."))
     if not 0 <= minutes <= 600 or not 10 <= speaking_seconds <= 3600:
@@ -731,26 +743,19 @@ def decide_in_commission(
     )
     chairs = c.chair is not None and c.chair.member_id == by.pk
     facts = {"actor_chairs": chairs, "votes_yes": votes_yes, "votes_no": votes_no}
-    rb = enforce.check(
-        enforce.proposal("decide_in_commission", actor=by, facts=facts),
-        actor=by,
-        detail=_detail(c.conference, commission=c.pk),
-    )
+    rb = _judge("decide_in_commission", c.conference, by, facts, commission=c.pk)
     number = (c.decisions.order_by("-number").values_list("number", flat=True).first() or 0) + 1
     digest = hashlib.sha256(text.encode("utf-8")).hexdigest()
-    entry = record.append(
+    entry = _done(
         "decide_in_commission",
-        "done",
-        actor=by,
-        articles=_article(rb, "decide_in_commission"),
-        detail=_detail(
-            c.conference,
-            commission=c.pk,
-            number=number,
-            text_sha256=digest,
-            votes={"yes": votes_yes, "no": votes_no, "abstain": votes_abstain},
-            recommends_to=c.recommends_to_id,
-        ),
+        rb,
+        c.conference,
+        by=by,
+        commission=c.pk,
+        number=number,
+        text_sha256=digest,
+        votes={"yes": votes_yes, "no": votes_no, "abstain": votes_abstain},
+        recommends_to=c.recommends_to_id,
     )
     row = CommissionDecision.objects.create(
         commission=c,

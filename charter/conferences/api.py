@@ -16,7 +16,7 @@ from charter.meetings.models import Meeting
 from charter.rulebook import judge as J
 from charter.rulebook.enforce import Decision
 
-router = Router()
+router = Router(tags=["conferences"])
 
 
 class ConferenceOut(Schema):
@@ -180,7 +180,7 @@ class DecisionIn(Schema):
     reasons: str = Field("", max_length=5000)
 
 
-class ConveneIn(DecisionIn):
+class ConferenceConveneIn(DecisionIn):
     kind: str = Field("conference", pattern="^(conference|congress)$")
     title: str = Field(..., min_length=1, max_length=200)
     venue: str = Field("", max_length=200)
@@ -214,7 +214,7 @@ def _decision(request: HttpRequest, payload: DecisionIn) -> Decision:
     auth=django_auth,
     summary="Convene a conference or the congress: the decision of the meeting's body (judged by the rules)",
 )
-def convene(request: HttpRequest, payload: ConveneIn) -> Status:
+def convene(request: HttpRequest, payload: ConferenceConveneIn) -> Status:
     decision = _decision(request, payload)
     conference = actions.convene_conference(
         decision=decision,

@@ -17,7 +17,10 @@
   unanimously;
 - an upcoming conference, convened a week before the demo's "now", with registration open, its
   programme set and a few dozen members registered, for a person to walk through (the demo's
-  branch member has not registered yet; the Secretariat and CC members organize it).
+  branch member has not registered yet; Sara and Zainab of the CC organize it); one registrant's
+  credentials rejected by the CC at its meeting, for the credentials page, and that held meeting of
+  the CC is the one a CC member can record a further decision at (convene another conference, or
+  accept the credentials on review).
 """
 
 from __future__ import annotations
@@ -131,6 +134,7 @@ def plan_conferences(demo: Any, *, held_on: dt.date, now: dt.datetime) -> None:
         decision = Decision(
             by=sara.m, body=demo.cc, meeting=held, votes=J.Votes(len(present), 0, 0)
         )
+        state[f"{key} meeting"] = held
         state[key] = actions.convene_conference(
             decision=decision,
             kind=Conference.Kind.CONFERENCE,
@@ -393,7 +397,7 @@ def plan_conferences(demo: Any, *, held_on: dt.date, now: dt.datetime) -> None:
             for p in demo.people.values()
             if p.pk != farhan and not p.reserved and demo.good_standing(p)
         ]
-        for p in rng.sample(sorted(pool, key=lambda q: q.pk), min(36, len(pool))):
+        registered = [
             actions.register_for_conference(
                 conference,
                 by=p.m,
@@ -402,8 +406,27 @@ def plan_conferences(demo: Any, *, held_on: dt.date, now: dt.datetime) -> None:
                     "gender": rng.choice(["woman", "woman", "man"]),
                 },
             )
+            for p in rng.sample(sorted(pool, key=lambda q: q.pk), min(36, len(pool)))
+        ]
+        state["next registered"] = registered
+
+    def dispute_credentials() -> None:
+        """A branch protests that one registrant had left it: the CC, at the meeting that convened
+        the conference, rejects her credentials with its reasons. A person can look at the dispute
+        on the credentials page and decide it again (accept, on review) at a meeting of the CC."""
+        sara = demo.special["sara"]
+        present = demo.seat_holders(demo.cc)
+        decision = Decision(
+            by=sara.m,
+            body=demo.cc,
+            meeting=state["next meeting"],
+            votes=J.Votes(len(present) - 2, 1, 1),
+            reasons="Her branch reports that she moved away and no longer takes part in its work.",
+        )
+        actions.decide_credentials(state["next registered"][0], decision=decision, accept=False)
 
     demo.at(_at(soon.date(), 15), upcoming_programme)
+    demo.at(_at(soon.date(), 16), dispute_credentials)
 
 
 # --- the floor and the fighting fund of the past conference ---------------------------------------

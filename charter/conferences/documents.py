@@ -4,8 +4,10 @@ the report and the badge sheet as PDF (fpdf2). Reads only (decision 0014)."""
 from __future__ import annotations
 
 import io
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from html import escape
+from pathlib import Path
+from typing import Any
 
 import segno
 from django.utils.translation import gettext as _
@@ -49,20 +51,35 @@ def bar_chart(rows: Sequence[tuple[str, int]], *, title: str, width: int = 320) 
 
 # --- PDF ----------------------------------------------------------------------------------------
 
-FONT = "helvetica"
+# Noto Sans for Latin scripts, Noto Naskh Arabic for Urdu and Sindhi (vendored in fonts/, SIL Open
+# Font License: fonts/OFL.txt), shaped by HarfBuzz (uharfbuzz) so Arabic letters join and run right
+# to left (decision 0017).
+FONT = "noto"
+FONTS = Path(__file__).resolve().parent / "fonts"
 
 
-def _latin(text: str) -> str:
-    """The PDF core font covers Latin-1 only; other scripts are shown by the HTML page."""
-    return str(text).encode("latin-1", "replace").decode("latin-1")
+def _pdf(title: str) -> FPDF:
+    """An A4 document whose text prints in Latin and Arabic scripts alike."""
+    pdf = FPDF(format="A4", unit="mm")
+    pdf.add_font(FONT, "", FONTS / "NotoSans-Regular.ttf")
+    pdf.add_font(FONT, "B", FONTS / "NotoSans-Bold.ttf")
+    pdf.add_font("naskh", "", FONTS / "NotoNaskhArabic-Regular.ttf")
+    pdf.add_font("naskh", "B", FONTS / "NotoNaskhArabic-Bold.ttf")
+    pdf.set_fallback_fonts(["naskh"])
+    pdf.set_text_shaping(True)
+    pdf.set_title(_text(title))
+    return pdf
+
+
+def _text(text: object) -> str:
+    return str(text)
 
 
 def badges_pdf(participants: Sequence[Participant], *, title: str) -> bytes:
     """A sheet of badges for printing: A4, 2 × 4 badges a page, each with its name, category,
     vote and QR code, to be cut out."""
-    pdf = FPDF(format="A4", unit="mm")
+    pdf = _pdf(title)
     pdf.set_auto_page_break(False)
-    pdf.set_title(_latin(title))
     cols, rows, w, h, left, top = 2, 4, 95, 68, 10, 12
     for i, p in enumerate(participants):
         if i % (cols * rows) == 0:
@@ -73,14 +90,14 @@ def badges_pdf(participants: Sequence[Participant], *, title: str) -> bytes:
         pdf.rect(x, y, w - 4, h - 4)
         pdf.set_xy(x + 4, y + 4)
         pdf.set_font(FONT, "", 8)
-        pdf.cell(w - 12, 4, _latin(title)[:60])
+        pdf.cell(w - 12, 4, _text(title)[:60])
         pdf.set_xy(x + 4, y + 12)
         pdf.set_font(FONT, "B", 13)
-        pdf.multi_cell(46, 6, _latin(p.name)[:70])
+        pdf.multi_cell(46, 6, _text(p.name)[:70])
         pdf.set_xy(x + 4, y + 34)
         pdf.set_font(FONT, "", 10)
         vote = _("with vote") if p.has_vote else _("without vote")
-        pdf.multi_cell(46, 5, _latin(f"{p.get_category_display()}\n{vote}"))
+        pdf.multi_cell(46, 5, _text(f"{p.get_category_display()}\n{vote}"))
         pdf.set_xy(x + 4, y + 52)
         pdf.set_font("courier", "B", 12)
         pdf.cell(46, 6, p.code)
@@ -88,7 +105,7 @@ def badges_pdf(participants: Sequence[Participant], *, title: str) -> bytes:
     if not participants:
         pdf.add_page()
         pdf.set_font(FONT, "", 12)
-        pdf.cell(0, 10, _latin(_("No one is registered yet.")))
+        pdf.cell(0, 10, _text(_("No one is registered yet.")))
     return bytes(pdf.output())
 
 
@@ -114,14 +131,14 @@ def _bars(pdf: FPDF, rows: Sequence[tuple[str, int]], *, title: str) -> None:
     rows = list(rows)[:15]
     top = max((n for _label, n in rows), default=0) or 1
     pdf.set_font(FONT, "B", 10)
-    pdf.cell(0, 7, _latin(title), new_x="LMARGIN", new_y="NEXT")
+    pdf.cell(0, 7, _text(title), new_x="LMARGIN", new_y="NEXT")
     pdf.set_font(FONT, "", 8)
     for label, n in rows:
         if pdf.get_y() > 275:
             pdf.add_page()
         y = pdf.get_y()
         pdf.set_x(pdf.l_margin)
-        pdf.cell(50, 5, _latin(str(label))[:34])
+        pdf.cell(50, 5, _text(str(label))[:34])
         pdf.set_fill_color(70, 110, 160)
         pdf.rect(pdf.l_margin + 52, y + 1, max(100 * n / top, 0.5), 3.5, style="F")
         pdf.set_xy(pdf.l_margin + 52 + 100 * n / top + 2, y)
@@ -129,18 +146,24 @@ def _bars(pdf: FPDF, rows: Sequence[tuple[str, int]], *, title: str) -> None:
     pdf.ln(3)
 
 
-def report_pdf(r: Report) -> bytes:
+def report_parts(r: Report) -> int:
+    """How many parts :func:`report_pdf` reports as it goes: each session, each commission, the rest."""
+    return len(r.sessions) + len(r.commissions) + 2
+
+
+def report_pdf(r: Report, *, tick: Callable[[int], Any] | None = None) -> bytes:
+    """The report as PDF; ``tick(1)`` after each part (see :func:`report_parts`) for a progress bar."""
+    tick = tick or (lambda n: None)
     c = r.conference
-    pdf = FPDF(format="A4", unit="mm")
-    pdf.set_title(_latin(c.title))
+    pdf = _pdf(c.title)
     pdf.add_page()
     pdf.set_font(FONT, "B", 16)
-    pdf.multi_cell(0, 8, _latin(c.title), new_x="LMARGIN", new_y="NEXT")
+    pdf.multi_cell(0, 8, _text(c.title), new_x="LMARGIN", new_y="NEXT")
     pdf.set_font(FONT, "", 10)
     pdf.multi_cell(
         0,
         5,
-        _latin(f"{c.venue} · {c.starts_on:%Y-%m-%d} – {c.ends_on:%Y-%m-%d}"),
+        _text(f"{c.venue} · {c.starts_on:%Y-%m-%d} – {c.ends_on:%Y-%m-%d}"),
         new_x="LMARGIN",
         new_y="NEXT",
     )
@@ -155,7 +178,7 @@ def report_pdf(r: Report) -> bytes:
         _("Present on every day: %(n)s") % {"n": r.both_days},
     ]
     for line in lines:
-        pdf.cell(0, 5, _latin(line), new_x="LMARGIN", new_y="NEXT")
+        pdf.cell(0, 5, _text(line), new_x="LMARGIN", new_y="NEXT")
     pdf.ln(3)
     _bars(pdf, [(label, n) for label, n, _p in r.categories], title=_("Registered by category"))
     for b in r.breakdowns:
@@ -164,13 +187,14 @@ def report_pdf(r: Report) -> bytes:
             [(label, n) for label, n, _p in b.rows],
             title=_("Registered by %(what)s") % {"what": b.label.lower()},
         )
+    tick(1)
     _heading(pdf, _("Observers and guests"))
     for p in r.observers:
         org = (p.attributes or {}).get("organization", "")
         pdf.cell(
             0,
             5,
-            _latin(f"{p.name}{' — ' + org if org else ''} ({p.get_category_display()})"),
+            _text(f"{p.name}{' — ' + org if org else ''} ({p.get_category_display()})"),
             new_x="LMARGIN",
             new_y="NEXT",
         )
@@ -182,7 +206,7 @@ def report_pdf(r: Report) -> bytes:
         pdf.multi_cell(
             0,
             5,
-            _latin(f"{s.day:%Y-%m-%d} {s.starts_at or ''} {s.title}{where}"),
+            _text(f"{s.day:%Y-%m-%d} {s.starts_at or ''} {s.title}{where}"),
             new_x="LMARGIN",
             new_y="NEXT",
         )
@@ -192,7 +216,7 @@ def report_pdf(r: Report) -> bytes:
             pdf.multi_cell(
                 0,
                 5,
-                _latin(
+                _text(
                     f"  {it.number}. {it.title}"
                     + (f" — {_('lead-off')}: {lead}" if lead else "")
                     + (f" ({it.minutes} min)" if it.minutes else "")
@@ -204,30 +228,32 @@ def report_pdf(r: Report) -> bytes:
             pdf.cell(
                 0,
                 5,
-                _latin("  " + _("Written questions: %(n)s") % {"n": questions.get(s.pk, 0)}),
+                _text("  " + _("Written questions: %(n)s") % {"n": questions.get(s.pk, 0)}),
                 new_x="LMARGIN",
                 new_y="NEXT",
             )
+        tick(1)
     _heading(pdf, _("Commissions"))
     for cm in r.commissions:
         pdf.set_font(FONT, "B", 10)
-        pdf.cell(0, 6, _latin(cm.name), new_x="LMARGIN", new_y="NEXT")
+        pdf.cell(0, 6, _text(cm.name), new_x="LMARGIN", new_y="NEXT")
         pdf.set_font(FONT, "", 9)
         for d in cm.decisions.all():
             pdf.multi_cell(
                 0,
                 5,
-                _latin(f"  {d.number}. {d.text}  ({d.votes_yes}–{d.votes_no}–{d.votes_abstain})"),
+                _text(f"  {d.number}. {d.text}  ({d.votes_yes}–{d.votes_no}–{d.votes_abstain})"),
                 new_x="LMARGIN",
                 new_y="NEXT",
             )
+        tick(1)
     _heading(pdf, _("Resolutions"))
     pdf.set_font(FONT, "", 9)
     if r.floor is None:
         pdf.cell(
             0,
             5,
-            _latin(_("Resolutions are not kept by this installation.")),
+            _text(_("Resolutions are not kept by this installation.")),
             new_x="LMARGIN",
             new_y="NEXT",
         )
@@ -236,7 +262,7 @@ def report_pdf(r: Report) -> bytes:
             pdf.multi_cell(
                 0,
                 5,
-                _latin(
+                _text(
                     f"{res.get('title', '')}: {res.get('yes', 0)}–{res.get('no', 0)}–{res.get('abstain', 0)}"
                 ),
                 new_x="LMARGIN",
@@ -248,7 +274,7 @@ def report_pdf(r: Report) -> bytes:
         pdf.cell(
             0,
             5,
-            _latin(_("Collections are not kept by this installation.")),
+            _text(_("Collections are not kept by this installation.")),
             new_x="LMARGIN",
             new_y="NEXT",
         )
@@ -256,11 +282,13 @@ def report_pdf(r: Report) -> bytes:
         pdf.cell(
             0,
             5,
-            _latin(f"{r.money.get('total', 0)} {r.money.get('currency', '')}"),
+            _text(f"{r.money.get('total', 0)} {r.money.get('currency', '')}"),
             new_x="LMARGIN",
             new_y="NEXT",
         )
-    return bytes(pdf.output())
+    out = bytes(pdf.output())
+    tick(1)
+    return out
 
 
 def _heading(pdf: FPDF, text: str) -> None:
@@ -268,5 +296,5 @@ def _heading(pdf: FPDF, text: str) -> None:
     if pdf.get_y() > 260:
         pdf.add_page()
     pdf.set_font(FONT, "B", 12)
-    pdf.cell(0, 7, _latin(text), new_x="LMARGIN", new_y="NEXT")
+    pdf.cell(0, 7, _text(text), new_x="LMARGIN", new_y="NEXT")
     pdf.set_font(FONT, "", 9)

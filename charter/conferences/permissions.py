@@ -6,6 +6,7 @@ from __future__ import annotations
 from django.http import Http404
 
 from charter.conferences.models import Commission, Conference
+from charter.conferences.queries import organizes
 from charter.members import permissions
 from charter.members.models import Member
 
@@ -21,7 +22,7 @@ def get_conference_for(user, pk: int) -> tuple[Conference, Member]:  # type: ign
 def get_organized_conference_for(user, pk: int) -> tuple[Conference, Member]:  # type: ignore[no-untyped-def]
     """404 unless the viewer is one of the conference's organizers (the act asks the rules again)."""
     conference, viewer = get_conference_for(user, pk)
-    if not conference.organizers.filter(pk=viewer.pk).exists():
+    if not organizes(conference, viewer):
         raise Http404
     return conference, viewer
 
@@ -36,3 +37,67 @@ def get_chaired_commission_for(user, pk: int) -> tuple[Commission, Member]:  # t
     if commission is None:
         raise Http404
     return commission, viewer
+
+
+def deciding_kinds(act: str) -> list[str]:
+    """The kinds of body the rules in force name to take ``act`` at their meeting."""
+    from charter.lib import clock
+    from charter.rulebook.store import rulebook_on
+
+    rb = rulebook_on(clock.today())
+    try:
+        deciders = rb.act(act).get("decided_by") or []
+    except KeyError:
+        return []
+    return [str(d["body"]) for d in deciders if isinstance(d, dict) and d.get("body")]
+
+
+def sits_on_a_body_of(member: Member, kinds: list[str]) -> bool:
+    from charter.lib import clock
+    from charter.org.models import Body
+    from charter.rulebook import rosters
+    from charter.rulebook.store import rulebook_on
+
+    today = clock.today()
+    rb = rulebook_on(today)
+    return any(
+        rosters.attendees(body, today, rb).filter(pk=member.pk).exists()
+        for body in Body.objects.filter(kind__in=kinds)
+    )
+
+
+def get_credentials_conference_for(user, pk: int) -> tuple[Conference, Member]:  # type: ignore[no-untyped-def]
+    """404 unless the viewer organizes the conference or sits on a body the rules name to decide
+    disputes over credentials: the list names the people whose credentials are in question."""
+    conference, viewer = get_conference_for(user, pk)
+    if not organizes(conference, viewer) and not sits_on_a_body_of(
+        viewer, deciding_kinds("decide_credentials")
+    ):
+        raise Http404
+    return conference, viewer
+
+
+def get_delegation_for(user, pk: int, unit_pk: int):  # type: ignore[no-untyped-def]
+    """A congress's allocation of delegates to one unit, for a member of the body that elects them
+    there (the branch meeting: its members, and so its secretary); 404 otherwise."""
+    from charter.conferences.models import DelegateAllocation
+    from charter.lib import clock
+    from charter.org.models import Body
+    from charter.rulebook import rosters
+    from charter.rulebook.store import rulebook_on
+
+    conference, viewer = get_conference_for(user, pk)
+    allocation = (
+        DelegateAllocation.objects.select_related("unit")
+        .filter(conference=conference, unit_id=unit_pk, conference__kind=Conference.Kind.CONGRESS)
+        .first()
+    )
+    if allocation is None:
+        raise Http404
+    today = clock.today()
+    rb = rulebook_on(today)
+    rule = rb.body(conference.body.kind).get("delegates") or {}
+    body = Body.objects.filter(kind=rule.get("elected_by"), unit=allocation.unit).first()
+    if body is None or not rosters.attendees(body, today, rb).filter(pk=viewer.pk).exists():
+        raise Http404
+    return conference, allocation, body, viewer

@@ -18,6 +18,26 @@ from django.apps import apps
 from django.db.models import Count
 
 from charter.conferences.models import CheckIn, Commission, Conference, Participant, Session
+from charter.members.models import Member
+
+
+def organizes(conference: Conference, member: Member | None) -> bool:
+    """Whether ``member`` organizes ``conference``: one of the people the convening decision named
+    (the rulebook's ``{organizer: true}``, docs/rulebook.md). The one notion of an organizer: the
+    door, the badges, the observers and the programme here, and the chair and the moderators of
+    the floor (``charter.floor.permissions``), ask this."""
+    if member is None:
+        return False
+    return conference.organizers.filter(pk=member.pk).exists()
+
+
+def delegates_of(conference: Conference, unit: Any) -> Any:
+    """The delegates to ``conference`` elected within ``unit`` (by its branch meetings)."""
+    return Participant.objects.filter(
+        conference=conference,
+        category=Participant.Category.DELEGATE,
+        member__branch__path__startswith=unit.path,
+    ).order_by("name", "pk")
 
 
 def days_of(conference: Conference) -> list[dt.date]:

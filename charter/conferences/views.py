@@ -1,34 +1,62 @@
 from __future__ import annotations
 
+from collections.abc import Callable
+from typing import Any, TypeVar
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from charter.conferences import actions, documents, queries
+from charter.conferences import actions, documents, queries, tasks
 from charter.conferences.forms import (
     AttributesForm,
     CheckInForm,
     CommissionDecisionForm,
     CommissionForm,
+    ConveneForm,
+    CredentialsForm,
+    DelegateBallotForm,
     ItemForm,
     ObserverForm,
+    SeatDelegatesForm,
     SessionForm,
 )
-from charter.conferences.models import Commission, Conference, Participant, Session
+from charter.conferences.models import (
+    Commission,
+    Conference,
+    CredentialDecision,
+    DelegateAllocation,
+    Participant,
+    Session,
+)
 from charter.conferences.permissions import (
+    deciding_kinds,
     get_chaired_commission_for,
     get_conference_for,
+    get_credentials_conference_for,
+    get_delegation_for,
     get_organized_conference_for,
+    sits_on_a_body_of,
 )
+from charter.conferences.queries import organizes
 from charter.lib import clock
 from charter.lib.errors import InvalidInput
+from charter.meetings.models import Meeting
 from charter.members import permissions
-from charter.rulebook.enforce import Refused
-from charter.rulebook.refusal import translated_breaches
+from charter.members.models import Member
+from charter.progress import background
+from charter.progress.permissions import shown_on_page
+from charter.rulebook import judge as J
+from charter.rulebook.enforce import Decision, Refused
+from charter.rulebook.refusal import render_refusal, translated_breaches
+from charter.voting.models import Poll
+
+T = TypeVar("T")
 
 
 def refused(request: HttpRequest, refusal: Refused) -> HttpResponse:
@@ -89,8 +117,23 @@ def detail(request: HttpRequest, pk: int) -> HttpResponse:
         "allocations": queries.allocations(conference)
         if conference.kind == Conference.Kind.CONGRESS
         else [],
+        "sees_credentials": organizes(conference, viewer)
+        or sits_on_a_body_of(viewer, deciding_kinds("decide_credentials")),
+        "delegation": _delegation_of(conference, viewer),
     }
     return render(request, "conferences/detail.html", context)
+
+
+def _delegation_of(conference: Conference, viewer: Member) -> DelegateAllocation | None:
+    """The allocation of the viewer's own unit at a congress, for the link to its delegates' page."""
+    if conference.kind != Conference.Kind.CONGRESS:
+        return None
+    units = [viewer.branch, *viewer.branch.ancestors()]
+    return (
+        DelegateAllocation.objects.select_related("unit")
+        .filter(conference=conference, unit__in=units)
+        .first()
+    )
 
 
 @login_required
@@ -216,7 +259,8 @@ def report(request: HttpRequest, pk: int) -> HttpResponse:
     return render(
         request,
         "conferences/report.html",
-        {"r": r, "c": conference, "charts": charts, "sessions": sessions},
+        {"r": r, "c": conference, "charts": charts, "sessions": sessions,
+         "operation": shown_on_page(request, tasks.KIND, conference.pk)},
     )
 
 
@@ -228,6 +272,15 @@ def report_pdf(request: HttpRequest, pk: int) -> HttpResponse:
     )
     response["Content-Disposition"] = f'inline; filename="conference-{conference.pk}-report.pdf"'
     return response
+
+
+@login_required
+@require_POST
+def report_pdf_make(request: HttpRequest, pk: int) -> HttpResponse:
+    """Make the PDF in the background; the report page follows its progress, then offers the file."""
+    conference, _viewer = get_conference_for(request.user, pk)
+    op = background.start(tasks.KIND, by=request.user, subject_id=conference.pk, task=tasks.make_report_pdf, args=(conference.pk,))
+    return redirect(f"{reverse('conferences:report', args=[conference.pk])}?operation={op.pk}")
 
 
 @login_required
@@ -327,4 +380,207 @@ def programme(request: HttpRequest, pk: int) -> HttpResponse:
     status = 400 if form is not None and form.errors else 200
     return render(
         request, "conferences/programme.html", {"c": conference, "forms": forms}, status=status
+    )
+
+
+# --- decisions of bodies: convening, credentials, delegates -----------------------------------------
+
+
+def _attempt(request: HttpRequest, form: Any, call: Callable[[], T]) -> tuple[T | None, Any]:
+    """Run an action for a form: its result; or the refusal page with the rules' articles (a
+    decision short of its majority too); or the action's bad input said next to its field
+    (``"starts_on: …"``), else above the form."""
+    try:
+        return call(), None
+    except Refused as refusal:
+        return None, render_refusal(request, refusal)
+    except InvalidInput as exc:
+        text = str(exc)
+        field, _sep, _rest = text.partition(":")
+        form.add_error(field if field in form.fields else None, text)
+        return None, None
+
+
+def _held_meetings(kinds: list[str]) -> Any:
+    return (
+        Meeting.objects.filter(body__kind__in=kinds, state=Meeting.State.HELD)
+        .select_related("body")
+        .order_by("-starts_at")[:20]
+    )
+
+
+def _decision(viewer: Member, d: dict[str, Any]) -> Decision:
+    meeting = Meeting.objects.select_related("body", "body__unit").get(pk=d["meeting"])
+    votes = J.Votes(d["votes_yes"], d["votes_no"], d["votes_abstain"])
+    return Decision(
+        by=viewer, body=meeting.body, meeting=meeting, votes=votes, reasons=d.get("reasons", "")
+    )
+
+
+@login_required
+def convene(request: HttpRequest) -> HttpResponse:
+    """The convening body's decision at its meeting: a National Conference (6.1) or the Congress
+    with its notice (3.1); the rulebook judges it when the form is sent."""
+    viewer = permissions.member_of(request.user)
+    kinds = deciding_kinds("convene_conference") + deciding_kinds("convene_congress")
+    form = ConveneForm(request.POST or None, meetings=_held_meetings(kinds))
+    if request.method == "POST" and form.is_valid():
+        d = form.cleaned_data
+        conference, refusal = _attempt(
+            request,
+            form,
+            lambda: actions.convene_conference(
+                decision=_decision(viewer, d),
+                kind=d["kind"],
+                title=d["title"],
+                venue=d["venue"],
+                starts_on=d["starts_on"],
+                ends_on=d["ends_on"],
+                registration_closes_on=d["registration_closes_on"],
+                organizers=d["organizers"],
+            ),
+        )
+        if refusal is not None:
+            return refusal
+        if conference is not None:
+            messages.success(
+                request, _("Convened: %(title)s. Members are told.") % {"title": conference.title}
+            )
+            return redirect("conferences:detail", conference.pk)
+    return render(
+        request, "conferences/convene.html", {"form": form}, status=400 if form.errors else 200
+    )
+
+
+@login_required
+def credentials(request: HttpRequest, pk: int) -> HttpResponse:
+    """Credentials in question and the decisions on them: the body the rules name decides a
+    dispute at its meeting, with reasons (6.1)."""
+    conference, viewer = get_credentials_conference_for(request.user, pk)
+    form = CredentialsForm(
+        request.POST or None,
+        meetings=_held_meetings(deciding_kinds("decide_credentials")),
+        initial={"code": request.GET.get("code", "")[:32]},
+    )
+    if request.method == "POST" and form.is_valid():
+        d = form.cleaned_data
+        code = actions.normal_code(d["code"])
+        participant = Participant.objects.filter(conference=conference, code=code).first()
+        if participant is None:
+            form.add_error(
+                "code", _("No participant has the badge code %(code)s.") % {"code": code}
+            )
+        else:
+            row, refusal = _attempt(
+                request,
+                form,
+                lambda: actions.decide_credentials(
+                    participant, decision=_decision(viewer, d), accept=d["accept"]
+                ),
+            )
+            if refusal is not None:
+                return refusal
+            if row is not None:
+                said = (
+                    _("Credentials accepted: %(name)s.")
+                    if row.accepted
+                    else _("Credentials rejected: %(name)s.")
+                )
+                messages.success(request, said % {"name": participant.name})
+                return redirect("conferences:credentials", conference.pk)
+    context = {
+        "c": conference,
+        "form": form,
+        "questioned": Participant.objects.filter(
+            conference=conference,
+            credentials__in=[Participant.Credentials.DISPUTED, Participant.Credentials.REJECTED],
+        ).order_by("credentials", "name"),
+        "decisions": CredentialDecision.objects.filter(participant__conference=conference)
+        .select_related("participant")
+        .order_by("-decided_at", "-pk")[:100],
+    }
+    return render(
+        request, "conferences/credentials.html", context, status=400 if form.errors else 200
+    )
+
+
+@login_required
+def delegates(request: HttpRequest, pk: int, unit_pk: int) -> HttpResponse:
+    """A unit's delegates to a congress: its allocation, the ballot its meeting holds through the
+    voting kernel (secret, counted by the rules' method), and the winners seated from the
+    published result, each as the meeting's decision (3.1)."""
+    conference, allocation, body, viewer = get_delegation_for(request.user, pk, unit_pk)
+    which = request.POST.get("form") if request.method == "POST" else None
+    meetings = Meeting.objects.filter(body=body).exclude(state=Meeting.State.CANCELLED)
+    meetings = meetings.select_related("body").order_by("-starts_at")[:20]
+    polls = Poll.objects.filter(body=body, seat_body=conference.body).order_by("-created_at")
+    published = [p for p in polls if p.state == Poll.State.PUBLISHED]
+    ballot = DelegateBallotForm(
+        request.POST if which == "ballot" else None, meetings=meetings, prefix="b"
+    )
+    seat = SeatDelegatesForm(request.POST if which == "seat" else None, polls=published, prefix="s")
+    if which == "ballot" and ballot.is_valid():
+        d = ballot.cleaned_data
+        poll, refusal = _attempt(
+            request, ballot, lambda: _delegate_ballot(conference, allocation, body, viewer, d)
+        )
+        if refusal is not None:
+            return refusal
+        if poll is not None:
+            messages.success(request, _("The ballot is ready: open it from the vote's console."))
+            return redirect("voting:console", poll.pk)
+    elif which == "seat" and seat.is_valid():
+        chosen = Poll.objects.get(pk=seat.cleaned_data["poll"])
+        seated, refusal = _attempt(
+            request,
+            seat,
+            lambda: actions.elect_delegates_by_poll(conference, poll=chosen, by=viewer),
+        )
+        if refusal is not None:
+            return refusal
+        if seated is not None:
+            names = ", ".join(p.name for p in seated)
+            messages.success(request, _("Seated as delegates: %(names)s.") % {"names": names})
+            return redirect("conferences:delegates", conference.pk, allocation.unit_id)
+    context = {
+        "c": conference,
+        "allocation": allocation,
+        "body": body,
+        "elected": queries.delegates_of(conference, allocation.unit),
+        "polls": polls,
+        "ballot": ballot,
+        "seat": seat,
+        "published": published,
+    }
+    status = 400 if ballot.errors or seat.errors else 200
+    return render(request, "conferences/delegates.html", context, status=status)
+
+
+def _delegate_ballot(
+    conference: Conference, allocation: Any, body: Any, viewer: Member, d: dict[str, Any]
+) -> Poll:
+    """The ballot through the kernel's own act: secret, for the places left, counted by the
+    method the rules give for the number of places."""
+    from charter.rulebook.store import rulebook_on
+    from charter.voting import actions as voting
+    from charter.voting.rules import election_method
+
+    candidates: list[Member] = d["candidates"]
+    left = allocation.delegates - queries.delegates_of(conference, allocation.unit).count()
+    if left < 1:
+        raise InvalidInput(_("All the delegates allocated to this unit are elected."))
+    rb = rulebook_on(clock.today())
+    method = election_method(rb, conference.body.kind, left) or Poll.Method.IRV
+    meeting = Meeting.objects.get(pk=d["meeting"])
+    return voting.create_poll(
+        body,
+        by=viewer,
+        title=_("Delegates to %(title)s") % {"title": conference.title},
+        method=method,
+        mode=Poll.Mode.SECRET,
+        options=[m.name for m in candidates],
+        seats=left,
+        meeting=meeting,
+        seat_body=conference.body,
+        candidates=candidates,
     )

@@ -15,7 +15,7 @@ from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 from charter.dashboards import facts
-from charter.dashboards.queries import in_scope, terms_expired_without_election, window
+from charter.dashboards.queries import BadInput, in_scope, terms_expired_without_election, window
 from charter.dashboards.rollup import rules_for_dashboard
 from charter.discipline.models import Deadline
 from charter.initiatives.models import Initiative, Obligation
@@ -50,6 +50,13 @@ FIGURES = (
     "meetings",
     "initiatives",
 )
+
+
+def figure_key(key: str) -> str:
+    """``key`` when a list of that name exists, else BadInput (a 400 naming it)."""
+    if key not in FIGURES:
+        raise BadInput(_("There is no figure called %(key)s.") % {"key": key[:40]})
+    return key
 
 
 def _member(m: Member) -> Cell:

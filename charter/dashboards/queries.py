@@ -25,17 +25,73 @@ from django.db.models import (
     Sum,
 )
 from django.db.models.functions import TruncMonth
+from django.utils.translation import gettext_lazy as _
 
 from charter.dashboards import facts
 from charter.dashboards.models import Build, MonthlyCount
 from charter.dashboards.rollup import rules_for_dashboard
 from charter.discipline.models import Deadline
 from charter.initiatives.models import Initiative, Obligation
+from charter.lib.errors import InvalidInput
 from charter.meetings.models import Meeting
 from charter.members.models import Member, Status, StatusChange, Transfer, subtract_months
 from charter.org.models import Mandate, Unit
 from charter.rulebook import rosters
 from charter.rulebook.store import rulebook_on
+
+WINDOWS = (12, 24, 36, 60)  # the periods a dashboard shows, in months
+# The monthly table: (measure, heading, the list behind it, whether that list is per month). The
+# page, its CSV export and the API show these measures.
+COLUMNS = [
+    ("members", _("Members"), "members", False),
+    ("applied", _("Applications"), "applied", True),
+    ("admitted", _("Admissions"), "admitted", True),
+    ("waiting", _("Applications waiting"), "waiting", False),
+    ("lapsed", _("Lapses"), "lapsed", True),
+    ("resigned", _("Resignations"), "resigned", True),
+    ("expelled", _("Expulsions"), "expelled", True),
+    ("reinstated", _("Reinstatements"), "reinstated", True),
+    ("transfers_in", _("Transfers in"), None, True),
+    ("transfers_out", _("Transfers out"), None, True),
+    ("meetings", _("Meetings held"), "meetings", True),
+    ("attendance", _("Attendance (%)"), "meetings", True),
+    ("branches", _("Branches"), None, False),
+    ("quiet_branches", _("Branches with no meeting in 60 days"), "quiet", False),
+    ("small_branches", _("Branches below the minimum size"), "small", False),
+    ("seats_elected", _("Seats filled by election"), "seats", False),
+    ("seats_co_opted", _("Seats filled by co-option"), "seats", False),
+    ("seats_appointed", _("Seats filled by appointment"), "seats", False),
+    ("terms_expired", _("Terms expired without a new election"), "terms_expired", True),
+    ("missed", _("Deadlines missed"), "missed", True),
+]
+
+
+class BadInput(InvalidInput):
+    """A dashboard's period or month that cannot be read: a 400 saying which (page and API)."""
+
+
+def months_from(raw: str | int | None) -> int:
+    """The period asked for (``months``), one of ``WINDOWS``; 24 when not given."""
+    text = "24" if raw is None or raw == "" else str(raw)
+    if not text.isdigit() or int(text) not in WINDOWS:
+        raise BadInput(
+            _("months must be one of %(choices)s.") % {"choices": ", ".join(map(str, WINDOWS))}
+        )
+    return int(text)
+
+
+def month_from(raw: str | None) -> dt.date | None:
+    """The month asked for (``month``, written YYYY-MM), or None for the whole period."""
+    if not raw:
+        return None
+    try:
+        year, month = raw.split("-")
+        if not 1900 <= int(year) < 3000:
+            raise ValueError(year)
+        return dt.date(int(year), int(month), 1)
+    except ValueError as exc:
+        raise BadInput(_("month must be written YYYY-MM.")) from exc
+
 
 RENEWAL_WINDOW = dt.timedelta(
     days=90

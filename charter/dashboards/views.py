@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import csv
-import datetime as dt
+import functools
 from collections.abc import Iterable, Iterator
 
 from django.contrib.auth.decorators import login_required
@@ -16,57 +16,16 @@ from django.utils.translation import gettext_lazy as _
 
 from charter.dashboards import lists, permissions
 from charter.dashboards.charts import Chart, Series
-from charter.dashboards.queries import Dashboard, dashboard
+from charter.dashboards.queries import (
+    COLUMNS,
+    WINDOWS,
+    BadInput,
+    Dashboard,
+    dashboard,
+    month_from,
+    months_from,
+)
 from charter.lib import clock
-
-WINDOWS = (12, 24, 36, 60)
-# The monthly table: (measure, heading, the list behind it, whether that list is per month).
-COLUMNS = [
-    ("members", _("Members"), "members", False),
-    ("applied", _("Applications"), "applied", True),
-    ("admitted", _("Admissions"), "admitted", True),
-    ("waiting", _("Applications waiting"), "waiting", False),
-    ("lapsed", _("Lapses"), "lapsed", True),
-    ("resigned", _("Resignations"), "resigned", True),
-    ("expelled", _("Expulsions"), "expelled", True),
-    ("reinstated", _("Reinstatements"), "reinstated", True),
-    ("transfers_in", _("Transfers in"), None, True),
-    ("transfers_out", _("Transfers out"), None, True),
-    ("meetings", _("Meetings held"), "meetings", True),
-    ("attendance", _("Attendance (%)"), "meetings", True),
-    ("branches", _("Branches"), None, False),
-    ("quiet_branches", _("Branches with no meeting in 60 days"), "quiet", False),
-    ("small_branches", _("Branches below the minimum size"), "small", False),
-    ("seats_elected", _("Seats filled by election"), "seats", False),
-    ("seats_co_opted", _("Seats filled by co-option"), "seats", False),
-    ("seats_appointed", _("Seats filled by appointment"), "seats", False),
-    ("terms_expired", _("Terms expired without a new election"), "terms_expired", True),
-    ("missed", _("Deadlines missed"), "missed", True),
-]
-
-
-class BadInput(ValueError):
-    pass
-
-
-def _months(request: HttpRequest) -> int:
-    raw = request.GET.get("months", "24")
-    if not raw.isdigit() or int(raw) not in WINDOWS:
-        raise BadInput(
-            _("months must be one of %(choices)s.") % {"choices": ", ".join(map(str, WINDOWS))}
-        )
-    return int(raw)
-
-
-def _month(request: HttpRequest) -> dt.date | None:
-    raw = request.GET.get("month", "")
-    if not raw:
-        return None
-    try:
-        year, month = raw.split("-")
-        return dt.date(int(year), int(month), 1)
-    except ValueError as exc:
-        raise BadInput(_("month must be written YYYY-MM.")) from exc
 
 
 def charts_for(d: Dashboard) -> list[Chart]:
@@ -178,14 +137,30 @@ def _table(d: Dashboard, named: bool, months: int) -> SafeString:
     return mark_safe("".join(reversed(rows)))  # noqa: S308
 
 
-@login_required
-def unit_dashboard(request: HttpRequest, pk: int | None = None) -> HttpResponse:
+def _dashboard(request: HttpRequest, pk: int | None) -> tuple[permissions.View, Dashboard, int]:
+    """The dashboard the viewer asked for, for the period asked (BadInput: a 400)."""
     view = permissions.get_dashboard_for(request.user, pk)
-    try:
-        months = _months(request)
-    except BadInput as exc:
-        return HttpResponseBadRequest(str(exc))
-    d = dashboard(view.unit, today=clock.today(), months=months)
+    months = months_from(request.GET.get("months"))
+    return view, dashboard(view.unit, today=clock.today(), months=months), months
+
+
+def answers_bad_input(fn):  # type: ignore[no-untyped-def]
+    """A page's bad period or month is a 400 that says which."""
+
+    @functools.wraps(fn)
+    def wrapper(request: HttpRequest, *args, **kwargs):  # type: ignore[no-untyped-def]
+        try:
+            return fn(request, *args, **kwargs)
+        except BadInput as exc:
+            return HttpResponseBadRequest(str(exc))
+
+    return wrapper
+
+
+@login_required
+@answers_bad_input
+def unit_dashboard(request: HttpRequest, pk: int | None = None) -> HttpResponse:
+    view, d, months = _dashboard(request, pk)
     return render(
         request,
         "dashboards/dashboard.html",
@@ -221,14 +196,10 @@ def _csv(rows: Iterable[list[object]], filename: str) -> StreamingHttpResponse:
 
 
 @login_required
+@answers_bad_input
 def export(request: HttpRequest, pk: int | None = None) -> HttpResponse:
     """The monthly table as CSV: one line per month, one column per figure."""
-    view = permissions.get_dashboard_for(request.user, pk)
-    try:
-        months = _months(request)
-    except BadInput as exc:
-        return HttpResponseBadRequest(str(exc))
-    d = dashboard(view.unit, today=clock.today(), months=months)
+    view, d, _months = _dashboard(request, pk)
     header: list[object] = [str(_("Month")), *(m for m, _l, _f, _p in COLUMNS)]
     body = (
         [f"{month:%Y-%m}", *(d.monthly[m][i] for m, _l, _f, _p in COLUMNS)]
@@ -238,17 +209,14 @@ def export(request: HttpRequest, pk: int | None = None) -> HttpResponse:
 
 
 @login_required
+@answers_bad_input
 def figure(
     request: HttpRequest, key: str, pk: int | None = None, csv_file: bool = False
 ) -> HttpResponse:
     """The members, branches or acts behind one figure (for a month, or the whole window)."""
     view = permissions.get_named_dashboard_for(request.user, pk)
-    if key not in lists.FIGURES:
-        return HttpResponseBadRequest(_("There is no figure called %(key)s.") % {"key": key})
-    try:
-        months, month = _months(request), _month(request)
-    except BadInput as exc:
-        return HttpResponseBadRequest(str(exc))
+    lists.figure_key(key)
+    months, month = months_from(request.GET.get("months")), month_from(request.GET.get("month"))
     title, headers, rows = lists.figure_list(
         key, view.unit, today=clock.today(), month=month, months=months
     )

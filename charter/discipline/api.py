@@ -16,6 +16,7 @@ from charter.discipline import actions, permissions, queries, rules, steps
 from charter.discipline.models import Case, Stage
 from charter.lib import clock
 from charter.lib.errors import InvalidInput
+from charter.meetings.api import VotesIn
 from charter.meetings.models import Meeting
 from charter.members import permissions as member_permissions
 from charter.members.models import Member
@@ -24,14 +25,8 @@ from charter.rulebook import judge as J
 from charter.rulebook.enforce import Decision
 from charter.rulebook.store import rulebook_on
 
-router = Router()
+router = Router(tags=["discipline"])
 TEXT = 50000
-
-
-class VotesIn(Schema):
-    yes: int = Field(ge=0, le=1_000_000)
-    no: int = Field(ge=0, le=1_000_000)
-    abstain: int = Field(0, ge=0, le=1_000_000)
 
 
 class MeasureIn(Schema):

@@ -4,10 +4,12 @@ Procedural acts — asking to speak, ordering the list, calling a speaker, the t
 current item, written questions and their moderation, supporting a resolution — are ordinary rows,
 not entries on the public record: they decide nothing for the organization, and the record would
 otherwise tell who asked to speak when. They are still acts of this module, each in one transaction,
-and only the conference's organizers (the convening body's members) chair and moderate.
+and only the conference's organizers (those the convening decision named:
+``conferences.queries.organizes``) chair and moderate.
 
 Resolutions, amendments and the conference's decisions on them go on the record, judged by the
-rulebook (``submit_resolution``, ``submit_amendment``, ``adopt_resolution``, ``adopt_amendment``:
+rulebook (``submit_resolution``, ``support_resolution``, ``submit_amendment``, ``adopt_resolution``,
+``adopt_amendment``:
 Art. 6.1 of the WDA's rules). They are voted on through the poll kernel, electronically or with the
 card counts typed in by tellers; the voters are the members registered with a vote.
 """
@@ -23,7 +25,7 @@ from django.db.models import Max
 from django.utils.translation import gettext as _
 
 from charter.conferences.models import Conference, Item, Participant, Session
-from charter.floor import ordering, queries, texts
+from charter.floor import electorate, ordering, queries, texts
 from charter.floor.models import Amendment, Hall, Question, Resolution, SpeakRequest, Support
 from charter.floor.permissions import is_organizer
 from charter.lib import clock
@@ -48,10 +50,7 @@ MAX_KEY = 100
 def _require_organizer(conference: Conference, by: Member) -> None:
     if not is_organizer(conference, by):
         raise PermissionDenied(
-            _(
-                "Only the organizers of the conference (the members of the %(body)s) chair and moderate it."
-            )
-            % {"body": conference.body.name}
+            _("Only the organizers the conference's convening decision named chair and moderate it.")
         )
 
 
@@ -350,6 +349,66 @@ def _detail(conference: Conference, **extra: Any) -> dict[str, Any]:
     return enforce.detail_for(body=conference.body, conference=conference.pk, **extra)
 
 
+def _judge_member_with_vote(act: str, participant: Participant, detail: dict[str, Any]) -> tuple[Member, Any]:
+    """The participant's member, judged by the rulebook for ``act`` (registered with a vote)."""
+    member = _member_with_vote(participant)
+    rb = enforce.check(
+        enforce.proposal(
+            act, actor=member, target=member, facts={"registered_with_vote": participant.has_vote}
+        ),
+        actor=member,
+        detail=detail,
+    )
+    return member, rb
+
+
+def _submitted(
+    act: str,
+    row: Resolution | Amendment,
+    *,
+    conference: Conference,
+    participant: Participant,
+    detail: dict[str, Any],
+    texts_on_record: dict[str, str],
+) -> None:
+    """The common end of a submission: judged, numbered, saved, on the record (the texts by their
+    hashes), and the hall told. ``row`` is unsaved, without its number."""
+    member, rb = _judge_member_with_vote(act, participant, detail)
+    _hall(conference)  # numbers are given one at a time, under the hall's lock
+    siblings = (
+        Resolution.objects.filter(conference=conference)
+        if isinstance(row, Resolution)
+        else Amendment.objects.filter(resolution_id=row.resolution_id)
+    )
+    row.number = (siblings.aggregate(m=Max("number"))["m"] or 0) + 1
+    row.submitted_by = participant
+    row.submitted_at = clock.now()
+    row.save()
+    kind = "resolution" if isinstance(row, Resolution) else "amendment"
+    entry = record.append(
+        act,
+        "done",
+        actor=member,
+        articles=[str(rb.act(act)["article"])],
+        detail={
+            **detail,
+            kind: row.number,
+            **{f"{key}_sha256": sha256_hex(text.encode()) for key, text in texts_on_record.items()},
+        },
+    )
+    row.entry_index = entry.index
+    row.save(update_fields=["entry_index"])
+    _touch(conference)
+
+
+def _open_resolution(resolution: Resolution, participant: Participant) -> Resolution:
+    _check_participant(participant, resolution.conference_id)
+    resolution = Resolution.objects.get(pk=resolution.pk)
+    if resolution.state != Resolution.State.SUBMITTED:
+        raise InvalidInput(_("This resolution is already being voted on or decided."))
+    return resolution
+
+
 @consequential
 def submit_resolution(
     conference: Conference, *, participant: Participant, title: str, text: str
@@ -360,56 +419,27 @@ def submit_resolution(
         raise InvalidInput(_("The title needs a text of at most 200 characters."))
     if not text or len(text) > 20_000:
         raise InvalidInput(_("The resolution needs a text of at most 20,000 characters."))
-    member = _member_with_vote(participant)
-    detail = _detail(conference)
-    rb = enforce.check(
-        enforce.proposal(
-            "submit_resolution",
-            actor=member,
-            target=member,
-            facts={"registered_with_vote": participant.has_vote},
-        ),
-        actor=member,
-        detail=detail,
-    )
-    _hall(conference)  # numbers are given one at a time
-    number = (
-        Resolution.objects.filter(conference=conference).aggregate(m=Max("number"))["m"] or 0
-    ) + 1
-    resolution = Resolution.objects.create(
-        conference=conference,
-        number=number,
-        title=title,
-        text=text,
-        submitted_by=participant,
-        submitted_at=clock.now(),
-    )
-    entry = record.append(
+    resolution = Resolution(conference=conference, title=title, text=text)
+    _submitted(
         "submit_resolution",
-        "done",
-        actor=member,
-        articles=[str(rb.act("submit_resolution")["article"])],
-        detail={
-            **detail,
-            "resolution": number,
-            "text_sha256": sha256_hex(text.encode()),
-            "title_sha256": sha256_hex(title.encode()),
-        },
+        resolution,
+        conference=conference,
+        participant=participant,
+        detail=_detail(conference),
+        texts_on_record={"text": text, "title": title},
     )
-    resolution.entry_index = entry.index
-    resolution.save(update_fields=["entry_index"])
-    _touch(conference)
     return resolution
 
 
 @consequential
 def support_resolution(resolution: Resolution, *, participant: Participant) -> Support:
-    """A participant with a vote adds their support (once); the count goes on the record with the vote."""
-    _check_participant(participant, resolution.conference_id)
-    if not participant.has_vote:
-        raise InvalidInput(_("Only a member registered at the conference with a vote may do this."))
-    if resolution.state != Resolution.State.SUBMITTED:
-        raise InvalidInput(_("This resolution is already being voted on or decided."))
+    """A participant with a vote adds their support (once), as the rulebook allows; the count goes on
+    the record with the vote. Supporting is a procedural act: a row, not an entry of its own."""
+    resolution = _open_resolution(resolution, participant)
+    conference = Conference.objects.select_related("body").get(pk=resolution.conference_id)
+    _judge_member_with_vote(
+        "support_resolution", participant, _detail(conference, resolution=resolution.number)
+    )
     support, _created = Support.objects.get_or_create(
         resolution=resolution, participant=participant, defaults={"supported_at": clock.now()}
     )
@@ -421,10 +451,9 @@ def submit_amendment(
     resolution: Resolution, *, participant: Participant, replaces: str, by_text: str
 ) -> Amendment:
     """Replace a passage of the resolution (which must occur in its text) by another text."""
-    _check_participant(participant, resolution.conference_id)
+    resolution = _open_resolution(resolution, participant)
     conference = Conference.objects.select_related("body").get(pk=resolution.conference_id)
     replaces, by_text = (replaces or "").strip(), (by_text or "").strip()
-    resolution = Resolution.objects.get(pk=resolution.pk)
     if not replaces or replaces not in resolution.text:
         raise InvalidInput(
             _("The passage to replace must be copied exactly from the resolution's text.")
@@ -433,47 +462,15 @@ def submit_amendment(
         raise InvalidInput(
             _("The replacement must differ from the passage and have at most 20,000 characters.")
         )
-    if resolution.state != Resolution.State.SUBMITTED:
-        raise InvalidInput(_("This resolution is already being voted on or decided."))
-    member = _member_with_vote(participant)
-    detail = _detail(conference, resolution=resolution.number)
-    rb = enforce.check(
-        enforce.proposal(
-            "submit_amendment",
-            actor=member,
-            target=member,
-            facts={"registered_with_vote": participant.has_vote},
-        ),
-        actor=member,
-        detail=detail,
-    )
-    _hall(conference)
-    number = (
-        Amendment.objects.filter(resolution=resolution).aggregate(m=Max("number"))["m"] or 0
-    ) + 1
-    amendment = Amendment.objects.create(
-        resolution=resolution,
-        number=number,
-        replaces=replaces,
-        by_text=by_text,
-        submitted_by=participant,
-        submitted_at=clock.now(),
-    )
-    entry = record.append(
+    amendment = Amendment(resolution=resolution, replaces=replaces, by_text=by_text)
+    _submitted(
         "submit_amendment",
-        "done",
-        actor=member,
-        articles=[str(rb.act("submit_amendment")["article"])],
-        detail={
-            **detail,
-            "amendment": number,
-            "replaces_sha256": sha256_hex(replaces.encode()),
-            "by_sha256": sha256_hex(by_text.encode()),
-        },
+        amendment,
+        conference=conference,
+        participant=participant,
+        detail=_detail(conference, resolution=resolution.number),
+        texts_on_record={"replaces": replaces, "by": by_text},
     )
-    amendment.entry_index = entry.index
-    amendment.save(update_fields=["entry_index"])
-    _touch(conference)
     return amendment
 
 
@@ -512,7 +509,12 @@ def put_to_vote(
             raise InvalidInput(_("This resolution is already being voted on or decided."))
         title = _("Amendment %(a)s to resolution %(n)s") % {"a": row.number, "n": parent.number}
     poll = voting.create_poll(
-        conference.body, by=by, title=title[:300], method=Poll.Method.YES_NO, mode=mode
+        conference.body,
+        by=by,
+        title=title[:300],
+        method=Poll.Method.YES_NO,
+        mode=mode,
+        taken_by=electorate.taken_by(conference),
     )
     row.poll = poll
     row.state = Resolution.State.VOTING

@@ -15,7 +15,7 @@ from ninja.errors import HttpError
 from charter.conferences.models import Item, Session
 from charter.floor import actions, permissions, queries
 
-router = Router()
+router = Router(tags=["conference floor"])
 
 
 class QuestionIn(Schema):

@@ -1,7 +1,8 @@
 """Who may do what on a conference's floor, for views and the API.
 
-The chair and the moderators are the conference's organizers: the members of the body that convened
-it (decision 0015). A participant's phone is opened with the code on their badge, or by signing in."""
+The chair and the moderators are the conference's organizers: the people the convening decision
+named, as at the door and on the programme (``charter.conferences.queries.organizes``; decision
+0015). A participant's phone is opened with the code on their badge, or by signing in."""
 
 from __future__ import annotations
 
@@ -12,19 +13,12 @@ from django.http import Http404
 from django.shortcuts import get_object_or_404
 
 from charter.conferences.models import Conference, Participant
-from charter.lib import clock
+from charter.conferences.queries import organizes
 from charter.members.models import Member
-from charter.rulebook import rosters
-from charter.rulebook.store import rulebook_on
 
 
 def is_organizer(conference: Conference, member: Member | None) -> bool:
-    if member is None:
-        return False
-    today = clock.today()
-    return (
-        rosters.attendees(conference.body, today, rulebook_on(today)).filter(pk=member.pk).exists()
-    )
+    return organizes(conference, member)
 
 
 def member_or_none(user: Any) -> Member | None:

@@ -18,7 +18,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
 
-from charter.conferences.models import Item, Session
+from charter.conferences.models import Item, Participant, Session
 from charter.floor import actions, live, permissions, queries
 from charter.floor.models import Amendment, Hall, Question, Resolution, SpeakRequest
 from charter.lib.errors import InvalidInput
@@ -142,120 +142,122 @@ def _phone_back(pk: int, code: str) -> str:
     return reverse("floor:phone", kwargs={"pk": pk, "code": code})
 
 
+def _posted(request: HttpRequest, model: Any, field: str, **scope: Any) -> Any:
+    """The row of ``model`` named by the form's ``field``, within ``scope`` (404 otherwise)."""
+    return get_object_or_404(model, pk=request.POST.get(field) or 0, **scope)
+
+
+def _phone_act(
+    request: HttpRequest, pk: int, code: str, act: Callable[[Participant], Any]
+) -> HttpResponse:
+    """A participant's act from their phone (the badge's code is the key), then back to the phone."""
+    participant = permissions.get_participant(pk, code)
+    return _do(request, lambda: act(participant), _phone_back(pk, code))
+
+
 @require_POST
 def phone_speak(request: HttpRequest, pk: int, code: str) -> HttpResponse:
-    participant = permissions.get_participant(pk, code)
-    item = get_object_or_404(Item, pk=request.POST.get("item") or 0, session__conference_id=pk)
-    return _do(
+    return _phone_act(
         request,
-        lambda: actions.ask_to_speak(
-            item, participant=participant, point_of_order=request.POST.get("kind") == "order"
+        pk,
+        code,
+        lambda participant: actions.ask_to_speak(
+            _posted(request, Item, "item", session__conference_id=pk),
+            participant=participant,
+            point_of_order=request.POST.get("kind") == "order",
         ),
-        _phone_back(pk, code),
     )
 
 
 @require_POST
 def phone_withdraw(request: HttpRequest, pk: int, code: str) -> HttpResponse:
-    participant = permissions.get_participant(pk, code)
-    row = get_object_or_404(
-        SpeakRequest, pk=request.POST.get("request") or 0, participant=participant
-    )
-    return _do(
+    return _phone_act(
         request,
-        lambda: actions.withdraw_request(row, participant=participant),
-        _phone_back(pk, code),
+        pk,
+        code,
+        lambda participant: actions.withdraw_request(
+            _posted(request, SpeakRequest, "request", participant=participant),
+            participant=participant,
+        ),
     )
 
 
 @require_POST
 def phone_question(request: HttpRequest, pk: int, code: str) -> HttpResponse:
-    participant = permissions.get_participant(pk, code)
-    session = get_object_or_404(Session, pk=request.POST.get("session") or 0, conference_id=pk)
-
-    def send() -> None:
+    def send(participant: Participant) -> None:
         actions.submit_question(
-            session,
+            _posted(request, Session, "session", conference_id=pk),
             participant=participant,
             text=request.POST.get("text", ""),
             key=request.POST.get("key", ""),
         )
         messages.success(request, _("Your question was sent to the moderators."))
 
-    return _do(request, send, _phone_back(pk, code))
+    return _phone_act(request, pk, code, send)
 
 
 @require_POST
 def phone_vote(request: HttpRequest, pk: int, code: str) -> HttpResponse:
-    participant = permissions.get_participant(pk, code)
-    hall_row = Hall.objects.filter(conference_id=pk).first()
-    if (
-        hall_row is None
-        or hall_row.poll_id is None
-        or str(hall_row.poll_id) != request.POST.get("poll")
-    ):
-        messages.error(request, _("That vote is no longer the one in the hall."))
-        return redirect(_phone_back(pk, code))
-    if participant.member_id is None:
-        raise PermissionDenied
-    poll = Poll.objects.get(pk=hall_row.poll_id)
-
-    def cast() -> None:
+    def cast(participant: Participant) -> None:
+        hall_row = Hall.objects.filter(conference_id=pk).first()
+        if (
+            hall_row is None
+            or hall_row.poll_id is None
+            or str(hall_row.poll_id) != request.POST.get("poll")
+        ):
+            raise InvalidInput(_("That vote is no longer the one in the hall."))
+        if participant.member_id is None:
+            raise PermissionDenied
         voting.cast_vote(
-            poll,
+            Poll.objects.get(pk=hall_row.poll_id),
             voter=participant.member,
             vote=request.POST.get("vote"),
             idempotency_key=request.POST.get("key", ""),
         )
         messages.success(request, _("Your vote was counted."))
 
-    return _do(request, cast, _phone_back(pk, code))
+    return _phone_act(request, pk, code, cast)
 
 
 @require_POST
 def phone_support(request: HttpRequest, pk: int, code: str) -> HttpResponse:
-    participant = permissions.get_participant(pk, code)
-    resolution = get_object_or_404(
-        Resolution, pk=request.POST.get("resolution") or 0, conference_id=pk
-    )
-    return _do(
+    return _phone_act(
         request,
-        lambda: actions.support_resolution(resolution, participant=participant),
-        _phone_back(pk, code),
+        pk,
+        code,
+        lambda participant: actions.support_resolution(
+            _posted(request, Resolution, "resolution", conference_id=pk), participant=participant
+        ),
     )
 
 
 @require_POST
 def phone_resolution(request: HttpRequest, pk: int, code: str) -> HttpResponse:
-    participant = permissions.get_participant(pk, code)
-    conference = permissions.get_conference(pk)
-    return _do(
+    return _phone_act(
         request,
-        lambda: actions.submit_resolution(
-            conference,
+        pk,
+        code,
+        lambda participant: actions.submit_resolution(
+            permissions.get_conference(pk),
             participant=participant,
             title=request.POST.get("title", ""),
             text=request.POST.get("text", ""),
         ),
-        _phone_back(pk, code),
     )
 
 
 @require_POST
 def phone_amendment(request: HttpRequest, pk: int, code: str) -> HttpResponse:
-    participant = permissions.get_participant(pk, code)
-    resolution = get_object_or_404(
-        Resolution, pk=request.POST.get("resolution") or 0, conference_id=pk
-    )
-    return _do(
+    return _phone_act(
         request,
-        lambda: actions.submit_amendment(
-            resolution,
+        pk,
+        code,
+        lambda participant: actions.submit_amendment(
+            _posted(request, Resolution, "resolution", conference_id=pk),
             participant=participant,
             replaces=request.POST.get("replaces", ""),
             by_text=request.POST.get("by_text", ""),
         ),
-        _phone_back(pk, code),
     )
 
 

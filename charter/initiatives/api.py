@@ -15,10 +15,10 @@ from charter.members import permissions
 from charter.org.models import Body
 from charter.rulebook.enforce import Refused
 
-router = Router()
+router = Router(tags=["initiatives"])
 
 
-class BodyOut(Schema):
+class AddressedBodyOut(Schema):
     id: int
     kind: str
     name: str
@@ -49,7 +49,7 @@ class InitiativeOut(Schema):
     article: str
     title: str
     text_sha256: str
-    addressed_to: BodyOut | None
+    addressed_to: AddressedBodyOut | None
     state: str
     signatures: int
     needed: int
@@ -107,7 +107,7 @@ def _out(v: View, schema: type[InitiativeOut] = InitiativeOut) -> InitiativeOut:
     extra = {"text": i.text} if schema is InitiativeFull else {}
     return schema(
         **extra, id=i.pk, kind=i.kind, name=v.name, article=v.article, title=i.title, text_sha256=i.text_sha256,
-        addressed_to=BodyOut(id=body.pk, kind=body.kind, name=body.name) if body else None, state=i.state,
+        addressed_to=AddressedBodyOut(id=body.pk, kind=body.kind, name=body.name) if body else None, state=i.state,
         signatures=i.signature_count, needed=i.needed, members_in_good_standing=i.members_in_good_standing, counted_on=i.counted_on,
         endorsements=i.endorsement_count, bodies_needed=v.bodies_needed, started_at=i.started_at, entry_index=i.entry_index, signed=v.signed,
         obligation=ObligationOut(

@@ -7,7 +7,7 @@ from collections.abc import Iterable
 
 from django.utils.translation import gettext as _
 
-from charter.lib import clock
+from charter.lib import clock, dates
 from charter.lib.errors import InvalidInput
 from charter.meetings.decisions import carried, judge_decision
 from charter.meetings.models import Attendance, Meeting
@@ -53,7 +53,7 @@ def convene_meeting(
     invitees = rosters.attendees(body, now.date(), rb)
 
     def render() -> tuple[str, str]:  # the same for every invitee who reads a language: rendered once per language
-        when = starts_at.strftime("%Y-%m-%d %H:%M UTC")
+        when = dates.moment(starts_at)  # in the reader's language
         subject = _("%(body)s meets on %(when)s") % {"body": body.name, "when": when}
         text = _("The %(body)s has been called to meet on %(when)s: %(title)s.\n\nAgenda:\n%(agenda)s") % {"body": body.name, "when": when, "title": title, "agenda": agenda}
         if urgent:

@@ -12,7 +12,15 @@ from charter.meetings.models import Meeting
 from charter.members import permissions
 from charter.org.models import Body
 
-router = Router()
+router = Router(tags=["meetings"])
+
+
+class VotesIn(Schema):
+    """The votes of a body's decision at its meeting (every API that records one takes them so)."""
+
+    yes: int = Field(ge=0, le=1_000_000)
+    no: int = Field(ge=0, le=1_000_000)
+    abstain: int = Field(0, ge=0, le=1_000_000)
 
 
 class MotionOut(Schema):

@@ -13,7 +13,7 @@ from django.utils.translation import gettext as _
 
 from charter.accounts.models import User
 from charter.discipline.models import Appeal, Hearing, Reply
-from charter.lib import clock
+from charter.lib import bulk, clock
 from charter.lib.errors import InvalidInput
 from charter.meetings.decisions import carried, judge_decision
 from charter.members.models import DuesPayment, Member, Status, StatusChange, Transfer
@@ -185,28 +185,30 @@ def apply_dues_payment(member: Member, *, months: int, amount: str | Decimal, re
     return payment
 
 
-def apply_dues_payments(items: list[tuple[Member, int, Decimal, str, dt.date]], *, entry_index: int) -> list[DuesPayment]:
+def apply_dues_payments(items: list[tuple[Member, int, Decimal, str, dt.date]], *, entry_index: int) -> list[int]:
     """Many payments of one act (a bank statement): ``(member, months, amount, reference, paid_on)``,
-    written in batches; a member named twice is extended twice. Members are locked by the caller."""
+    written in batches (``lib.bulk``); a member named twice is extended twice. Members are locked by
+    the caller. Returns the payments' ids, in the order of ``items``."""
     from charter.members.models import subtract_months
 
     today = clock.today()
+    ids = bulk.new_ids(DuesPayment, len(items))
     payments, members = [], {}
-    for member, months, amount, reference, paid_on in items:
+    for pk, (member, months, amount, reference, paid_on) in zip(ids, items, strict=True):
         member.dues_paid_until = subtract_months(member.dues_paid_until or today, -months)
         members[member.pk] = member
-        payments.append(DuesPayment(member=member, paid_on=paid_on, months=months, amount=amount, reference=reference[:100], entry_index=entry_index))
+        payments.append((pk, member.pk, paid_on, months, amount, reference[:100], entry_index))
     by_date: dict[dt.date, list[int]] = {}
     for member in members.values():
         by_date.setdefault(member.dues_paid_until, []).append(member.pk)  # type: ignore[arg-type]
-    for day, ids in by_date.items():  # few distinct dates: one UPDATE each (bulk_update is slow)
-        for i in range(0, len(ids), 900):
-            Member.objects.filter(pk__in=ids[i : i + 900]).update(dues_paid_until=day)
-    DuesPayment.objects.bulk_create(payments, batch_size=1000)
+    for day, pks in by_date.items():  # few distinct dates: one UPDATE each (bulk_update is slow)
+        for i in range(0, len(pks), 900):
+            Member.objects.filter(pk__in=pks[i : i + 900]).update(dues_paid_until=day)
+    bulk.insert(DuesPayment, ("id", "member_id", "paid_on", "months", "amount", "reference", "entry_index"), payments)
     for member in members.values():
         if member.status == Status.LAPSED and member.dues_paid_until and member.dues_paid_until >= today:
             _reinstate(member)
-    return payments
+    return ids
 
 
 @consequential

@@ -12,7 +12,7 @@ from charter.members.models import Member
 from charter.members.queries import standing_of
 from charter.org.models import Mandate
 
-router = Router()
+router = Router(tags=["members"])
 
 
 class MandateOut(Schema):

@@ -696,12 +696,14 @@ def import_members(
 # --- the command ----------------------------------------------------------------------------------
 
 MAX_SHOWN = 50
+PROGRESS_KIND = "import_members"  # registered in members/apps.py: the administrators follow it
 
 
 def main(argv: list[str]) -> int:
     """``charter import members FILE.csv [--skip-bad-rows]``: 0 imported, 1 rejected, 2 unreadable."""
-    from tqdm import tqdm
-
+    from charter.progress import background
+    from charter.progress.models import Operation
+    from charter.progress.track import Tracker
     from charter.rulebook.store import NoRulebook
 
     parser = argparse.ArgumentParser(prog="charter import members", description=_("Load an existing member register from a CSV file."))
@@ -718,27 +720,30 @@ def main(argv: list[str]) -> int:
             print(_("… and %(n)d more") % {"n": len(errors) - MAX_SHOWN}, file=sys.stderr)
 
     print(_("checking %(file)s …") % {"file": shown_name}, file=sys.stderr)
-    bar = tqdm(unit=" rows", file=sys.stderr, desc=_("importing"), unit_scale=True, leave=False, delay=0.5)
+    # The shared progress helper: a bar here, and a row the administrators see on the Long
+    # operations page (its figures while the import's one transaction runs show once it commits).
+    tracker = Tracker(background.record(PROGRESS_KIND), echo=sys.stderr, label=_("importing"))
+    tracker.start(step=Operation.Step.CHECKING)
 
     class Progress:
         def __call__(self, n: int) -> None:
-            bar.update(n)
+            tracker.advance(n)
 
         def start(self, total: int) -> None:
-            bar.reset(total=total)
+            tracker.begin_step(Operation.Step.WRITING, total=total)
 
     try:
         result = import_members(args.file, skip_bad_rows=args.skip_bad_rows, progress=Progress())
     except BadFile as exc:
-        bar.close()
+        tracker.fail(str(exc))
         print(f"charter: {exc}", file=sys.stderr)
         return 2
     except NoRulebook as exc:
-        bar.close()
+        tracker.fail(str(exc))
         print(f"charter: {exc}", file=sys.stderr)
         return 2
     except ImportRejected as exc:
-        bar.close()
+        tracker.fail(str(exc))
         show(exc.errors)
         if exc.report is not None and exc.report.fatal:
             print(_("nothing was imported (the header must be corrected first)"), file=sys.stderr)
@@ -747,7 +752,7 @@ def main(argv: list[str]) -> int:
         else:
             print(_("nothing was imported (use --skip-bad-rows to import the good rows)"), file=sys.stderr)
         return 1
-    bar.close()
+    tracker.finish(result={"rows": result.rows, "skipped": result.skipped})
     # The rows that were left out, so they can be corrected and imported on their own.
     show(list(result.errors))
     print(_("imported %(n)d members (skipped %(k)d bad rows)") % {"n": result.rows, "k": result.skipped})

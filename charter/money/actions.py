@@ -14,7 +14,7 @@ from django.db.models import Max
 from django.utils.translation import gettext as _
 
 from charter.conferences.models import Conference
-from charter.lib import clock
+from charter.lib import bulk, clock
 from charter.lib.errors import InvalidInput
 from charter.meetings.decisions import carried, judge_decision
 from charter.members.actions import (
@@ -293,36 +293,33 @@ def import_bank_statement(
     imp = StatementImport.objects.create(
         unit=unit, by=by, imported_at=clock.now(), filename=filename[:200], sha256=digest
     )
-    made: list[StatementRow] = []
-    to_pay: list[tuple[StatementRow, Member, int]] = []
+    # Each line as the values of its row: (line, booked_on, amount, text, state, why, candidates,
+    # member); the matched ones also as a payment to make.
+    made: list[list[Any]] = []
+    to_pay: list[tuple[int, Member, int]] = []
+    review, matched = StatementRow.State.REVIEW, StatementRow.State.MATCHED
     for r in rows:
         members = [found[n] for n in sorted(refs[r.line]) if n in found]
-        row = StatementRow(
-            statement=imp,
-            line=r.line,
-            booked_on=r.booked_on,
-            amount=r.amount,
-            text=r.text,
-            state=StatementRow.State.REVIEW,
-            candidates=[m.pk for m in members],
-        )
         band = bands.get(band_ids.get(members[0].pk, -1)) if len(members) == 1 else None
+        state, why, member = review, "", None
         if r.amount <= 0:
-            row.why = StatementRow.Why.NOT_A_CREDIT
+            why = StatementRow.Why.NOT_A_CREDIT
         elif not members:
-            row.why = StatementRow.Why.UNMATCHED
+            why = StatementRow.Why.UNMATCHED
         elif len(members) > 1:
-            row.why = StatementRow.Why.AMBIGUOUS
+            why = StatementRow.Why.AMBIGUOUS
         elif not members[0].branch.path.startswith(unit.path):
-            row.why = StatementRow.Why.OUTSIDE
+            why = StatementRow.Why.OUTSIDE
         elif band is None:
-            row.why, row.member = StatementRow.Why.NO_BAND, members[0]
+            why, member = StatementRow.Why.NO_BAND, members[0]
         elif months_for(r.amount, band) < 1:
-            row.why, row.member = StatementRow.Why.SHORT, members[0]
+            why, member = StatementRow.Why.SHORT, members[0]
         else:
-            row.state, row.member = StatementRow.State.MATCHED, members[0]
-            to_pay.append((row, members[0], months_for(r.amount, band)))
-        made.append(row)
+            state, member = matched, members[0]
+            to_pay.append((len(made), members[0], months_for(r.amount, band)))
+        made.append(
+            [r.line, r.booked_on, r.amount, r.text, state, why, [m.pk for m in members], member]
+        )
     counts = {"rows": len(made), "matched": len(to_pay), "review": len(made) - len(to_pay)}
     # One entry for the statement (its counts and the file's hash); each payment names it. The members
     # paid are found through their payments, not listed on the entry (a statement may pay thousands).
@@ -335,15 +332,21 @@ def import_bank_statement(
     )
     imp.entry_index = entry.index
     imp.save(update_fields=["entry_index"])
-    for row in made:
-        row.entry_index = entry.index
     paid = apply_dues_payments(
-        [(member, months, row.amount, row.text, row.booked_on) for row, member, months in to_pay],
+        [(member, months, made[i][2], made[i][3], made[i][1]) for i, member, months in to_pay],
         entry_index=entry.index,
     )
-    for (row, _member, _months), payment in zip(to_pay, paid, strict=True):
-        row.payment = payment
-    StatementRow.objects.bulk_create(made, batch_size=1000)
+    payment_of = {i: pk for (i, _member, _months), pk in zip(to_pay, paid, strict=True)}
+    bulk.insert(
+        StatementRow,
+        ("statement_id", "line", "booked_on", "amount", "text", "state", "why", "candidates")
+        + ("member_id", "payment_id", "entry_index"),
+        (
+            (imp.pk, line, on, amount, text, state, why, candidates)
+            + (member.pk if member else None, payment_of.get(i), entry.index)
+            for i, (line, on, amount, text, state, why, candidates, member) in enumerate(made)
+        ),
+    )
     return imp
 
 

@@ -18,6 +18,7 @@ from ninja.files import UploadedFile
 from ninja.security import django_auth
 
 from charter.lib import clock
+from charter.meetings.api import VotesIn
 from charter.meetings.models import Meeting
 from charter.members import permissions
 from charter.members.actions import record_dues_payment
@@ -30,7 +31,7 @@ from charter.org.models import Body
 from charter.rulebook import judge as J
 from charter.rulebook.enforce import Decision
 
-router = Router()
+router = Router(auth=django_auth, tags=["money"])  # every operation: signed in
 
 
 class Problem(Schema):
@@ -56,16 +57,17 @@ def answers_bad_input(fn: Callable[..., Any]) -> Callable[..., Any]:
 
 
 def _member(number: str, field: str = "number") -> Member:
-    member = (
-        Member.objects.select_related("branch").filter(number__iexact=number.strip()).first()
-        if number.strip()
-        else None
-    )
+    member = queries.member_by_number(number)
     if member is None:
         raise actions.InvalidMoney(
             _("No member has the number %(number)s.") % {"number": number[:32]}, field=field
         )
     return member
+
+
+def _dues_now(member: Member) -> DuesOut:
+    """The member's dues as they stand after the act (read again: the act changed the row)."""
+    return _dues(queries.arrears_of(Member.objects.get(pk=member.pk)))
 
 
 class BandOut(Schema):
@@ -82,12 +84,6 @@ class BandIn(Schema):
     income_from: Decimal = Decimal("0")
     income_to: Decimal | None = None
     monthly: Decimal
-
-
-class VotesIn(Schema):
-    yes: int
-    no: int
-    abstain: int = 0
 
 
 class BandsIn(Schema):
@@ -124,9 +120,7 @@ def _dues(a: queries.Arrears) -> DuesOut:
     )
 
 
-@router.get(
-    "/money/bands", response=list[BandOut], auth=django_auth, summary="The dues bands in force"
-)
+@router.get("/money/bands", response=list[BandOut], summary="The dues bands in force")
 def bands(request: HttpRequest) -> list[BandOut]:
     permissions.member_of(request.user)
     return [BandOut.from_orm(b) for b in queries.bands()]
@@ -135,7 +129,6 @@ def bands(request: HttpRequest) -> list[BandOut]:
 @router.post(
     "/money/bands",
     response={201: list[BandOut], 400: Problem},
-    auth=django_auth,
     summary="Set the dues bands (a decision of the body the rules name, at its meeting)",
 )
 @answers_bad_input
@@ -155,9 +148,7 @@ def set_bands(request: HttpRequest, payload: BandsIn) -> Status:
     return Status(201, [BandOut.from_orm(b) for b in made])
 
 
-@router.get(
-    "/money/me", response=DuesOut, auth=django_auth, summary="My dues: band, paid up to, arrears"
-)
+@router.get("/money/me", response=DuesOut, summary="My dues: band, paid up to, arrears")
 def me(request: HttpRequest) -> DuesOut:
     return _dues(queries.arrears_of(permissions.member_of(request.user)))
 
@@ -165,7 +156,6 @@ def me(request: HttpRequest) -> DuesOut:
 @router.get(
     "/money/units/{unit_id}/arrears",
     response=list[DuesOut],
-    auth=django_auth,
     summary="A unit's members in arrears (for those who keep or audit its accounts)",
 )
 def unit_arrears(request: HttpRequest, unit_id: int, all: bool = False) -> list[DuesOut]:  # noqa: A002
@@ -183,7 +173,6 @@ class PaymentIn(Schema):
 @router.post(
     "/money/payments",
     response={201: DuesOut, 400: Problem},
-    auth=django_auth,
     summary="Record a dues payment (by the officer who keeps the member's unit's accounts)",
 )
 @answers_bad_input
@@ -200,7 +189,7 @@ def pay(request: HttpRequest, payload: PaymentIn) -> Status:
         reference=payload.reference[:100],
         by=viewer,
     )
-    return Status(201, _dues(queries.arrears_of(Member.objects.get(pk=member.pk))))
+    return Status(201, _dues_now(member))
 
 
 class BulkIn(Schema):
@@ -211,7 +200,6 @@ class BulkIn(Schema):
 @router.post(
     "/money/payments/bulk",
     response={201: list[DuesOut], 400: Problem},
-    auth=django_auth,
     summary="Record many dues payments: all or none",
 )
 @answers_bad_input
@@ -231,7 +219,7 @@ def pay_bulk(request: HttpRequest, payload: BulkIn) -> Status:
             )
         )
     done = actions.record_dues_payments(by=viewer, payments=rows, reference=payload.reference[:100])
-    return Status(201, [_dues(queries.arrears_of(Member.objects.get(pk=m.pk))) for m in done])
+    return Status(201, [_dues_now(m) for m in done])
 
 
 class RowOut(Schema):
@@ -295,7 +283,6 @@ def _statement(imp: Any) -> StatementOut:
 @router.post(
     "/money/units/{unit_id}/statements",
     response={201: StatementOut, 400: Problem},
-    auth=django_auth,
     summary="Import a bank statement (CSV upload)",
 )
 @answers_bad_input
@@ -310,7 +297,6 @@ def import_statement(request: HttpRequest, unit_id: int, file: File[UploadedFile
 @router.get(
     "/money/statements/{statement_id}",
     response=StatementOut,
-    auth=django_auth,
     summary="An imported statement with every line and its state",
 )
 def statement(request: HttpRequest, statement_id: int) -> StatementOut:
@@ -326,7 +312,6 @@ class AssignIn(Schema):
 @router.post(
     "/money/statements/{statement_id}/lines/{line}/assign",
     response={200: StatementOut, 400: Problem},
-    auth=django_auth,
     summary="Assign a line under review to a member",
 )
 @answers_bad_input
@@ -341,7 +326,6 @@ def assign(request: HttpRequest, statement_id: int, line: int, payload: AssignIn
 @router.post(
     "/money/statements/{statement_id}/lines/{line}/discard",
     response={200: StatementOut, 400: Problem},
-    auth=django_auth,
     summary="Set a line under review aside (it stays listed)",
 )
 @answers_bad_input
@@ -401,7 +385,6 @@ def _fund(f: Fund) -> FundOut:
 @router.get(
     "/money/funds",
     response=list[FundOut],
-    auth=django_auth,
     summary="Open collections and appeals with their totals",
 )
 def funds(request: HttpRequest) -> list[FundOut]:
@@ -412,7 +395,6 @@ def funds(request: HttpRequest) -> list[FundOut]:
 @router.get(
     "/money/funds/{fund_id}",
     response=FundOut,
-    auth=django_auth,
     summary="A fund: totals, and totals by region of the payer",
 )
 def fund(request: HttpRequest, fund_id: int) -> FundOut:
@@ -431,7 +413,6 @@ class FundIn(Schema):
 @router.post(
     "/money/funds",
     response={201: FundOut, 400: Problem},
-    auth=django_auth,
     summary="Open a collection or an appeal (by an officer who keeps the unit's accounts)",
 )
 @answers_bad_input
@@ -460,7 +441,6 @@ class PledgeIn(Schema):
 @router.post(
     "/money/funds/{fund_id}/pledges",
     response={201: FundOut, 400: Problem},
-    auth=django_auth,
     summary="Pledge to an appeal (myself)",
 )
 @answers_bad_input
@@ -477,7 +457,7 @@ class ContributionIn(Schema):
     payer: str = ""
 
 
-class ReceiptOut(Schema):
+class FundReceiptOut(Schema):
     id: int
     receipt_number: str
     fund_id: int
@@ -490,8 +470,7 @@ class ReceiptOut(Schema):
 
 @router.post(
     "/money/funds/{fund_id}/contributions",
-    response={201: ReceiptOut, 400: Problem},
-    auth=django_auth,
+    response={201: FundReceiptOut, 400: Problem},
     summary="Receipt a contribution (cash or transfer)",
 )
 @answers_bad_input
@@ -506,7 +485,7 @@ def contribute(request: HttpRequest, fund_id: int, payload: ContributionIn) -> S
         member=member,
         payer=payload.payer,
     )
-    return Status(201, ReceiptOut.from_orm(row))
+    return Status(201, FundReceiptOut.from_orm(row))
 
 
 class MonthOut(Schema):
@@ -539,13 +518,13 @@ class StatementYearOut(Schema):
 @router.get(
     "/money/units/{unit_id}/accounts/{year}",
     response={200: StatementYearOut, 400: Problem},
-    auth=django_auth,
     summary="The yearly statement of a unit's accounts, for the auditing body",
 )
+@answers_bad_input
 def accounts(request: HttpRequest, unit_id: int, year: int) -> Status:
     unit, _viewer = perms.get_unit_for(request.user, unit_id)
     if not 1900 < year < 3000:
-        return Status(400, Problem(detail=_("No such year."), field="year"))
+        raise actions.InvalidMoney(_("No such year."), field="year")
     acc = queries.accounts(unit, *queries.year_bounds(year))
     fin = queries.finance(min(dt.date(year, 12, 31), clock.today()))
     return Status(

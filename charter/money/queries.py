@@ -9,13 +9,15 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from decimal import Decimal
 
-from django.db.models import Count, DecimalField, OuterRef, Subquery, Sum
+from django.db.models import Count, DecimalField, OuterRef, QuerySet, Subquery, Sum
 from django.db.models.functions import TruncMonth
 
 from charter.lib import clock
+from charter.meetings.models import Meeting
 from charter.members.models import DuesPayment, Member, Status
 from charter.money.models import BandAssignment, Contribution, DuesBand, Fund, Pledge
 from charter.org.models import Body, Unit
+from charter.rulebook import rosters
 from charter.rulebook.compute import arrears_months
 from charter.rulebook.rosters import max_arrears
 from charter.rulebook.store import rulebook_on
@@ -51,6 +53,41 @@ def finance(on: dt.date | None = None) -> dict:  # type: ignore[type-arg]
         "max_arrears": max_arrears(rb),
         "lapse": rb.section("membership").get("lapse") or {},
     }
+
+
+def bands_meetings(viewer: Member) -> QuerySet[Meeting]:
+    """The held meetings at which ``viewer`` may enter the decision that sets the dues bands: those
+    of the bodies the rulebook names for it (the WDA's Congress, 10.1) on which the viewer sits.
+    Whether the decision stands (notice, quorum, majority) is for the rulebook to say."""
+    today = clock.today()
+    rb = rulebook_on(today)
+    kinds = (
+        [d["body"] for d in rb.act("set_dues_bands")["decided_by"] if "body" in d]
+        if "set_dues_bands" in rb.acts
+        else []
+    )
+    bodies = [
+        b.pk
+        for b in Body.objects.filter(kind__in=kinds)
+        if rosters.attendees(b, today, rb).filter(pk=viewer.pk).exists()
+    ]
+    return (
+        Meeting.objects.filter(
+            body_id__in=bodies, state=Meeting.State.HELD, starts_at__lte=clock.now()
+        )
+        .select_related("body")
+        .order_by("-starts_at")
+    )
+
+
+def member_by_number(number: str) -> Member | None:
+    """The member with this membership number (any case, spaces around ignored), or None."""
+    number = number.strip()
+    return (
+        Member.objects.select_related("branch").filter(number__iexact=number).first()
+        if number
+        else None
+    )
 
 
 def auditing_body() -> Body | None:

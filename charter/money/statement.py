@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import csv
 import datetime as dt
+import functools
 import io
 import re
 from dataclasses import dataclass
@@ -51,6 +52,7 @@ class Row:
     text: str
 
 
+@functools.lru_cache(maxsize=4096)  # a statement's lines share few dates
 def _date(value: str) -> dt.date:
     value = value.strip()
     for fmt in ("%Y-%m-%d", "%d/%m/%Y", "%d.%m.%Y", "%d-%m-%Y"):

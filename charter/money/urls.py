@@ -5,6 +5,7 @@ from charter.money import views
 app_name = "money"
 urlpatterns = [
     path("money/", views.home, name="home"),
+    path("money/bands/", views.bands, name="bands"),
     path("money/units/<int:pk>/", views.unit, name="unit"),
     path("money/units/<int:pk>/pay/", views.pay, name="pay"),
     path("money/units/<int:pk>/band/", views.band, name="band"),

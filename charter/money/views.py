@@ -5,12 +5,14 @@ from __future__ import annotations
 
 import csv
 import datetime as dt
+import re
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.db.models import Q
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
@@ -18,11 +20,14 @@ from charter.lib import clock
 from charter.members import permissions
 from charter.members.actions import record_dues_payment
 from charter.members.models import Member
-from charter.money import actions, queries
+from charter.money import actions, operations, queries
 from charter.money import permissions as perms
+from charter.money import statement as statement_rows
 from charter.money.forms import (
     AssignForm,
     BandForm,
+    BandRowFormSet,
+    BandsDecisionForm,
     ContributionForm,
     FundForm,
     ImportForm,
@@ -32,35 +37,16 @@ from charter.money.forms import (
 from charter.money.models import Contribution, Fund, StatementImport, StatementRow
 from charter.money.statement import StatementError
 from charter.org.models import Unit
-from charter.rulebook.enforce import Refused
-from charter.rulebook.refusal import translated_breaches
+from charter.progress.permissions import shown_on_page
+from charter.rulebook import judge as J
+from charter.rulebook.enforce import Decision, Refused
+from charter.rulebook.refusal import render_refusal as refused
 from charter.rulebook.store import rulebook_on
-
-
-def refused(request: HttpRequest, refusal: Refused) -> HttpResponse:
-    try:
-        name = str(rulebook_on(clock.today()).act(refusal.verdict.act)["name"]).lower()
-    except KeyError:
-        name = refusal.verdict.act.replace("_", " ")
-    return render(
-        request,
-        "refused.html",
-        {
-            "breaches": translated_breaches(refusal),
-            "act_name": name,
-            "entry_index": refusal.entry_index,
-        },
-        status=403,
-    )
 
 
 def _member_by_number(form, field: str = "number") -> Member | None:  # type: ignore[no-untyped-def]
     number = (form.cleaned_data.get(field) or "").strip()
-    member = (
-        Member.objects.select_related("branch").filter(number__iexact=number).first()
-        if number
-        else None
-    )
+    member = queries.member_by_number(number)
     if number and member is None:
         form.add_error(field, _("No member has the number %(number)s.") % {"number": number})
     return member
@@ -110,6 +96,69 @@ def unit(request: HttpRequest, pk: int) -> HttpResponse:
         "finance": queries.finance(),
     }
     return render(request, "money/unit.html", context)
+
+
+def _band_error(form, rows, numbered: list[int], exc: actions.InvalidMoney) -> None:  # type: ignore[no-untyped-def]
+    """Show the action's complaint next to the band row and field it names (``bands[i].monthly``)."""
+    m = re.fullmatch(r"bands\[(\d+)\]\.(\w+)", exc.field)
+    if m and int(m.group(1)) < len(numbered):
+        rows.forms[numbered[int(m.group(1))]].add_error(m.group(2), str(exc))
+    else:
+        form.add_error(None, str(exc))
+
+
+@login_required
+def bands(request: HttpRequest) -> HttpResponse:
+    """The dues bands in force and, for those who sit on the body the rules name (the Congress,
+    WDA 10.1), the form to enter its decision that sets new ones: the meeting, the vote, the bands."""
+    viewer = permissions.member_of(request.user)
+    meetings = queries.bands_meetings(viewer)
+    current = queries.bands()
+    initial = [
+        {
+            "name": b.name,
+            "income_from": b.income_from,
+            "income_to": b.income_to,
+            "monthly": b.monthly,
+        }
+        for b in current
+    ]
+    data = request.POST if request.method == "POST" else None
+    form = BandsDecisionForm(data, meetings=meetings)
+    rows = BandRowFormSet(data, initial=[*initial, {}, {}][:12], prefix="band")
+    if data is not None and form.is_valid() and rows.is_valid():
+        d = form.cleaned_data
+        numbered = [i for i, f in enumerate(rows.forms) if f.band() is not None]
+        decision = Decision(
+            by=viewer,
+            body=d["meeting"].body,
+            meeting=d["meeting"],
+            votes=J.Votes(d["votes_yes"], d["votes_no"], d["votes_abstain"] or 0),
+            reasons=d["reasons"],
+        )
+        try:
+            actions.set_dues_bands(
+                bands=[rows.forms[i].band() for i in numbered], decision=decision
+            )
+        except Refused as refusal:
+            if refusal.outcome == "lost":
+                messages.info(request, _("The motion was lost: the dues bands stay as they were."))
+                return redirect("money:bands")
+            return refused(request, refusal)
+        except actions.InvalidMoney as exc:
+            _band_error(form, rows, numbered, exc)
+        else:
+            messages.success(
+                request, _("The decision was recorded: the new dues bands are in force from today.")
+            )
+            return redirect("money:bands")
+    context = {
+        "bands": current,
+        "finance": queries.finance(),
+        "form": form if meetings.exists() else None,
+        "rows": rows,
+    }
+    return render(request, "money/bands.html", context, status=400 if data is not None else 200)
 
 
 @login_required
@@ -234,31 +283,24 @@ def bulk(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 def import_statement(request: HttpRequest, pk: int) -> HttpResponse:
+    """Upload a statement: a file that cannot be read is said next to the field at once; a readable
+    one is imported by the background worker while this page shows how far it has got."""
     unit, viewer = perms.get_unit_for(request.user, pk, keep=True)
     form = ImportForm(request.POST or None, request.FILES or None)
     if request.method == "POST" and form.is_valid():
         upload = form.cleaned_data["file"]
+        data = upload.read()
         try:
-            imp = actions.import_bank_statement(
-                unit=unit, by=viewer, data=upload.read(), filename=upload.name or ""
-            )
-        except Refused as refusal:
-            return refused(request, refusal)
+            statement_rows.read(data)
         except StatementError as exc:
-            where = []
-            if exc.line:
-                where.append(_("line %(n)s") % {"n": exc.line})
-            if exc.column:
-                where.append(_("column %(c)s") % {"c": exc.column})
-            form.add_error("file", f"{', '.join(where)}: {exc.message}" if where else exc.message)
-        except actions.InvalidMoney as exc:
-            form.add_error("file", str(exc))
+            form.add_error("file", operations.where(exc))
         else:
-            return redirect("money:statement", imp.pk)
+            op = operations.start(unit=unit, by=viewer, user=request.user, data=data, filename=upload.name or "")
+            return redirect(f"{reverse('money:import', args=[unit.pk])}?operation={op.pk}")
     return render(
         request,
         "money/import.html",
-        {"unit": unit, "form": form},
+        {"unit": unit, "form": form, "operation": shown_on_page(request, operations.KIND, unit.pk)},
         status=400 if form.errors else 200,
     )
 

@@ -7,4 +7,4 @@ class Config(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
 
     def ready(self) -> None:
-        from charter.notices import checks  # noqa: F401 - registers the system checks
+        from charter.notices import checks, tasks  # noqa: F401 - registers the system checks, the delivery's progress

@@ -21,11 +21,15 @@ import time
 
 from django.db import connection, transaction
 from django.db.models import F
+from django.utils.translation import gettext_lazy as _
 from django_tasks import task
 
 from charter.lib import clock
 from charter.notices.models import Notice
 from charter.notices.transports import Transport, TransportNotSetUp, Unavailable, transport_for
+from charter.progress import background, kinds
+from charter.progress.models import Operation
+from charter.progress.track import Tracker
 
 MAX_ATTEMPTS = 12  # with the backoff below: about five hours of trying
 BACKOFF_FIRST = dt.timedelta(seconds=30)
@@ -61,14 +65,46 @@ def deliver_batch(limit: int = 500) -> int:
 
 def deliver_due(seconds: float = 60.0, limit: int = 500) -> int:
     """Deliver batch after batch while full batches go out, for up to about ``seconds``; returns how
-    many were sent. A batch that sends nothing (its channels are down) ends the sweep."""
+    many were sent. A batch that sends nothing (its channels are down) ends the sweep. A large
+    delivery (``BULK`` due notices or more) is followed by a progress row across sweeps."""
     started = time.monotonic()
     total = 0
-    while True:
-        claimed, sent = _deliver(limit)
-        total += sent
-        if claimed < limit or sent == 0 or time.monotonic() - started > seconds:
-            return total
+    tracker = _bulk_tracker(limit)
+    claimed = 0
+    try:
+        while True:
+            claimed, sent = _deliver(limit)
+            total += sent
+            if tracker is not None:
+                tracker.advance(claimed)
+            if claimed < limit or sent == 0 or time.monotonic() - started > seconds:
+                return total
+    finally:
+        if tracker is not None and claimed < limit:  # the queue is empty: the delivery is over
+            tracker.finish(result={"sent": tracker.done})
+        elif tracker is not None:
+            tracker.flush()  # carried on by the next sweep
+
+
+BULK = 1000  # due notices from which a delivery gets a progress row (and a bar in the worker's terminal)
+BULK_KIND = "deliver_notices"
+
+
+def _bulk_tracker(limit: int) -> Tracker | None:
+    """The progress of a large delivery: the running one carried on, or a new one when at least
+    ``BULK`` notices are due. One cheap look first: no count unless a full batch is due."""
+    running = Operation.objects.filter(kind=BULK_KIND, state=Operation.State.RUNNING).order_by("-pk").first()
+    due = Notice.objects.filter(state=Notice.State.QUEUED, next_attempt_at__lte=clock.now()).exclude(channel=Notice.Channel.INBOX)
+    if running is None and len(due.values_list("pk", flat=True)[:BULK]) < BULK:
+        return None
+    remaining = due.count()
+    if running is None:
+        tracker = Tracker(background.record(BULK_KIND, total=remaining), label="notices")
+        tracker.start(total=remaining, step=Operation.Step.SENDING)
+        return tracker
+    tracker = Tracker(running, label="notices")
+    tracker.total = max(running.total or 0, running.done + remaining)
+    return tracker
 
 
 def _deliver(limit: int) -> tuple[int, int]:
@@ -135,6 +171,10 @@ def _failed(notice: Notice, exc: Exception) -> None:
     )
     if final:
         log.warning("notice %s (%s, %s) failed after %s attempts: %s", notice.pk, notice.channel, notice.kind, notice.attempts, error)
+
+
+kinds.register(BULK_KIND, label=_("Sending a large batch of notices"),
+               may_see=lambda user, op: bool(getattr(user, "is_staff", False)))  # who administers the outbox
 
 
 @task()

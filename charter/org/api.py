@@ -10,7 +10,7 @@ from charter.org.queries import seats_of_body, subtree_counts
 from charter.rulebook import rosters
 from charter.rulebook.store import rulebook_on
 
-router = Router()
+router = Router(tags=["organization"])
 
 
 class ChildOut(Schema):

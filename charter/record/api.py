@@ -11,7 +11,8 @@ from pydantic import Field
 from charter.record.models import Entry, LogState
 from charter.record.words import describe
 
-router = Router()
+MOUNT = "/record"
+router = Router(tags=["record"])
 
 
 class EntryOut(Schema):

@@ -8,7 +8,8 @@ from charter.lib import clock
 from charter.rulebook import spec
 from charter.rulebook.store import rulebook_on
 
-router = Router()
+MOUNT = "/rules"
+router = Router(tags=["rules"])
 
 
 class RulesOut(Schema):

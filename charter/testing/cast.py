@@ -54,8 +54,9 @@ class Cast:
         return Body.objects.get(kind=kind, unit=unit or self.section)
 
 
-def build(rulebook_path: Path | None = None, *, founded: dt.datetime = FOUNDED, congress_delegates: int = 0) -> Cast:
-    """``congress_delegates``: how many members to seat in the Congress at founding (default none)."""
+def build(rulebook_path: Path | None = None, *, founded: dt.datetime = FOUNDED, congress_delegates: int = 0, more_units: dict[str, dict[str, list[str]]] | None = None) -> Cast:
+    """``congress_delegates``: how many members to seat in the Congress at founding (default none).
+    ``more_units``: further regions founded empty, {region: {area: [branch, ...]}}."""
     text = (rulebook_path or DATA_DIR / "wda-2011.yaml").read_text(encoding="utf-8")
     clock.set_frozen(founded)
     install_founding_rulebook(text)
@@ -98,6 +99,12 @@ def build(rulebook_path: Path | None = None, *, founded: dt.datetime = FOUNDED, 
         seat_founder(m, body=rc)
     seat_founder(p["rashid"], body=rc, office="regional_secretary")
     seat_founder(p["bilal"], body=cast.body("branch_meeting", karachi), office="branch_secretary")
+    for region_name, areas in (more_units or {}).items():
+        region = create_unit(parent=section, level="region", name=region_name)
+        for area_name, branches in areas.items():
+            area_unit = create_unit(parent=region, level="area", name=area_name)
+            for branch_name in branches:
+                create_unit(parent=area_unit, level="branch", name=branch_name)
     for m in Member.objects.order_by("pk")[:congress_delegates]:
         seat_founder(m, body=cast.body("congress"))
     close_founding()

@@ -12,8 +12,8 @@ ROOT = Path(__file__).resolve().parents[1]
 
 PURE = ["lib/merkle.py", "lib/canonical.py", "lib/checkpoint.py", "verify.py", "rulebook/spec.py", "rulebook/judge.py", "rulebook/compute.py", "rulebook/explain.py", "rulebook/initiatives.py", "voting/tally.py"]
 LOW_MODELS = ["accounts/models.py", "members/models.py", "org/models.py"]
-SINKS = ["record", "notices"]
-SINK_MAY_IMPORT = ("charter.lib", "charter.accounts.models", "charter.members.models", "charter.org.models", "charter.record", "charter.notices")
+SINKS = ["record", "notices", "progress"]
+SINK_MAY_IMPORT = ("charter.lib", "charter.accounts.models", "charter.members.models", "charter.org.models", "charter.record", "charter.notices", "charter.progress")
 NO_WRITES_IN = ("views.py", "api.py", "forms.py", "queries.py", "permissions.py", "admin.py", "words.py", "refusal.py")
 WRITE = re.compile(r"\.(save|delete|bulk_create|bulk_update|update|create|get_or_create|update_or_create)\(")
 
@@ -100,3 +100,32 @@ def test_no_naive_now():
             if re.search(r"datetime\.now\(\)|datetime\.utcnow\(|timezone\.now\(", line) and rel(path) != "lib/clock.py":
                 offenders.append(f"{rel(path)}:{n}")
     assert not offenders, "use charter.lib.clock: " + ", ".join(offenders)
+
+
+def test_api_schemas_have_unique_names():
+    """The API root mounts every app's router into one OpenAPI document, whose schema names are
+    global: two classes of one name would make one operation describe the other's answer."""
+    seen: dict[str, str] = {}
+    clashes = []
+    for path in sorted(ROOT.glob("*/api.py")):
+        for node in ast.parse(path.read_text(encoding="utf-8")).body:
+            if isinstance(node, ast.ClassDef) and any(
+                getattr(b, "id", getattr(b, "attr", "")) in ("Schema",)
+                or getattr(b, "id", "") in seen
+                for b in node.bases
+            ):
+                if node.name in seen:
+                    clashes.append(f"{node.name}: {seen[node.name]} and {rel(path)}")
+                seen[node.name] = rel(path)
+    assert not clashes, clashes
+
+
+def test_the_api_root_names_no_app():
+    """charter/api.py mounts the routers it discovers: importing one by name would make the root
+    (and everything that imports it) depend on that app, the dashboards included."""
+    bad = [
+        m
+        for m in imports_of(ROOT / "api.py")
+        if m.startswith("charter.") and m.split(".")[1] not in ("lib", "rulebook")
+    ]
+    assert not bad, bad

@@ -24,7 +24,7 @@ from charter.record.models import Entry
 
 REGIONS = {"Sindh", "Punjab", "Khyber Pakhtunkhwa", "Balochistan", "Islamabad", "Gilgit-Baltistan", "Azad Kashmir"}
 
-pytestmark = [pytest.mark.slow, pytest.mark.django_db]
+pytestmark = [pytest.mark.slow, pytest.mark.demo, pytest.mark.django_db]
 
 
 @pytest.fixture(scope="module")
@@ -263,3 +263,6 @@ def test_the_national_conference_of_scenario_5(demo):
     assert sum(a for _region, a in r.money["by_region"]) == Decimal("30000.00")
     upcoming = Conference.objects.get(title="Women workers' conference")
     assert upcoming.starts_on > NOW.date() and upcoming.participants.count() == 36
+    # a dispute over credentials decided by the CC, for the credentials page
+    rejected = upcoming.participants.get(credentials="rejected")
+    assert not rejected.has_vote and rejected.credential_decisions.get().accepted is False

@@ -31,6 +31,7 @@ TEMPLATE = re.compile(r"\{\{.*?\}\}")
 @dataclass
 class Entry:
     msgid: str = ""
+    msgctxt: str | None = None  # Django's own contexts, e.g. "abbrev. month" (charter/formats)
     msgid_plural: str | None = None
     msgstr: dict[int, str] = field(default_factory=dict)
     flags: set[str] = field(default_factory=set)
@@ -76,10 +77,12 @@ def parse_po(path: Path) -> list[Entry]:
         elif line.startswith("msgstr "):
             current.msgstr[0], target = _unquote(line[7:]), ("msgstr", 0)
         elif line.startswith("msgctxt "):
-            raise AssertionError(f"{path}:{number}: msgctxt is not handled by this check")
+            current.msgctxt, target = _unquote(line[8:]), ("msgctxt", 0)
         elif line.startswith('"') and target is not None:
             kind, index = target
-            if kind == "msgid":
+            if kind == "msgctxt":
+                current.msgctxt = (current.msgctxt or "") + _unquote(line)
+            elif kind == "msgid":
                 current.msgid += _unquote(line)
             elif kind == "msgid_plural":
                 current.msgid_plural = (current.msgid_plural or "") + _unquote(line)
@@ -100,6 +103,11 @@ def placeholders(text: str, flags: set[str]) -> set[str]:
 
 def untranslated(entries: list[Entry]) -> list[Entry]:
     return [e for e in entries[1:] if not all(e.msgstr.get(i) for i in (range(2) if e.msgid_plural else range(1)))]
+
+
+def key(e: Entry) -> str:
+    """The entry's key in a compiled catalog: the context, EOT, then the msgid."""
+    return e.msgid if e.msgctxt is None else f"{e.msgctxt}\x04{e.msgid}"
 
 
 def _id(path: Path) -> str:
@@ -157,11 +165,11 @@ def test_compiled_catalog_matches_its_source(po):
         if "fuzzy" in e.flags or not any(e.msgstr.values()):
             continue  # msgfmt leaves these out
         if e.msgid_plural is None:
-            if catalog.get(e.msgid) != e.msgstr[0]:
+            if catalog.get(key(e)) != e.msgstr[0]:
                 stale.append(e.msgid)
-        elif any(catalog.get((e.msgid, i)) != text for i, text in e.msgstr.items()):
+        elif any(catalog.get((key(e), i)) != text for i, text in e.msgstr.items()):
             stale.append(e.msgid)
-    translated = {e.msgid for e in parse_po(po)[1:] if "fuzzy" not in e.flags and any(e.msgstr.values())}
+    translated = {key(e) for e in parse_po(po)[1:] if "fuzzy" not in e.flags and any(e.msgstr.values())}
     extra = {key if isinstance(key, str) else key[0] for key in catalog} - translated - {""}
     assert not stale and not extra, f"{mo} is out of date with {po}: recompile it ({len(stale)} changed, {len(extra)} gone)"
 

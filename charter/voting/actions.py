@@ -109,8 +109,11 @@ def create_poll(
     meeting: Meeting | None = None,
     seat_body: Body | None = None,
     candidates: Sequence[Member | None] = (),
+    taken_by: str = "",
 ) -> Poll:
-    """A poll of ``body``, not yet open. ``options`` are the candidates or choices, in ballot order."""
+    """A poll of ``body``, not yet open. ``options`` are the candidates or choices, in ballot order.
+    ``taken_by`` names the app that gives its voters and runners when they are not the body's
+    members (``rules.RUNNER_PROVIDERS``; e.g. ``conference:12``)."""
     title = (title or "").strip()
     if not title or len(title) > 300:
         raise InvalidInput(_("The question needs a text of at most 300 characters."))
@@ -125,7 +128,7 @@ def create_poll(
     rb = rulebook_on(now.date())
     poll = Poll(
         body=body, meeting=meeting, seat_body=seat_body, title=title, method=method, mode=mode,
-        seats=seats, max_choices=k, created_by=by, created_at=now,
+        seats=seats, max_choices=k, created_by=by, created_at=now, taken_by=taken_by,
     )
     breaches = rules.runner_breaches(poll, by, rb, now.date()) + rules.election_breaches(poll, rb)
     if breaches:

@@ -20,7 +20,7 @@ from charter.voting import actions, content, queries
 from charter.voting.models import Poll
 from charter.voting.permissions import get_body_for, get_poll_for
 
-router = Router(auth=django_auth)
+router = Router(auth=django_auth, tags=["voting"])
 
 Method = Literal["yes_no", "approval", "block", "irv", "scottish-stv", "meek-stv", "schulze"]
 Mode = Literal["named", "secret", "paper"]

@@ -63,6 +63,9 @@ class Poll(models.Model):
     opened_at = models.DateTimeField(null=True, blank=True)
     closed_at = models.DateTimeField(null=True, blank=True)
     published_at = models.DateTimeField(null=True, blank=True)
+    # Set at creation by an app whose poll is not taken among the body's members (a conference's
+    # resolution: "conference:<id>"); that app's providers give its voters and runners (rules.py).
+    taken_by = models.CharField(max_length=40, blank=True, default="")
     # Fixed at opening: who may vote, by head and by weight.
     electorate = models.PositiveIntegerField(default=0)
     electorate_weight = models.PositiveBigIntegerField(default=0)

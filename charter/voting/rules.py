@@ -32,13 +32,19 @@ def needs_good_standing(rb: Rulebook) -> bool:
 
 
 # Some polls are not taken among a body's members: a conference's resolution is voted on by the
-# participants registered with a vote (charter.floor). An app registers a provider that returns, for
-# a poll it knows, those voters and the article that gives them the vote; None for any other poll.
+# participants registered with a vote and run by the conference's organizers (charter.floor). Such a
+# poll names its taker (``Poll.taken_by``, set at creation); the app registers providers that return,
+# for a poll it takes, those voters and the article that gives them the vote, and the breaches of a
+# would-be runner; None for any other poll.
 ElectorateProvider = Callable[[Poll, Rulebook], "tuple[MemberQuerySet, str] | None"]
 ELECTORATE_PROVIDERS: list[ElectorateProvider] = []
+RunnerProvider = Callable[[Poll, Member, Rulebook], "list[J.Breach] | None"]
+RUNNER_PROVIDERS: list[RunnerProvider] = []
 
 
 def provided_electorate(poll: Poll, rb: Rulebook) -> tuple[MemberQuerySet, str] | None:
+    if not poll.taken_by:
+        return None
     for provider in ELECTORATE_PROVIDERS:
         found = provider(poll, rb)
         if found is not None:
@@ -103,7 +109,13 @@ def proxy_breaches(poll: Poll, rb: Rulebook) -> list[J.Breach]:
 
 
 def runner_breaches(poll: Poll, actor: Member, rb: Rulebook, on: dt.date) -> list[J.Breach]:
-    """Only a member of the body runs its polls (creates, opens, closes, publishes, enters papers)."""
+    """Only a member of the body runs its polls (creates, opens, closes, publishes, enters papers),
+    unless the poll's taker says who runs it (a conference's organizers)."""
+    if poll.taken_by:
+        for provider in RUNNER_PROVIDERS:
+            found = provider(poll, actor, rb)
+            if found is not None:
+                return found
     if rosters.attendees(poll.body, on, rb).filter(pk=actor.pk).exists():
         return []
     return [J.Breach(_body_article(rb, poll), "not_on_body", N_("You are not a member of the %(body)s, so you cannot run its votes."), {"body": poll.body.name})]

@@ -12,6 +12,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse, StreamingHttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop as N_
 from django.views.decorators.cache import never_cache
@@ -21,10 +22,12 @@ from charter.lib import clock
 from charter.lib.errors import InvalidInput
 from charter.meetings.models import Meeting
 from charter.org.models import Body
+from charter.progress import background
+from charter.progress.permissions import shown_on_page
 from charter.rulebook.enforce import Refused
 from charter.rulebook.refusal import attempt, render_refusal
 from charter.rulebook.store import rulebook_on
-from charter.voting import actions, content, live, queries, rules, tally
+from charter.voting import actions, content, live, queries, rules, tally, tasks
 from charter.voting.forms import BallotForm, BatchForm, PollForm, TotalsForm
 from charter.voting.models import Poll
 from charter.voting.permissions import get_body_for, get_poll_for, on_body
@@ -112,7 +115,8 @@ def _groups(tracker: str | None) -> list[str]:
 @login_required
 def console(request: HttpRequest, pk: int) -> HttpResponse:
     poll, _member = get_poll_for(request.user, pk)
-    return render(request, "voting/console.html", {"poll": poll, "turnout": queries.turnout(poll), "options": poll.options.all(), "batches": poll.batches.all(), "reload_on_change": True})
+    return render(request, "voting/console.html", {"poll": poll, "turnout": queries.turnout(poll), "options": poll.options.all(), "batches": poll.batches.all(), "reload_on_change": True,
+                                                   "operation": shown_on_page(request, tasks.KIND, poll.pk)})
 
 
 @never_cache
@@ -156,6 +160,10 @@ def step(request: HttpRequest, pk: int, name: str) -> HttpResponse:
     act, done = STEPS.get(name, (None, ""))
     if act is None:
         return redirect("voting:console", poll.pk)
+    if name == "publish" and poll.state == Poll.State.CLOSED:
+        # The count of a large election takes a while: the worker counts; the console shows how far.
+        op = background.start(tasks.KIND, by=request.user, subject_id=poll.pk, task=tasks.publish_in_background, args=(poll.pk, member.pk))
+        return redirect(f"{reverse('voting:console', args=[poll.pk])}?operation={op.pk}")
     try:
         act(poll, by=member)
     except Refused as refusal:

@@ -72,7 +72,9 @@ AUDITS_KARACHI = KEEPS_KARACHI | {"imran"}
 ON_KARACHI_BODIES = SEES_ALICE - {"alice"}
 ON_TOP_BODIES = frozenset({"sara", "zainab", "imran"})
 ORGANIZES = frozenset({"sara"})  # the conference's organizer, its only registered participant
-CC_ORGANIZES = frozenset({"sara", "zainab"})  # the floor's chair: the convening body's members
+# Credentials in question: for the organizers and for those on the body the rules name to decide
+# disputes (the Central Committee: Sara and Zainab).
+SEES_CREDENTIALS = frozenset({"sara", "zainab"})
 
 
 @dataclass(frozen=True)
@@ -219,6 +221,9 @@ WEB: dict[str, Expect] = {
     # Money: every member sees the bands, the open funds and their own dues and receipts; a unit's
     # dues, statements and accounts are for those who keep them and for the auditing body.
     "money:home": E(MEMBERS),
+    # The bands in force for every member; the decision's form for the Congress's delegates (none
+    # of the roles is one), and an empty form records nothing.
+    "money:bands": E(MEMBERS),
     "money:unit": E(AUDITS_KARACHI, pk=karachi),
     "money:pay": E(KEEPS_KARACHI, pk=karachi),  # a form: the empty one records nothing
     "money:band": E(NOBODY, pk=karachi),  # POST only
@@ -244,6 +249,11 @@ WEB: dict[str, Expect] = {
     # Conferences: every member sees them, their programmes, counts and reports; the organizers'
     # pages are the organizers'.
     "conferences:index": E(MEMBERS),
+    # The form to convene: any member may ask; the rulebook judges the CC's decision when sent.
+    "conferences:convene": E(MEMBERS),
+    "conferences:credentials": E(SEES_CREDENTIALS, pk=conference),
+    # A branch's delegates to a congress: the scene's conference is not a congress.
+    "conferences:delegates": E(NOBODY, pk=conference, unit_pk=karachi),
     "conferences:detail": E(
         MEMBERS, secret=lambda s: s.commission.chair.code, secret_to=ORGANIZES, pk=conference
     ),  # a badge's code is its holder's
@@ -257,6 +267,7 @@ WEB: dict[str, Expect] = {
     "conferences:badges": E(ORGANIZES, pk=conference),
     "conferences:report": E(MEMBERS, secret=badge, secret_to=ORGANIZES, pk=conference),
     "conferences:report_pdf": E(MEMBERS, pk=conference),
+    "conferences:report_pdf_make": E(NOBODY, write=MEMBERS, pk=conference),  # POST: every member may have it made
     "conferences:commission_decide": E(NOBODY, pk=lambda s: s.commission.pk),  # POST only
     # Dashboards: every member sees the organization's figures without names; a unit's dashboard
     # and the names behind a figure are for those on a body of that unit or above it.
@@ -272,9 +283,9 @@ WEB: dict[str, Expect] = {
     # (the Central Committee: Sara and Zainab of the roles), and the hall screen is theirs, or a
     # participant's with their badge's code. A badge's code opens its phone: whoever holds it.
     # Who may use the floor further is tested in charter/floor/tests (test_live, test_pages).
-    "floor:hall": E(CC_ORGANIZES, pk=conference),
+    "floor:hall": E(ORGANIZES, pk=conference),
     "floor:live": E(NOBODY, pk=lambda s: MISSING),  # an endless stream: not walked with a real id
-    "floor:chair": E(CC_ORGANIZES, pk=conference),
+    "floor:chair": E(ORGANIZES, pk=conference),
     "floor:chair_act": E(NOBODY, pk=conference, name=lambda s: "next"),
     "floor:my_phone": E(NOBODY, pk=conference),  # Sara is sent on to her phone
     "floor:phone": E(EVERYONE, pk=conference, code=badge),
@@ -291,6 +302,15 @@ WEB: dict[str, Expect] = {
         )
     },
 }
+
+# Long operations (charter/progress): whoever started one, and whoever its app lets see the result.
+# The scene's bank statement import is followed by those who keep or audit Karachi Central's
+# accounts; the conference report's PDF by every member (it is every member's report).
+WEB.update({
+    "progress:operations": E(SIGNED_IN, secret=lambda s: "Importing a bank statement", secret_to=AUDITS_KARACHI),
+    "progress:operation": E(AUDITS_KARACHI, pk=lambda s: s.statement_operation.pk),
+    "progress:output": E(MEMBERS, pk=lambda s: s.report_operation.pk),
+})
 
 # API operations: "METHOD /path" as in /api/openapi.json.
 API: dict[str, Expect] = {
@@ -363,7 +383,7 @@ API: dict[str, Expect] = {
     "GET /api/conferences/{pk}/phones/{code}/hall": E(EVERYONE, pk=conference, code=badge),
     "POST /api/conferences/{pk}/phones/{code}/questions": E(NOBODY, pk=conference, code=badge),
     "POST /api/conferences/{pk}/phones/{code}/speak": E(NOBODY, pk=conference, code=badge),
-    "GET /api/conferences/{pk}/question-counts": E(CC_ORGANIZES, pk=conference),
+    "GET /api/conferences/{pk}/question-counts": E(ORGANIZES, pk=conference),
     "GET /api/money/bands": E(MEMBERS),
     "POST /api/money/bands": E(NOBODY),
     "GET /api/money/me": E(MEMBERS),
@@ -396,6 +416,13 @@ API: dict[str, Expect] = {
     ),
     "POST /api/money/funds/{fund_id}/contributions": E(
         NOBODY, write=KEEPS_KARACHI, fund_id=lambda s: s.fund.pk
+    ),
+    # The dashboard as the pages show it: every member the whole organization without names.
+    "GET /api/dashboard": E(MEMBERS, secret=lambda s: s.cast.farhan.name),
+    "GET /api/dashboard/units/{unit_id}": E(ON_KARACHI_BODIES, unit_id=karachi),
+    "GET /api/dashboard/figures/{key}": E(ON_TOP_BODIES, key=lambda s: "members"),
+    "GET /api/dashboard/units/{unit_id}/figures/{key}": E(
+        ON_KARACHI_BODIES, unit_id=karachi, key=lambda s: "members"
     ),
     "GET /api/conferences": E(MEMBERS),
     "POST /api/conferences": E(NOBODY),
@@ -445,6 +472,8 @@ class Scene:
     statement: Any
     conference: Any
     commission: Any
+    statement_operation: Any = None
+    report_operation: Any = None
 
     def __getattr__(self, name: str) -> Any:
         if name in ("rc", "sindh"):
@@ -516,6 +545,23 @@ def scene(cast) -> Scene:  # type: ignore[no-untyped-def]
     chair = register_for_conference(conference, by=cast.sara)
     commission = add_commission(conference, by=cast.sara, name="Trade unions", chair=chair)
     sign_if_due()  # a signed checkpoint, for the receipts
+    # Two long operations, as their pages start them: a statement of Karachi Central (waiting for
+    # the worker) and the conference report's PDF (made by the worker).
+    from charter.conferences import tasks as conference_tasks
+    from charter.money import operations as money_operations
+    from charter.progress.background import QUEUE, run_queued
+    from charter.progress.background import start as start_operation
+
+    statement_operation = money_operations.start(
+        unit=cast.karachi, by=cast.bilal, user=None, data=b"Date,Text,Amount\n2026-08-31,GIFT,10\n", filename="more.csv"
+    )
+    report_operation = start_operation(
+        conference_tasks.KIND, by=None, subject_id=conference.pk, task=conference_tasks.make_report_pdf, args=(conference.pk,)
+    )
+    run_queued(queues=(QUEUE,), limit=2)
+    statement_operation.refresh_from_db()
+    report_operation.refresh_from_db()
+    assert report_operation.state == "done" and statement_operation.state == "done"
     return Scene(
         cast,
         the_case,
@@ -528,6 +574,8 @@ def scene(cast) -> Scene:  # type: ignore[no-untyped-def]
         statement,
         conference,
         commission,
+        statement_operation,
+        report_operation,
     )
 
 

@@ -14,19 +14,6 @@ from charter.rulebook.enforce import Decision, Refused
 from charter.testing.meetings import hold
 
 
-@pytest.fixture
-def congress(cast):  # type: ignore[no-untyped-def]
-    decision = cc_decision(cast)
-    start = decision.meeting.starts_at.date() + dt.timedelta(days=70)
-    return actions.convene_conference(
-        decision=decision,
-        kind=Conference.Kind.CONGRESS,
-        title="Third Congress",
-        starts_on=start,
-        ends_on=start + dt.timedelta(days=1),
-    )
-
-
 def branch_meeting(cast):  # type: ignore[no-untyped-def]
     body = Body.objects.get(kind="branch_meeting", unit=cast.karachi)
     present = list(Member.objects.filter(branch=cast.karachi))

@@ -13,7 +13,7 @@ from charter.dashboards.queries import dashboard
 from charter.demo import NOW
 from charter.org.models import Unit
 
-pytestmark = [pytest.mark.slow, pytest.mark.django_db]
+pytestmark = [pytest.mark.slow, pytest.mark.demo, pytest.mark.django_db]
 
 
 @pytest.fixture(scope="module")
@@ -72,7 +72,9 @@ def test_the_story_on_the_page(demo, client):  # type: ignore[no-untyped-def]
     from charter.accounts.models import User
     from charter.testing.web import login_user
 
-    login_user(client, User.objects.get(username="cc"))  # a Central Committee member, past the second factor
+    login_user(
+        client, User.objects.get(username="cc")
+    )  # a Central Committee member, past the second factor
     response = client.get(f"/dashboard/{region('Balochistan').pk}/")
     assert response.status_code == 200
     page = response.content.decode()

@@ -86,7 +86,7 @@ def test_pages_fit_a_phone(story, client, who):  # type: ignore[no-untyped-def]
     for path in pages:
         html = client.get(path).content.decode()
         assert html.count("<table") == len(
-            re.findall(r'<div class="table-wrap">\s*<table', html)
+            re.findall(r'<div class="table-wrap" tabindex="0">\s*<table', html)
         ), path
         assert "style=" not in html and "<style" not in html, path
         assert not re.search(r"<script(?![^>]*\bsrc=)", html), path

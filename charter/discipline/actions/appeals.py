@@ -14,7 +14,7 @@ from charter.discipline.actions import acting, effects, notify, timeline
 from charter.discipline.actions.charges import _check_meeting
 from charter.discipline.actions.measures import participants_of
 from charter.discipline.models import Appeal, Case, Deadline, Hearing, Measure, Stage
-from charter.lib import clock
+from charter.lib import clock, dates
 from charter.lib.errors import InvalidInput
 from charter.meetings.decisions import carried, judge_decision
 from charter.meetings.models import Meeting
@@ -54,10 +54,10 @@ def file_appeal(case: Case, *, by: Member, statement: str) -> Appeal:
     due = timeline.open_period(case, Deadline.Kind.APPEAL_HEARING, start=today, period=rules.appeal_hearing_period(rb), body=body, entry_index=entry.index)
     until = due.due_on.isoformat() if due else ""
     notify.to_member(case, kind="appeal_filed", key=f"appeal:{appeal.pk}", entry_index=entry.index, channels=("inbox", "email"), words=lambda: (
-        _("Your appeal was received"), _("Your appeal was filed on %(date)s. The %(body)s hears it%(until)s.") % {"date": today.isoformat(), "body": body.name, "until": (" " + _("by %(date)s") % {"date": until}) if until else ""},
+        _("Your appeal was received"), _("Your appeal was filed on %(date)s. The %(body)s hears it%(until)s.") % {"date": dates.day(today), "body": body.name, "until": (" " + _("by %(date)s") % {"date": dates.day(until)}) if until else ""},
     ))
     notify.to_people(queries.members_of(body), case, kind="appeal_filed", key=f"appeal:{appeal.pk}:body", entry_index=entry.index, words=lambda: (
-        _("An appeal to hear: case %(n)s") % {"n": case.pk}, _("An appeal was filed in case %(n)s; the %(body)s must hear it%(until)s.") % {"n": case.pk, "body": body.name, "until": (" " + _("by %(date)s") % {"date": until}) if until else ""},
+        _("An appeal to hear: case %(n)s") % {"n": case.pk}, _("An appeal was filed in case %(n)s; the %(body)s must hear it%(until)s.") % {"n": case.pk, "body": body.name, "until": (" " + _("by %(date)s") % {"date": dates.day(until)}) if until else ""},
     ))
     return appeal
 

@@ -16,7 +16,7 @@ from charter.discipline import queries
 from charter.discipline.actions import effects, notify, timeline
 from charter.discipline.actions.measures import end_suspension, lapse_interim_suspension
 from charter.discipline.models import Appeal, Deadline, Measure, Stage
-from charter.lib import clock
+from charter.lib import clock, dates
 from charter.meetings.models import Meeting
 from charter.record import log as record
 from charter.rulebook import enforce
@@ -74,13 +74,13 @@ def warn_deadline(d: Deadline) -> None:
     if d.body is not None:
         body = d.body
         notify.to_people(queries.members_of(body), case, kind="deadline_warning", key=f"deadline:{d.pk}:{due}:warn", entry_index=entry.index, words=lambda: (
-            _("Case %(n)s: a deadline on %(date)s") % {"n": case.pk, "date": due},
-            _("The %(body)s must act in case %(n)s by %(date)s: %(what)s (article %(article)s).") % {"body": body.name, "n": case.pk, "date": due, "what": Deadline.Kind(kind).label, "article": article},
+            _("Case %(n)s: a deadline on %(date)s") % {"n": case.pk, "date": dates.day(due)},
+            _("The %(body)s must act in case %(n)s by %(date)s: %(what)s (article %(article)s).") % {"body": body.name, "n": case.pk, "date": dates.day(due), "what": Deadline.Kind(kind).label, "article": article},
         ))
     else:
         notify.to_member(case, kind="deadline_warning", key=f"deadline:{d.pk}:{due}:warn", entry_index=entry.index, words=lambda: (
-            _("Your time runs until %(date)s") % {"date": due},
-            _("You may still act in your case until %(date)s: %(what)s (article %(article)s).") % {"date": due, "what": Deadline.Kind(kind).label, "article": article},
+            _("Your time runs until %(date)s") % {"date": dates.day(due)},
+            _("You may still act in your case until %(date)s: %(what)s (article %(article)s).") % {"date": dates.day(due), "what": Deadline.Kind(kind).label, "article": article},
         ))
 
 
@@ -107,7 +107,7 @@ def miss_deadline(d: Deadline) -> None:
         body, due, kind = d.body, d.due_on.isoformat(), d.kind
         notify.to_member(case, kind="deadline_missed", key=f"deadline:{d.pk}:missed", entry_index=index, words=lambda: (
             _("A deadline in your case was missed"),
-            _("The %(body)s did not act by %(date)s: %(what)s. This is on the public record.") % {"body": body.name, "date": due, "what": Deadline.Kind(kind).label},
+            _("The %(body)s did not act by %(date)s: %(what)s. This is on the public record.") % {"body": body.name, "date": dates.day(due), "what": Deadline.Kind(kind).label},
         ))
 
 

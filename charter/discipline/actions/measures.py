@@ -12,7 +12,7 @@ from django.utils.translation import gettext as _
 from charter.discipline import queries, rules
 from charter.discipline.actions import acting, effects, notify, timeline
 from charter.discipline.models import Case, Deadline, InterimSuspension, Measure
-from charter.lib import clock
+from charter.lib import clock, dates
 from charter.lib.errors import InvalidInput
 from charter.meetings.decisions import carried, judge_decision
 from charter.meetings.models import Attendance
@@ -149,12 +149,12 @@ def order_interim_suspension(case: Case, *, reasons: str, days: int | None = Non
     last = row.ends_on.isoformat()
     notify.to_member(case, kind="interim_suspension", key=f"interim:{row.pk}", entry_index=entry.index, words=lambda: (
         _("You are suspended pending a decision"),
-        _("The %(body)s suspended you until %(date)s at the latest, pending the decision on the charge (article %(article)s).\n\nReasons: %(reasons)s") % {"body": ordered_by.name, "date": last, "article": act["article"], "reasons": reasons},
+        _("The %(body)s suspended you until %(date)s at the latest, pending the decision on the charge (article %(article)s).\n\nReasons: %(reasons)s") % {"body": ordered_by.name, "date": dates.day(last), "article": act["article"], "reasons": reasons},
     ))
     if duty is not None:
         notify.to_people(queries.members_of(duty), case, kind="interim_deadline", key=f"interim:{row.pk}:body", entry_index=entry.index, words=lambda: (
-            _("Case %(n)s: decide by %(date)s") % {"n": case.pk, "date": last},
-            _("An interim suspension was ordered in case %(n)s. It lapses after %(date)s unless the %(body)s decides by then (article %(article)s).") % {"n": case.pk, "date": last, "body": duty.name, "article": act["article"]},
+            _("Case %(n)s: decide by %(date)s") % {"n": case.pk, "date": dates.day(last)},
+            _("An interim suspension was ordered in case %(n)s. It lapses after %(date)s unless the %(body)s decides by then (article %(article)s).") % {"n": case.pk, "date": dates.day(last), "body": duty.name, "article": act["article"]},
         ))
     return row
 

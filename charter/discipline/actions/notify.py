@@ -15,6 +15,7 @@ from django.utils.translation import gettext as _
 
 from charter.discipline import rules
 from charter.discipline.models import Case, Hearing, Measure
+from charter.lib import dates
 from charter.members.models import Member
 from charter.notices import outbox
 from charter.rulebook.spec import Rulebook
@@ -58,7 +59,7 @@ def charge_delivered(case: Case, rb: Rulebook, entry_index: int, *, reply_until:
         }
         period = rules.reply_period(rb)
         if reply_until and period is not None:
-            text += "\n\n" + _("You may reply in writing until %(date)s (article %(article)s).") % {"date": reply_until, "article": period.article}
+            text += "\n\n" + _("You may reply in writing until %(date)s (article %(article)s).") % {"date": dates.day(reply_until), "article": period.article}
         text += "\n\n" + _("The %(body)s will hear and decide the charge; you have the right to be heard first (article %(article)s).") % {"body": decider, "article": rules.hearing_article(rb)}
         if rules.companion_allowed(rb):
             text += " " + _("You may bring a person of your choice to the hearing.")
@@ -69,15 +70,17 @@ def charge_delivered(case: Case, rb: Rulebook, entry_index: int, *, reply_until:
 
 def hearing_scheduled(hearing: Hearing, rb: Rulebook, entry_index: int, others: Iterable[Member]) -> None:
     case = hearing.case
-    when = hearing.meeting.starts_at.strftime("%Y-%m-%d %H:%M UTC")
+    starts_at = hearing.meeting.starts_at
 
     def to_concerned() -> tuple[str, str]:
+        when = dates.moment(starts_at)  # in the reader's language
         text = _("The %(body)s will hear you on %(when)s before it decides (article %(article)s).") % {"body": hearing.body.name, "when": when, "article": rules.hearing_article(rb)}
         if rules.companion_allowed(rb):
             text += " " + _("You may bring a person of your choice: name them on your case page.")
         return _("Your hearing: %(when)s") % {"when": when}, text
 
     def to_body() -> tuple[str, str]:
+        when = dates.moment(starts_at)
         return _("A hearing in case %(n)s: %(when)s") % {"n": case.pk, "when": when}, _("The %(body)s hears case %(n)s on %(when)s.") % {"body": hearing.body.name, "n": case.pk, "when": when}
 
     key = f"hearing:{hearing.pk}:{hearing.meeting_id}"
@@ -91,10 +94,10 @@ def measure_decided(measure: Measure, case: Case, rb: Rulebook, entry_index: int
             "body": measure.decided_by.name, "measure": measure.get_kind_display(), "grounds": grounds_text(rb, measure.grounds), "reasons": measure.reasons,
         }
         if measure.ends_on:
-            text += "\n\n" + _("The suspension ends on %(date)s; your membership is restored that day.") % {"date": measure.ends_on.isoformat()}
+            text += "\n\n" + _("The suspension ends on %(date)s; your membership is restored that day.") % {"date": dates.day(measure.ends_on)}
         ap = rules.appeal_rules(rb)
         if appeal_until and ap:
-            text += "\n\n" + _("You may appeal to the %(body)s until %(date)s (article %(article)s).") % {"body": rb.body(ap["body"])["name"], "date": appeal_until, "article": ap.get("article", "")}
+            text += "\n\n" + _("You may appeal to the %(body)s until %(date)s (article %(article)s).") % {"body": rb.body(ap["body"])["name"], "date": dates.day(appeal_until), "article": ap.get("article", "")}
         return _("A disciplinary decision concerning you"), text
 
     to_member(case, kind="measure_decided", key=f"measure:{measure.pk}", entry_index=entry_index, words=words)

@@ -111,11 +111,13 @@ def appealed(cast: Cast) -> Case:
 
 
 def commission_decides(cast: Cast, case: Case, outcome: str, *, meeting: Meeting | None = None) -> object:
+    """The Control Commission decides the appeal; a reduction is to a suspension of 90 days."""
     commission = cast.bodies["commission"]
     meeting = meeting or call(commission, by=cast.imran, days=15, title="Control Commission")
     held = attend(meeting, by=cast.imran, present=seated(commission))
     appeal = case.appeals.get()
-    return actions.decide_appeal(appeal, outcome=outcome, decision=Decision(by=cast.imran, body=commission, meeting=held, votes=Votes(1, 0, 0), reasons="The reply was not weighed."))
+    lighter = {"measure": "suspension", "days": 90} if outcome == "reduce" else {}
+    return actions.decide_appeal(appeal, outcome=outcome, decision=Decision(by=cast.imran, body=commission, meeting=held, votes=Votes(1, 0, 0), reasons="The reply was not weighed."), **lighter)
 
 
 def moment_at(text: str) -> None:

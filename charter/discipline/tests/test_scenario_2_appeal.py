@@ -54,7 +54,7 @@ def the_charge_up_to_the_vote(cast) -> tuple[Case, object]:
     # Delivered in writing on every channel, in Tariq's own language, and the reply period runs 14 days.
     charge = Notice.objects.filter(member=cast.tariq, kind="charge_delivered")
     assert sorted(charge.values_list("channel", flat=True)) == ["email", "inbox", "sms"]
-    assert all(n.language == "sd" and "7.1(b)" in n.body and story.FACTS in n.body and "2026-09-15" in n.body for n in charge)
+    assert all(n.language == "sd" and "7.1(b)" in n.body and story.FACTS in n.body and "15 سيپٽمبر 2026" in n.body for n in charge)  # in Sindhi
     reply = Deadline.objects.get(case=case, kind="reply")
     assert (reply.due_on.isoformat(), reply.article, reply.body_id) == ("2026-09-15", "7.4", None)
     meeting = story.hearing_meeting(cast, case)
@@ -91,7 +91,7 @@ def test_eleven_to_two_passes_the_appeal_annuls_and_everything_is_restored(cast,
     assert office(cast).suspended and office(cast).ended_on is None  # 8.4: suspended, not vacated, while appealable
     assert sorted(measure.participant_ids) == sorted(m.pk for m in story.cc_voters(cast))
     decision = Notice.objects.filter(member=cast.tariq, kind="measure_decided")
-    assert {n.channel for n in decision} == {"inbox", "email", "sms"} and all("2026-10-17" in n.body for n in decision)
+    assert {n.channel for n in decision} == {"inbox", "email", "sms"} and all("17 آڪٽوبر 2026" in n.body for n in decision)
     story.at_check("2026-10-14T08:00:00")  # three days before the 30 days run out
     appeal_due = Deadline.objects.get(case=case, kind="appeal")
     assert appeal_due.warned_on is not None and appeal_due.due_on.isoformat() == "2026-10-17"

@@ -1,10 +1,8 @@
-"""TEST SETUP ONLY: a conference with its programme and participants, written directly as rows.
-
-Registration, the programme and check-in are another app's acts (charter.conferences) and are not
-under test here; the floor's tests need a conference that exists. The conference is convened by the
-cast's Central Committee, so its organizers (chair and moderators) are the CC's members (sara,
-zainab); alice, bilal, farhan, saima and rashid are registered with a vote, an observer without.
-"""
+"""A conference on the floor, built through the conferences' own acts (charter.conferences): the
+cast's Central Committee convenes it at a meeting with sara and zainab organizing (so they chair
+and moderate); alice, bilal, farhan, saima and rashid register with a vote; sara registers too, and
+a dispute over her credentials takes her vote away; an organizer registers an observer, without a
+vote. Two sessions, each with an item."""
 
 from __future__ import annotations
 
@@ -14,84 +12,42 @@ from typing import Any
 
 import pytest
 
-from charter.conferences.models import Conference, Item, Participant, Session
+from charter.conferences import actions
+from charter.conferences.tests.conftest import cc_decision
+from charter.lib import clock
+
+OPENS = dt.datetime(2026, 3, 7, 9, 0, tzinfo=dt.UTC)
 
 
 def conference_setup(cast: Any) -> SimpleNamespace:
-    now = dt.datetime(2026, 3, 7, 9, 0, tzinfo=dt.UTC)
-    conference = Conference.objects.create(
-        body=cast.bodies["cc"],
-        kind=Conference.Kind.CONFERENCE,
+    clock.set_frozen(OPENS - dt.timedelta(days=60))
+    conference = actions.convene_conference(
+        decision=cc_decision(cast),
+        kind="conference",
         title="National Conference",
         venue="City Hall",
-        starts_on=dt.date(2026, 3, 7),
-        ends_on=dt.date(2026, 3, 8),
-        state=Conference.State.OPEN,
-        attributes=[{"key": "gender", "label": "Gender"}],
+        starts_on=OPENS.date(),
+        ends_on=OPENS.date() + dt.timedelta(days=1),
+        registration_closes_on=OPENS.date() - dt.timedelta(days=1),
+        organizers=[cast.sara, cast.zainab],
     )
     people = {}
-    for i, (key, gender) in enumerate(
-        [
-            ("alice", "woman"),
-            ("bilal", "man"),
-            ("farhan", "man"),
-            ("saima", "woman"),
-            ("rashid", "man"),
-            ("sara", "woman"),
-        ]
-    ):
-        m = getattr(cast, key)
-        people[key] = Participant.objects.create(
-            conference=conference,
-            member=m,
-            name=m.name,
-            category=Participant.Category.DELEGATE,
-            has_vote=key != "sara",
-            attributes={"gender": gender},
-            code=f"CODE{i:04d}{key[:4].upper()}",
-            registered_at=now,
-        )
-    people["observer"] = Participant.objects.create(
-        conference=conference,
-        name="Observer from abroad",
-        category=Participant.Category.OBSERVER,
-        has_vote=False,
-        attributes={"gender": "woman"},
-        code="OBSERVER0001",
-        registered_at=now,
-    )
-    international = Session.objects.create(
-        conference=conference, day=dt.date(2026, 3, 7), title="International perspectives", order=1
-    )
-    national = Session.objects.create(
-        conference=conference, day=dt.date(2026, 3, 7), title="National perspectives", order=2
-    )
-    item = Item.objects.create(
-        session=international,
-        number=1,
-        title="Lead-off and discussion",
-        lead_off=people["rashid"],
-        speaking_seconds=180,
-    )
-    other = Item.objects.create(
-        session=national,
-        number=1,
-        title="Lead-off",
-        lead_off_name="A union secretary",
-        speaking_seconds=120,
-    )
+    for key, gender in [("alice", "woman"), ("bilal", "man"), ("farhan", "man"), ("saima", "woman"), ("rashid", "man"), ("sara", "woman")]:
+        people[key] = actions.register_for_conference(conference, by=getattr(cast, key), attributes={"gender": gender})
+    people["observer"] = actions.register_observer(conference, by=cast.sara, name="Observer from abroad", attributes={"gender": "woman"})
+    actions.decide_credentials(people["sara"], decision=cc_decision(cast, reasons="Her branch did not elect her."), accept=False)
+    people["sara"].refresh_from_db()
+    international = actions.add_session(conference, by=cast.sara, day=OPENS.date(), title="International perspectives")
+    national = actions.add_session(conference, by=cast.sara, day=OPENS.date(), title="National perspectives")
+    item = actions.add_item(international, by=cast.sara, title="Lead-off and discussion", lead_off=people["rashid"], speaking_seconds=180)
+    other = actions.add_item(national, by=cast.sara, title="Lead-off", lead_off_name="A union secretary", speaking_seconds=120)
+    clock.set_frozen(OPENS)
     return SimpleNamespace(
-        conference=conference,
-        item=item,
-        other=other,
-        international=international,
-        national=national,
-        chair=cast.sara,
-        **people,
+        conference=conference, item=item, other=other, international=international, national=national,
+        chair=cast.sara, **people,
     )
 
 
 @pytest.fixture
 def conf(cast, at):  # type: ignore[no-untyped-def]
-    at("2026-03-07T10:00:00")
     return conference_setup(cast)

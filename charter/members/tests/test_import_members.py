@@ -300,3 +300,24 @@ def test_cli_unreadable_files_exit_2(org, tmp_path, capsys):
     latin.write_bytes(HEADER.encode() + "Zoë,Karachi Central,,,,,,,\n".encode("latin-1"))
     assert main([str(latin)]) == 2
     assert "is not UTF-8" in capsys.readouterr().err
+
+
+def test_cli_import_leaves_a_progress_row_that_ends_done(org, tmp_path, capsys, settings):
+    from charter.progress.models import Operation
+
+    settings.PROGRESS_INTERVAL = 0
+    assert main([str(good_file(tmp_path, org))]) == 0
+    op = Operation.objects.get(kind="import_members")
+    assert (op.state, op.step, op.done, op.total, op.result) == ("done", "writing", 4, 4, {"rows": 4, "skipped": 0})
+    assert op.by is None and op.finished_at is not None
+
+
+def test_cli_import_rejected_ends_its_progress_row_failed_with_the_reason(org, tmp_path, capsys):
+    from charter.progress.models import Operation
+
+    path = write(tmp_path, HEADER + ROW + "\n" + "Bad,Atlantis,,not-mail,,,,,\n")
+    assert main([str(path)]) == 1
+    op = Operation.objects.get(kind="import_members")
+    assert op.state == "failed" and op.error == "2 problem(s) in the file; nothing was imported"
+    assert main([str(tmp_path / "missing.csv")]) == 2
+    assert Operation.objects.filter(kind="import_members", state="failed", error__endswith="missing.csv: no such file").exists()

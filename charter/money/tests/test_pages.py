@@ -11,6 +11,7 @@ from django.test import Client
 from charter.members.models import DuesPayment, Member
 from charter.money.actions import assign_dues_band, open_fund, receive_contribution
 from charter.money.models import Contribution, StatementImport
+from charter.progress.background import QUEUE, run_queued
 from charter.testing import web
 
 pytestmark = pytest.mark.django_db
@@ -102,10 +103,13 @@ def test_import_and_review_pages(cast, banded, client: Client):
     assert not StatementImport.objects.exists()
     data = f"Date,Text,Amount\n2026-06-01,DUES {banded.number},600\n2026-06-02,UNKNOWN PAYER,300\n".encode()
     ok = client.post(url, {"file": SimpleUploadedFile("june.csv", data)})
-    assert ok.status_code == 302
-    review = client.get(ok["Location"])
-    assert review.status_code == 200 and "UNKNOWN PAYER" in review.content.decode()
+    assert ok.status_code == 302 and "?operation=" in ok["Location"]  # the worker imports it
+    assert not StatementImport.objects.exists()
+    run_queued(queues=(QUEUE,))
     imp = StatementImport.objects.get()
+    assert f"/money/statements/{imp.pk}/" in client.get(ok["Location"]).content.decode()
+    review = client.get(f"/money/statements/{imp.pk}/")
+    assert review.status_code == 200 and "UNKNOWN PAYER" in review.content.decode()
     assigned = client.post(
         f"/money/statements/{imp.pk}/lines/3/assign/", {"number": cast.alice.number, "months": "1"}
     )

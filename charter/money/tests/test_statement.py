@@ -51,7 +51,12 @@ def banded(cast, bands, newcomer, at):  # type: ignore[no-untyped-def]
     return newcomer
 
 
-def test_import_matches_by_number_and_keeps_every_line(cast, banded):
+@pytest.mark.parametrize("fast", [True, False], ids=["copy-or-executemany", "bulk_create"])
+def test_import_matches_by_number_and_keeps_every_line(cast, banded, monkeypatch, fast):
+    """The rows are written with the database's fastest means, or the portable one: the same rows."""
+    from charter.lib import bulk
+
+    monkeypatch.setattr(bulk, "FAST", fast)
     newcomer = banded
     before = Member.objects.get(pk=newcomer.pk).dues_paid_until
     imp = import_bank_statement(
@@ -69,6 +74,12 @@ def test_import_matches_by_number_and_keeps_every_line(cast, banded):
         9: "no_band",
     }
     assert rows[3].amount == Decimal("1500.00") and rows[3].booked_on == dt.date(2026, 3, 2)
+    assert (rows[2].payment.months, rows[3].payment.months) == (1, 5)  # each line its own payment
+    assert rows[2].payment.member_id == newcomer.pk == rows[3].member_id
+    assert rows[3].payment.amount == Decimal("1500.00") and rows[3].payment.paid_on == dt.date(2026, 3, 2)
+    assert sorted(rows[4].candidates) == sorted([cast.alice.pk, cast.farhan.pk])
+    assert rows[9].member_id == cast.farhan.pk and rows[9].payment is None
+    assert {r.entry_index for r in rows.values()} == {imp.entry_index}
     newcomer.refresh_from_db()
     assert newcomer.dues_paid_until == dt.date(before.year, before.month + 6, before.day)
     assert DuesPayment.objects.filter(member=newcomer, entry_index=imp.entry_index).count() == 2

@@ -203,6 +203,7 @@ ALLOWED: dict[str, Proposal] = {
     "plan_programme": alone("plan_programme", sara, facts={"actor_organizes": True}),
     "decide_in_commission": alone("decide_in_commission", alice, facts={"actor_chairs": True, "votes_yes": 5, "votes_no": 4}),
     "submit_resolution": alone("submit_resolution", alice, target=alice, facts={"registered_with_vote": True}),
+    "support_resolution": alone("support_resolution", alice, target=alice, facts={"registered_with_vote": True}),
     "submit_amendment": alone("submit_amendment", alice, target=alice, facts={"registered_with_vote": True}),
     "adopt_resolution": alone("adopt_resolution", None, facts={"votes": {"yes": 10, "no": 9, "abstain": 30}}),  # abstentions are not cast (6.1)
     "adopt_amendment": alone("adopt_amendment", None, facts={"votes": {"yes": 1, "no": 0, "abstain": 0}}),
@@ -287,6 +288,7 @@ REFUSED: dict[str, tuple[Proposal, set[str]]] = {
     "plan_programme": (alone("plan_programme", alice, facts={"actor_organizes": False}), {"6.1"}),
     "decide_in_commission": (replace(ALLOWED["decide_in_commission"], facts={"actor_chairs": True, "votes_yes": 4, "votes_no": 4}), {"4.3"}),
     "submit_resolution": (alone("submit_resolution", alice, target=alice, facts={"registered_with_vote": False}), {"6.1"}),  # registered without a vote
+    "support_resolution": (alone("support_resolution", alice, target=alice, facts={"registered_with_vote": False}), {"6.1"}),  # an observer, or a refused credential
     "submit_amendment": (alone("submit_amendment", alice, target=rashid, facts={"registered_with_vote": True}), {"6.1"}),  # in another's name
     "adopt_resolution": (alone("adopt_resolution", None, facts={"votes": {"yes": 10, "no": 10, "abstain": 3}}), {"6.1"}),  # a tie is not a majority
     "adopt_amendment": (alone("adopt_amendment", None, facts={}), {"6.1"}),  # no vote

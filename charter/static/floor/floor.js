@@ -3,7 +3,7 @@
 // the difference between the server's clock and this device's; nothing is pushed every second.
 (function () {
   "use strict";
-  var skew = 0, deadline = null;
+  var skew = 0, deadline = null, called = false;
   function el(root, name) { return root.querySelector('[data-floor="' + name + '"]'); }
   function put(root, name, text) { var e = el(root, name); if (e) { e.textContent = text; } }
   function show(name, on) { document.querySelectorAll('[data-floor-show="' + name + '"]').forEach(function (e) { e.hidden = !on; }); }
@@ -11,7 +11,7 @@
   function tick(root) {
     var t = el(root, "timer");
     if (!t) { return; }
-    if (!deadline) { t.textContent = ""; return; }
+    if (!deadline) { t.textContent = called ? root.dataset.labelCalled : ""; return; }
     var left = Math.round((deadline - (Date.now() + skew)) / 1000);
     if (left <= 0) { t.textContent = root.dataset.labelOver; t.classList.add("over"); return; }
     t.classList.remove("over");
@@ -38,8 +38,8 @@
     if (s.speaker) {
       put(root, "speaker", s.speaker.name + (s.speaker.order ? " \u2014 " + d.labelOrder : ""));
       deadline = s.speaker.deadline ? Date.parse(s.speaker.deadline) : null;
-      if (!deadline) { put(root, "timer", d.labelCalled); }
-    } else { put(root, "speaker", d.labelNone); deadline = null; }
+      called = !deadline;
+    } else { put(root, "speaker", d.labelNone); deadline = null; called = false; }
     var list = el(root, "speakers");
     if (list) {
       var items = s.speakers.map(function (r) {

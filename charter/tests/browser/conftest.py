@@ -10,6 +10,9 @@ frozen clock is the same on both sides. People sign in through the sign-in page,
 
 Helpers for a scenario (see charter/tests/browser/README.md):
 - ``page``: a fresh browser page at desktop size; ``phone``: one at 360 x 740.
+- ``live_site``: the address of an ASGI server (uvicorn, as ``charter serve`` runs) in a thread of
+  this process, for pages that follow a stream of server-sent events (the hall screen, the phones);
+  ``open_page(browser, viewport)`` gives a page for it.
 - ``sign_in(page, member)``: gives the member a sign-in and signs in through the form.
 - ``check_accessibility(page)``: runs axe-core (vendored) and fails on serious or critical findings.
 - ``no_horizontal_scroll(page)``: the page fits its viewport's width.
@@ -99,6 +102,67 @@ class Site:
 @pytest.fixture
 def site(live_server: Any, transactional_db: Any) -> Site:
     return Site(live_server.url)
+
+
+@pytest.fixture
+def live_site(transactional_db: Any, settings: Any) -> Iterator[Site]:
+    """Django under uvicorn in a thread of this process (the frozen clock is shared), with the static
+    files served from the apps: the server-sent event streams (``floor.live``) really stream, as
+    under ``charter serve``; the WSGI live server would hold them forever. Each request's thread
+    opens its own connection to the same in-memory test database (Django names it for sharing).
+    SQLite's shared cache locks tables between such connections and answers a reader that meets a
+    writer with "table is locked" at once, without waiting: the connections read uncommitted
+    rows instead (``PRAGMA read_uncommitted``), so the stream's reader never meets a lock."""
+    import threading
+    import time
+
+    import uvicorn
+    from django.contrib.staticfiles.handlers import ASGIStaticFilesHandler
+    from django.core.asgi import get_asgi_application
+    from django.db import connection
+    from django.db.backends.signals import connection_created
+
+    from charter.testing.pgcluster import free_port
+
+    def shared_cache_reads(sender: Any, connection: Any, **kw: Any) -> None:
+        if connection.vendor == "sqlite" and connection.is_in_memory_db():
+            connection.connection.execute("PRAGMA read_uncommitted = true")
+
+    connection.ensure_connection()
+    shared_cache_reads(None, connection)
+    connection_created.connect(shared_cache_reads, dispatch_uid="live_site")
+
+    settings.FLOOR_LIVE_INTERVAL = 0.1
+    settings.LIVE_INTERVAL = 0.5
+    settings.LIVE_HEARTBEAT = 2
+    port = free_port()
+    config = uvicorn.Config(
+        ASGIStaticFilesHandler(get_asgi_application()),
+        host="127.0.0.1",
+        port=port,
+        lifespan="off",
+        log_level="warning",
+        timeout_graceful_shutdown=1,
+    )
+    server = uvicorn.Server(config)
+    thread = threading.Thread(target=server.run, name="asgi-live-site", daemon=True)
+    thread.start()
+    deadline = time.monotonic() + 20
+    while not server.started:
+        assert thread.is_alive() and time.monotonic() < deadline, "uvicorn did not start"
+        time.sleep(0.05)
+    yield Site(f"http://127.0.0.1:{port}")
+    server.should_exit = True
+    thread.join(timeout=10)
+    connection_created.disconnect(dispatch_uid="live_site")
+
+
+def open_page(browser: Any, viewport: dict[str, int]) -> tuple[Any, Any]:
+    """A browser context and its page at ``viewport`` (phone-like at PHONE); close the context."""
+    phone = viewport == PHONE
+    context = browser.new_context(viewport=viewport, is_mobile=phone, has_touch=phone)
+    context.set_default_timeout(15000)
+    return context, context.new_page()
 
 
 def _page(browser: Any, viewport: dict[str, int], **kw: Any) -> Any:

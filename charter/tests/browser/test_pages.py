@@ -82,6 +82,15 @@ def world(cast: Any) -> World:
         )
     close_poll(poll, by=cast.rashid)
     publish_poll(poll, by=cast.rashid)
+    # A long operation half way (its bar on the Long operations page), and one that ended in error.
+    from charter.progress.background import record
+    from charter.progress.track import Tracker
+
+    half = Tracker(record("publish_poll", subject_id=poll.pk))
+    half.start(total=240, step="counting")
+    half.advance(120)
+    half.flush()
+    Tracker(record("publish_poll", subject_id=poll.pk)).fail("The ballots no longer match the list committed when the poll closed; nothing was counted.")
     return World(cast, case, meeting, initiative, letter, poll)
 
 
@@ -114,12 +123,14 @@ def pages(w: World) -> list[tuple[str, str, Any]]:
         ("poll", f"/polls/{w.poll.pk}/", c.saima),
         ("results", f"/polls/{w.poll.pk}/results/", c.saima),
         ("elections", f"/bodies/{c.bodies['rc'].pk}/elections/", c.saima),
+        ("conference-convene", "/conferences/convene/", c.sara),
         ("record", "/record/", None),
         ("record-entry", f"/record/{entry.index}/", None),
         ("rules", "/rules/", None),
         ("rules-act", "/rules/?act=expel_member", None),
         ("help", "/help/", None),
         ("help-member", "/help/member/", None),
+        ("operations", "/operations/", c.saima),
     ]
 
 

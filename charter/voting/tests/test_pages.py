@@ -8,6 +8,7 @@ from django.test import Client
 
 from charter.accounts.models import User
 from charter.members.models import Member
+from charter.progress.background import QUEUE, run_queued
 from charter.testing.web import login_user
 from charter.voting.actions import cast_vote, close_poll, publish_poll
 from charter.voting.models import Ballot, Participation, Poll
@@ -101,7 +102,11 @@ def test_the_chair_opens_watches_closes_and_publishes(client, cast, rc):
     assert 'data-live="voted">4<' in partial and 'data-live="electorate">7<' in partial and "<html" not in partial
     assert client.get(f"/polls/{poll.pk}/results/").status_code == 404
     client.post(f"/polls/{poll.pk}/close/")
-    client.post(f"/polls/{poll.pk}/publish/")
+    started = client.post(f"/polls/{poll.pk}/publish/")
+    assert started.status_code == 302 and "?operation=" in started["Location"]  # the worker counts
+    assert "Waiting for the background worker" in client.get(started["Location"]).content.decode()
+    run_queued(queues=(QUEUE,))
+    assert "See the result" in client.get(started["Location"]).content.decode()
     assert "data-live-src" not in client.get(f"/polls/{poll.pk}/turnout/").content.decode()
     poll.refresh_from_db()
     assert poll.state == Poll.State.PUBLISHED
