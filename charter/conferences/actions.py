@@ -24,13 +24,14 @@ from charter.conferences.models import (
     CommissionDecision,
     Conference,
     CredentialDecision,
+    CredentialDispute,
     DelegateAllocation,
     Item,
     Participant,
     Session,
 )
 from charter.conferences.queries import delegates_of, organizes
-from charter.lib import clock
+from charter.lib import clock, dates
 from charter.lib.errors import InvalidInput
 from charter.meetings.decisions import carried, judge_decision
 from charter.members.models import Member
@@ -264,8 +265,8 @@ def convene_conference(
             % {
                 "body": decision.body.name,
                 "title": title,
-                "start": starts_on.isoformat(),
-                "end": ends_on.isoformat(),
+                "start": dates.day(starts_on),
+                "end": dates.day(ends_on),
                 "venue": venue,
             },
         )
@@ -543,6 +544,127 @@ def elect_delegates_by_poll(
 
 
 # --- credentials ----------------------------------------------------------------------------------
+
+
+GROUNDS_MAX = 4000
+
+
+@consequential
+def dispute_credentials(
+    participant: Participant, *, by: Participant, grounds: str
+) -> CredentialDispute:
+    """``by``, a participant registered with a vote, disputes ``participant``'s credentials in
+    writing, with grounds. The credentials are in question until the body the rules name decides
+    (``decide_credentials``); the disputed participant keeps the vote meanwhile. The disputed
+    member and the members of the deciding body are told; the record shows that a dispute was
+    raised, not its grounds."""
+    p = (
+        Participant.objects.select_for_update(of=("self",))
+        .select_related("conference", "conference__body", "member")
+        .get(pk=participant.pk)
+    )
+    conf = p.conference
+    if by.conference_id != conf.pk or by.member_id is None:
+        raise InvalidInput(
+            _("Only a member registered at this conference may dispute credentials at it.")
+        )
+    grounds = (grounds or "").strip()
+    if not grounds or len(grounds) > GROUNDS_MAX:
+        raise InvalidInput(
+            _(
+                "grounds: say in writing why the credentials are disputed (at most %(n)s characters)."
+            )
+            % {"n": GROUNDS_MAX}
+        )
+    if p.pk == by.pk:
+        raise InvalidInput(_("code: a participant cannot dispute their own credentials."))
+    if p.credentials != Participant.Credentials.ACCEPTED:
+        raise InvalidInput(
+            _(
+                "code: the credentials of %(name)s are already %(state)s: the body the rules name decides."
+            )
+            % {"name": p.name, "state": p.get_credentials_display()}
+        )
+    raiser = Participant.objects.select_related("member").get(pk=by.pk)
+    assert raiser.member is not None
+    facts = {
+        "registered_with_vote": raiser.has_vote
+        and raiser.credentials != Participant.Credentials.REJECTED
+    }
+    rb = _judge("dispute_credentials", conf, raiser.member, facts, target=raiser.member)
+    now = clock.now()
+    p.credentials = Participant.Credentials.DISPUTED
+    p.save(update_fields=["credentials"])
+    row = CredentialDispute.objects.create(
+        participant=p, raised_by=raiser, grounds=grounds, raised_at=now
+    )
+    entry = _done("dispute_credentials", rb, conf, by=raiser.member, row=row, participant=p.pk)
+    _tell_of_dispute(p, rb, grounds=grounds, entry_index=entry.index, key=f"dispute:{row.pk}")
+    return row
+
+
+def _tell_of_dispute(
+    p: Participant, rb: Rulebook, *, grounds: str, entry_index: int, key: str
+) -> None:
+    """The disputed member, and the members of the body the rules name to decide, are told."""
+    kinds = [
+        str(d["body"])
+        for d in rb.act("decide_credentials").get("decided_by") or []
+        if isinstance(d, dict) and d.get("body")
+    ]
+    article = str(rb.act("decide_credentials")["article"])
+    deciders = Body.objects.filter(kind__in=kinds).order_by("pk")
+    body_names = ", ".join(b.name for b in deciders)
+    title = p.conference.title
+    if p.member is not None:
+
+        def to_disputed() -> tuple[str, str]:
+            return (
+                _("Your credentials at %(title)s are disputed") % {"title": title},
+                _(
+                    "A participant with a vote disputed your credentials at %(title)s, in writing:\n\n%(grounds)s\n\n"
+                    "The %(body)s will decide at its meeting, with reasons (article %(article)s). "
+                    "Until it decides, your registration and your vote stand."
+                )
+                % {"title": title, "grounds": grounds, "body": body_names, "article": article},
+            )
+
+        outbox.queue(
+            [p.member],
+            kind="credentials_disputed",
+            render=to_disputed,
+            key=key,
+            entry_index=entry_index,
+            channels=("inbox", "email"),
+        )
+    today = clock.today()
+
+    def to_body() -> tuple[str, str]:
+        return (
+            _("A dispute over credentials at %(title)s") % {"title": title},
+            _(
+                "The credentials of %(name)s (badge %(code)s) at %(title)s are disputed, in writing:\n\n%(grounds)s\n\n"
+                "The %(body)s decides at its meeting, with reasons (article %(article)s)."
+            )
+            % {
+                "name": p.name,
+                "code": p.code,
+                "title": title,
+                "grounds": grounds,
+                "body": body_names,
+                "article": article,
+            },
+        )
+
+    for body in deciders:
+        outbox.queue(
+            rosters.attendees(body, today, rb),
+            kind="credentials_disputed",
+            render=to_body,
+            key=f"{key}:body",
+            entry_index=entry_index,
+            channels=("inbox",),
+        )
 
 
 @consequential

@@ -10,7 +10,11 @@ from ninja.security import django_auth
 
 from charter.conferences import actions, queries
 from charter.conferences.models import Conference, Participant
-from charter.conferences.permissions import get_conference_for, get_organized_conference_for
+from charter.conferences.permissions import (
+    get_conference_for,
+    get_organized_conference_for,
+    voting_participant,
+)
 from charter.lib.errors import InvalidInput
 from charter.meetings.models import Meeting
 from charter.rulebook import judge as J
@@ -226,6 +230,35 @@ def convene(request: HttpRequest, payload: ConferenceConveneIn) -> Status:
         registration_closes_on=payload.registration_closes_on,
     )
     return Status(201, conference)
+
+
+class DisputeIn(Schema):
+    grounds: str = Field(min_length=1, max_length=actions.GROUNDS_MAX)
+
+
+@router.post(
+    "/conferences/{conference_id}/participants/{participant_id}/disputes",
+    response={201: ParticipantOut},
+    auth=django_auth,
+    summary="Dispute a participant's credentials in writing: by a participant registered with a vote",
+)
+def dispute(
+    request: HttpRequest, conference_id: int, participant_id: int, payload: DisputeIn
+) -> Status:
+    conference, viewer = get_conference_for(request.user, conference_id)
+    participant = Participant.objects.filter(conference=conference, pk=participant_id).first()
+    if participant is None:
+        raise InvalidInput("participant_id: not a participant of this conference.")
+    raiser = voting_participant(conference, viewer) or (
+        Participant.objects.filter(conference=conference, member=viewer).first()
+    )
+    if raiser is None:
+        raise InvalidInput(
+            "by: only a member registered at this conference may dispute credentials at it."
+        )
+    actions.dispute_credentials(participant, by=raiser, grounds=payload.grounds)
+    participant.refresh_from_db()
+    return Status(201, _participant(participant))
 
 
 @router.post(

@@ -411,9 +411,20 @@ def plan_conferences(demo: Any, *, held_on: dt.date, now: dt.datetime) -> None:
         state["next registered"] = registered
 
     def dispute_credentials() -> None:
-        """A branch protests that one registrant had left it: the CC, at the meeting that convened
-        the conference, rejects her credentials with its reasons. A person can look at the dispute
-        on the credentials page and decide it again (accept, on review) at a meeting of the CC."""
+        """A registrant of her branch disputes, in writing, another's credentials: she had left the
+        branch. The CC, at its meeting, rejects them with its reasons. A second dispute is left
+        open, for a person to read on the credentials page and decide at a meeting of the CC."""
+        registered = state["next registered"]
+        actions.dispute_credentials(
+            registered[0],
+            by=registered[1],
+            grounds="She moved to Lahore in the spring and no longer takes part in the branch's work.",
+        )
+        actions.dispute_credentials(
+            registered[2],
+            by=registered[3],
+            grounds="Registered as working in the port, but left the port two years ago.",
+        )
         sara = demo.special["sara"]
         present = demo.seat_holders(demo.cc)
         decision = Decision(

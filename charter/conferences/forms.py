@@ -212,6 +212,18 @@ class CredentialsForm(DecisionForm):
     field_order = ["code", "accept", "reasons", "meeting", "votes_yes", "votes_no", "votes_abstain"]
 
 
+class DisputeForm(forms.Form):
+    code = forms.CharField(label=_("Badge code of the participant"), max_length=32)
+    grounds = forms.CharField(
+        label=_("Grounds, in writing"),
+        max_length=4000,
+        widget=forms.Textarea(attrs={"rows": 4}),
+        help_text=_(
+            "Why these credentials are wrong: the body the rules name reads this when it decides."
+        ),
+    )
+
+
 class DelegateBallotForm(forms.Form):
     meeting = forms.TypedChoiceField(label=_("The meeting at which the members vote"), coerce=int)
     candidates = forms.CharField(

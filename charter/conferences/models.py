@@ -212,6 +212,24 @@ class CheckIn(models.Model):
         ]
 
 
+class CredentialDispute(models.Model):
+    """A participant with a vote disputes another's credentials, in writing, with grounds. The
+    credentials are then in question until the body the rules name decides; the vote is kept
+    meanwhile (a delegate is seated until a decision unseats them)."""
+
+    recorded_by: ClassVar[tuple[str, ...]] = ("dispute_credentials",)
+    participant = models.ForeignKey(
+        Participant, on_delete=models.PROTECT, related_name="credential_disputes"
+    )
+    raised_by = models.ForeignKey(Participant, on_delete=models.PROTECT, related_name="+")
+    grounds = models.TextField(_("grounds"))
+    raised_at = models.DateTimeField()
+    entry_index = models.BigIntegerField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["raised_at", "id"]
+
+
 class CredentialDecision(models.Model):
     """A dispute over a participant's credentials, decided by the body the rules name."""
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from django.http import Http404
 
-from charter.conferences.models import Commission, Conference
+from charter.conferences.models import Commission, Conference, Participant
 from charter.conferences.queries import organizes
 from charter.members import permissions
 from charter.members.models import Member
@@ -66,12 +66,24 @@ def sits_on_a_body_of(member: Member, kinds: list[str]) -> bool:
     )
 
 
+def voting_participant(conference: Conference, viewer: Member) -> Participant | None:
+    """The viewer's registration at the conference, if it carries a vote."""
+    return (
+        Participant.objects.filter(conference=conference, member=viewer, has_vote=True)
+        .exclude(credentials=Participant.Credentials.REJECTED)
+        .first()
+    )
+
+
 def get_credentials_conference_for(user, pk: int) -> tuple[Conference, Member]:  # type: ignore[no-untyped-def]
-    """404 unless the viewer organizes the conference or sits on a body the rules name to decide
-    disputes over credentials: the list names the people whose credentials are in question."""
+    """404 unless the viewer organizes the conference, sits on a body the rules name to decide
+    disputes over credentials, or is registered at it with a vote (and so may dispute another's):
+    the list names the people whose credentials are in question."""
     conference, viewer = get_conference_for(user, pk)
-    if not organizes(conference, viewer) and not sits_on_a_body_of(
-        viewer, deciding_kinds("decide_credentials")
+    if (
+        not organizes(conference, viewer)
+        and not sits_on_a_body_of(viewer, deciding_kinds("decide_credentials"))
+        and voting_participant(conference, viewer) is None
     ):
         raise Http404
     return conference, viewer

@@ -21,6 +21,7 @@ from charter.conferences.forms import (
     ConveneForm,
     CredentialsForm,
     DelegateBallotForm,
+    DisputeForm,
     ItemForm,
     ObserverForm,
     SeatDelegatesForm,
@@ -30,6 +31,7 @@ from charter.conferences.models import (
     Commission,
     Conference,
     CredentialDecision,
+    CredentialDispute,
     DelegateAllocation,
     Participant,
     Session,
@@ -42,6 +44,7 @@ from charter.conferences.permissions import (
     get_delegation_for,
     get_organized_conference_for,
     sits_on_a_body_of,
+    voting_participant,
 )
 from charter.conferences.queries import organizes
 from charter.lib import clock
@@ -259,8 +262,13 @@ def report(request: HttpRequest, pk: int) -> HttpResponse:
     return render(
         request,
         "conferences/report.html",
-        {"r": r, "c": conference, "charts": charts, "sessions": sessions,
-         "operation": shown_on_page(request, tasks.KIND, conference.pk)},
+        {
+            "r": r,
+            "c": conference,
+            "charts": charts,
+            "sessions": sessions,
+            "operation": shown_on_page(request, tasks.KIND, conference.pk),
+        },
     )
 
 
@@ -279,7 +287,13 @@ def report_pdf(request: HttpRequest, pk: int) -> HttpResponse:
 def report_pdf_make(request: HttpRequest, pk: int) -> HttpResponse:
     """Make the PDF in the background; the report page follows its progress, then offers the file."""
     conference, _viewer = get_conference_for(request.user, pk)
-    op = background.start(tasks.KIND, by=request.user, subject_id=conference.pk, task=tasks.make_report_pdf, args=(conference.pk,))
+    op = background.start(
+        tasks.KIND,
+        by=request.user,
+        subject_id=conference.pk,
+        task=tasks.make_report_pdf,
+        args=(conference.pk,),
+    )
     return redirect(f"{reverse('conferences:report', args=[conference.pk])}?operation={op.pk}")
 
 
@@ -454,23 +468,49 @@ def convene(request: HttpRequest) -> HttpResponse:
 
 @login_required
 def credentials(request: HttpRequest, pk: int) -> HttpResponse:
-    """Credentials in question and the decisions on them: the body the rules name decides a
-    dispute at its meeting, with reasons (6.1)."""
+    """Credentials in question and the decisions on them. A participant registered with a vote
+    disputes another's credentials in writing; the body the rules name decides the dispute at its
+    meeting, with reasons (6.1)."""
     conference, viewer = get_credentials_conference_for(request.user, pk)
-    form = CredentialsForm(
-        request.POST or None,
-        meetings=_held_meetings(deciding_kinds("decide_credentials")),
-        initial={"code": request.GET.get("code", "")[:32]},
+    which = request.POST.get("form") if request.method == "POST" else None
+    code_asked = request.GET.get("code", "")[:32]
+    # The viewer's own registration: with a vote, they may dispute another's credentials (an
+    # organizer or a member of the deciding body registered without one is refused by the rules).
+    mine = voting_participant(conference, viewer) or (
+        Participant.objects.filter(conference=conference, member=viewer).first()
     )
-    if request.method == "POST" and form.is_valid():
-        d = form.cleaned_data
-        code = actions.normal_code(d["code"])
-        participant = Participant.objects.filter(conference=conference, code=code).first()
-        if participant is None:
-            form.add_error(
-                "code", _("No participant has the badge code %(code)s.") % {"code": code}
+    form = CredentialsForm(
+        request.POST if which != "dispute" and request.method == "POST" else None,
+        meetings=_held_meetings(deciding_kinds("decide_credentials")),
+        initial={"code": code_asked},
+    )
+    dispute = DisputeForm(request.POST if which == "dispute" else None, prefix="d")
+    if which == "dispute" and mine is None:
+        dispute.add_error(
+            None, _("Only a member registered at this conference may dispute credentials at it.")
+        )
+    elif which == "dispute" and mine is not None and dispute.is_valid():
+        d = dispute.cleaned_data
+        participant = _participant_by_code(conference, dispute, d["code"])
+        if participant is not None:
+            row, refusal = _attempt(
+                request,
+                dispute,
+                lambda: actions.dispute_credentials(participant, by=mine, grounds=d["grounds"]),
             )
-        else:
+            if refusal is not None:
+                return refusal
+            if row is not None:
+                messages.success(
+                    request,
+                    _("Disputed: the credentials of %(name)s. The body the rules name decides.")
+                    % {"name": participant.name},
+                )
+                return redirect("conferences:credentials", conference.pk)
+    elif which != "dispute" and request.method == "POST" and form.is_valid():
+        d = form.cleaned_data
+        participant = _participant_by_code(conference, form, d["code"])
+        if participant is not None:
             row, refusal = _attempt(
                 request,
                 form,
@@ -488,20 +528,46 @@ def credentials(request: HttpRequest, pk: int) -> HttpResponse:
                 )
                 messages.success(request, said % {"name": participant.name})
                 return redirect("conferences:credentials", conference.pk)
-    context = {
-        "c": conference,
-        "form": form,
-        "questioned": Participant.objects.filter(
+    decides = organizes(conference, viewer) or sits_on_a_body_of(
+        viewer, deciding_kinds("decide_credentials")
+    )
+    questioned = list(
+        Participant.objects.filter(
             conference=conference,
             credentials__in=[Participant.Credentials.DISPUTED, Participant.Credentials.REJECTED],
-        ).order_by("credentials", "name"),
+        ).order_by("credentials", "name")
+    )
+    # The grounds of each dispute are for those who decide; a participant sees that there is one.
+    disputes = (
+        CredentialDispute.objects.filter(participant__in=questioned)
+        .select_related("raised_by")
+        .order_by("participant_id", "-raised_at")
+        if decides
+        else CredentialDispute.objects.none()
+    )
+    grounds: dict[int, CredentialDispute] = {}
+    for row in disputes:
+        grounds.setdefault(row.participant_id, row)
+    context = {
+        "c": conference,
+        "form": form if decides else None,
+        "dispute": dispute if mine is not None or dispute.errors else None,
+        "questioned": [(p, grounds.get(p.pk)) for p in questioned],
         "decisions": CredentialDecision.objects.filter(participant__conference=conference)
         .select_related("participant")
         .order_by("-decided_at", "-pk")[:100],
     }
-    return render(
-        request, "conferences/credentials.html", context, status=400 if form.errors else 200
-    )
+    bad = form.errors or dispute.errors
+    return render(request, "conferences/credentials.html", context, status=400 if bad else 200)
+
+
+def _participant_by_code(conference: Conference, form: Any, typed: str) -> Participant | None:
+    """The participant whose badge code was typed, or the error said next to the code field."""
+    code = actions.normal_code(typed)
+    participant = Participant.objects.filter(conference=conference, code=code).first()
+    if participant is None:
+        form.add_error("code", _("No participant has the badge code %(code)s.") % {"code": code})
+    return participant
 
 
 @login_required

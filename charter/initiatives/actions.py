@@ -18,7 +18,7 @@ from typing import Any
 from django.utils.translation import gettext as _
 
 from charter.initiatives.models import Endorsement, Initiative, Obligation, Signature
-from charter.lib import clock
+from charter.lib import clock, dates
 from charter.lib.errors import InvalidInput
 from charter.meetings.decisions import carried, judge_decision
 from charter.meetings.models import Motion
@@ -230,7 +230,7 @@ def _tell_the_body(ini: Initiative, rule: dict[str, Any], rb: Rulebook, today: d
     assert body is not None
 
     def render() -> tuple[str, str]:
-        subject = _("Members' initiative: the %(body)s must act by %(due)s") % {"body": body.name, "due": due.isoformat()}
+        subject = _("Members' initiative: the %(body)s must act by %(due)s") % {"body": body.name, "due": dates.day(due)}
         text = _("Enough members have signed \"%(title)s\" (article %(article)s). %(what)s\n\n%(text)s") % {
             "title": ini.title, "article": rule["article"], "what": R.obligation_words(rb, rule, body.name), "text": ini.text,
         }

@@ -13,7 +13,7 @@ from django.utils.translation import gettext as _
 
 from charter.accounts.models import User
 from charter.discipline.models import Appeal, Hearing, Reply
-from charter.lib import bulk, clock
+from charter.lib import bulk, clock, dates
 from charter.lib.errors import InvalidInput
 from charter.meetings.decisions import carried, judge_decision
 from charter.members.models import DuesPayment, Member, Status, StatusChange, Transfer
@@ -122,8 +122,8 @@ def send_dues_reminder(member: Member) -> int:
     rb = rulebook_on(clock.today())
     lapse = rb.section("membership").get("lapse") or {}
     entry = record.append("dues_reminder", "done", subjects=[member], articles=[lapse.get("article", "")] if lapse else [])
-    paid = member.dues_paid_until.isoformat() if member.dues_paid_until else "?"
-    _tell(member, "dues_reminder", f"reminder:{entry.index}", entry.index, lambda: (_("Your dues are in arrears"), _("Our records show your dues paid up to %(paid)s. Please pay your arrears to keep your membership.") % {"paid": paid}))
+    paid_until = member.dues_paid_until
+    _tell(member, "dues_reminder", f"reminder:{entry.index}", entry.index, lambda: (_("Your dues are in arrears"), _("Our records show your dues paid up to %(paid)s. Please pay your arrears to keep your membership.") % {"paid": dates.day(paid_until) if paid_until else "?"}))
     return entry.index
 
 

@@ -97,6 +97,7 @@ ACT_WORDS = {
     "register_for_conference": N_("A member registered for conference %(conference)s."),
     "register_observer": N_("An organizer registered an observer or guest, without vote, for conference %(conference)s."),
     "elect_delegate": N_("The %(body)s elected a delegate to conference %(conference)s."),
+    "dispute_credentials": N_("A participant with a vote disputed, in writing, the credentials of a participant of conference %(conference)s."),
     "decide_credentials": N_("The %(body)s decided a dispute over credentials at conference %(conference)s."),
     "check_in_participant": N_("A participant was checked in at conference %(conference)s on %(day)s."),
     "plan_programme": N_("An organizer set part of the programme of conference %(conference)s."),

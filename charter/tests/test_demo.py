@@ -266,3 +266,6 @@ def test_the_national_conference_of_scenario_5(demo):
     # a dispute over credentials decided by the CC, for the credentials page
     rejected = upcoming.participants.get(credentials="rejected")
     assert not rejected.has_vote and rejected.credential_decisions.get().accepted is False
+    assert rejected.credential_disputes.count() == 1  # disputed in writing first
+    disputed = upcoming.participants.get(credentials="disputed")  # and one still open
+    assert disputed.has_vote and not disputed.credential_decisions.exists()

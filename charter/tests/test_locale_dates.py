@@ -93,3 +93,16 @@ def test_a_sindhi_and_an_urdu_member_read_the_reply_date_of_a_charge_in_their_la
             assert n.language == lang and text in n.body, (lang, n.channel, n.body)
             assert "2026-09-15" not in n.body and not EASTERN_DIGITS.search(n.body)
     assert tariq_case.pk != case.pk
+
+
+def test_a_dues_reminder_gives_the_paid_up_date_in_the_members_language(cast):
+    from charter.lib import dates
+    from charter.members.actions import send_dues_reminder
+
+    tariq = Member.objects.get(pk=cast.tariq.pk)
+    send_dues_reminder(tariq)
+    with translation.override("sd"):
+        paid = dates.day(tariq.dues_paid_until)
+    for n in Notice.objects.filter(member=tariq, kind="dues_reminder"):
+        assert n.language == "sd" and paid in n.body and tariq.dues_paid_until.isoformat() not in n.body
+        assert not EASTERN_DIGITS.search(n.body)

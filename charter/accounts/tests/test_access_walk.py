@@ -433,6 +433,11 @@ API: dict[str, Expect] = {
         NOBODY, write=MEMBERS, conference_id=conference
     ),
     "POST /api/conferences/{conference_id}/check-ins": E(NOBODY, conference_id=conference),
+    # Only a participant registered with a vote disputes another's credentials: Sara is the only
+    # participant, and nobody disputes their own.
+    "POST /api/conferences/{conference_id}/participants/{participant_id}/disputes": E(
+        NOBODY, conference_id=conference, participant_id=lambda s: s.commission.chair_id
+    ),
     "POST /api/conferences/{conference_id}/participants/{participant_id}/credentials": E(
         NOBODY, conference_id=conference, participant_id=lambda s: s.commission.chair_id
     ),
@@ -440,6 +445,9 @@ API: dict[str, Expect] = {
 
 # The payloads writes are tried with: a plausible act, so a refusal is the rules' and not a typo's.
 PAYLOADS: dict[str, dict[str, Any]] = {
+    "POST /api/conferences/{conference_id}/participants/{participant_id}/disputes": {
+        "grounds": "Not elected by her branch."
+    },
     "POST /api/polls/{poll_id}/votes": {"vote": "yes", "idempotency_key": "walk"},
     "POST /api/members/{member_id}/charges": {
         "body_id": 0,

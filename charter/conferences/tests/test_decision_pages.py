@@ -6,12 +6,15 @@ kernel). Each goes through the action; a refused attempt shows the rules' articl
 from __future__ import annotations
 
 import datetime as dt
+import re
 
 import pytest
+from django.utils import translation
 
 from charter.conferences import actions
 from charter.conferences.models import Conference, CredentialDecision, Participant
 from charter.conferences.tests.conftest import cc_decision
+from charter.lib import dates
 from charter.members.models import Member
 from charter.notices.models import Notice
 from charter.org.models import Body
@@ -67,7 +70,15 @@ def test_the_cc_convenes_a_national_conference_from_its_page(cast, client):
     assert set(conference.organizers.all()) == {cast.zainab, cast.bilal}
     entry = Entry.objects.get(index=conference.entry_index)
     assert (entry.act, entry.outcome) == ("convene_conference", "done")
-    assert Notice.objects.filter(kind="conference_convened").exists()
+    convened = Notice.objects.filter(kind="conference_convened", channel="inbox")
+    # each member reads the dates in their language: Tariq in Sindhi, Alice in English
+    for member, lang in ((cast.tariq, "sd"), (cast.alice, "en")):
+        with translation.override(lang):
+            start, end = dates.day(conference.starts_on), dates.day(conference.ends_on)
+        body = convened.get(member=member).body
+        assert f"{start} " in body and f"{end}" in body
+        assert re.search("[A-Za-z]", start) is None if lang == "sd" else re.fullmatch(r"\d+ [A-Z][a-z]+ \d{4}", start)
+    assert not re.search(r"\d{4}-\d\d-\d\d", "".join(n.body for n in convened))
     assert audit.verify() is None
 
 

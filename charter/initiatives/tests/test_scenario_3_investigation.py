@@ -78,7 +78,7 @@ def test_one_tenth_of_members_in_good_standing_creates_the_obligation_once(hundr
     assert reached.act == "initiative_threshold_reached" and detail(reached)["signatures"] == 28 and reached.body.count("p:") == 0
     # The Commission is told what it must do, and by when.
     told = Notice.objects.filter(kind="initiative_obligation", channel="inbox")
-    assert [n.member for n in told] == [cast.imran] and "2026-12-01" in told[0].subject
+    assert [n.member for n in told] == [cast.imran] and "1 December 2026" in told[0].subject  # in his language (English)
 
     # A second signature is refused; a withdrawal after the threshold is refused with 9.2.
     with pytest.raises(Refused) as twice:

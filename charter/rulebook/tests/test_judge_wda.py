@@ -198,6 +198,7 @@ ALLOWED: dict[str, Proposal] = {
     "register_for_conference": alone("register_for_conference", alice, target=alice, facts={"registration_closes_on": ON}),
     "register_observer": alone("register_observer", sara, facts={"actor_organizes": True, "registration_closes_on": ON}),
     "elect_delegate": decision("elect_delegate", BRANCH, target=farhan, facts={"seat_body_kind": "congress", "delegates_allocated": 2, "delegates_elected": 1, "count_elected": True, "count_method": "irv", "seats_in_election": 1}),
+    "dispute_credentials": alone("dispute_credentials", alice, target=alice, facts={"registered_with_vote": True}),
     "decide_credentials": decision("decide_credentials", CC),
     "check_in_participant": alone("check_in_participant", sara, facts={"actor_organizes": True, "registered": True}),
     "plan_programme": alone("plan_programme", sara, facts={"actor_organizes": True}),
@@ -283,6 +284,7 @@ REFUSED: dict[str, tuple[Proposal, set[str]]] = {
     "register_for_conference": (alone("register_for_conference", omar, target=omar, facts={"registration_closes_on": ON}), {"1.3"}),
     "register_observer": (replace(ALLOWED["register_observer"], facts={"actor_organizes": True, "registration_closes_on": ON - dt.timedelta(days=1), "with_vote": True}), {"6.1"}),
     "elect_delegate": (replace(ALLOWED["elect_delegate"], facts={**ALLOWED["elect_delegate"].facts, "delegates_elected": 2}), {"3.1"}),
+    "dispute_credentials": (alone("dispute_credentials", alice, target=alice, facts={"registered_with_vote": False}), {"6.1"}),  # at a congress, a member without a vote
     "decide_credentials": (replace(ALLOWED["decide_credentials"], reasons=""), {"6.1"}),
     "check_in_participant": (alone("check_in_participant", sara, facts={"actor_organizes": True, "registered": False}), {"6.1"}),
     "plan_programme": (alone("plan_programme", alice, facts={"actor_organizes": False}), {"6.1"}),
