@@ -27,8 +27,10 @@ def build(participants: int) -> dict[str, Any]:
     from django.contrib.sessions.backends.db import SessionStore
     from django.core.management import call_command
     from django.db import connection, transaction
+    from django_otp import DEVICE_ID_SESSION_KEY
 
     from charter.accounts.models import User
+    from charter.accounts.twofactor import enrolled_for_tests
     from charter.conferences.models import Conference, Item, Participant, Session
     from charter.lib import clock
     from charter.members.importing import import_members
@@ -55,12 +57,15 @@ def build(participants: int) -> dict[str, Any]:
     user.save()
     with connection.cursor() as cursor:
         cursor.execute("UPDATE members_member SET user_id = %s WHERE id = %s", [user.pk, chair.pk])
+    # Past the second factor, as after a real sign-in with a code (a chair's session needs one).
+    device = enrolled_for_tests(user)
     store = SessionStore()
     store.update(
         {
             SESSION_KEY: str(user.pk),
             BACKEND_SESSION_KEY: settings.AUTHENTICATION_BACKENDS[0],
             HASH_SESSION_KEY: user.get_session_auth_hash(),
+            DEVICE_ID_SESSION_KEY: device.persistent_id,
         }
     )
     store.create()

@@ -522,11 +522,13 @@ def elect_delegate(
     return participant
 
 
+@consequential
 def elect_delegates_by_poll(
     conference: Conference | int, *, poll: Any, by: Member
 ) -> list[Participant]:
     """Seat as delegates those a published poll of a branch meeting elected (the voting kernel's
-    count), each by :func:`elect_delegate` as the meeting's decision."""
+    count), each by :func:`elect_delegate` as the meeting's decision, in one transaction: when one
+    winner is refused (no place left), none is seated."""
     from charter.voting.queries import elected
 
     if poll.meeting is None:

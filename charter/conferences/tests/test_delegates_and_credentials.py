@@ -113,6 +113,45 @@ def test_delegates_elected_by_a_secret_ballot_of_the_voting_kernel(cast, congres
     assert Mandate.objects.filter(body=congress.body, member=cast.alice).exists()
 
 
+def test_winners_beyond_the_allocation_seat_nobody(cast, congress):
+    """A ballot for two seats where the branch has one: the second winner is refused (3.1), and
+    the first is not left seated on her own: the meeting's election of its delegates is one act."""
+    from charter.record.models import Entry
+    from charter.voting.actions import cast_vote, close_poll, create_poll, open_poll, publish_poll
+
+    decision = branch_meeting(cast)
+    assert congress.allocations.get(unit=cast.karachi).delegates == 1
+    present = list(Member.objects.filter(branch=cast.karachi))
+    poll = create_poll(
+        decision.body,
+        by=cast.bilal,
+        title="Delegates to the Congress",
+        method="scottish-stv",
+        mode="secret",
+        options=["Alice", "Farhan", "Saima"],
+        seats=2,
+        meeting=decision.meeting,
+        seat_body=congress.body,
+        candidates=[cast.alice, cast.farhan, cast.saima],
+    )
+    open_poll(poll, by=cast.bilal)
+    for i, voter in enumerate(present):
+        cast_vote(
+            poll, voter=voter, vote=[[1, 2, 3], [2, 1, 3]][i % 2], idempotency_key=f"t-{voter.pk}"
+        )
+    publish_poll(close_poll(poll, by=cast.bilal), by=cast.bilal)
+    poll.refresh_from_db()
+    with pytest.raises(Refused) as refused:
+        actions.elect_delegates_by_poll(congress, poll=poll, by=cast.bilal)
+    assert "delegate_place_free" in [
+        b.code for b in refused.value.breaches
+    ] or refused.value.articles == ["3.1"]
+    assert not Participant.objects.filter(conference=congress, category="delegate").exists()
+    assert not Mandate.objects.filter(body=congress.body).exists()
+    assert Entry.objects.filter(act="elect_delegate", outcome="done").count() == 0
+    assert Entry.objects.filter(act="elect_delegate", outcome="refused").count() == 1
+
+
 def test_the_congress_page_shows_allocations_and_elected_delegates(cast, congress, client):
     from charter.testing.web import login_as
 
