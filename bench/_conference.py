@@ -2,9 +2,10 @@
 
 The organization is founded and its members imported through the actions (as bench_vote_load does);
 the chair gets a signed-in session. The conference, its programme and its participants are written
-as rows: registering them is the conferences app's act, not what these benches measure. Every member
-of the branch is registered with a vote and a badge code; the conference is convened by the branch
-meeting, so the chair (the first member) is one of its organizers.
+as rows: registering them is the conferences app's act, not what these benches measure (bench_checkin
+builds its conference through the actions). Every member of the branch is registered with a vote and
+a badge code; the chair (the first member) is named one of the conference's organizers, and signs
+in past the second factor.
 """
 
 from __future__ import annotations
@@ -83,6 +84,8 @@ def build(participants: int) -> dict[str, Any]:
             state=Conference.State.OPEN,
             attributes=[{"key": "gender", "label": "Gender"}],
         )
+        # The chair is named organizer, as the convening decision names them (conference.organizers).
+        conference.organizers.add(chair)
         genders = ["man"] * 19 + ["woman"]  # 43 women of 894 (scenario 5), about one in twenty
         Participant.objects.bulk_create(
             [

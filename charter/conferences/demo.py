@@ -438,6 +438,111 @@ def plan_conferences(demo: Any, *, held_on: dt.date, now: dt.datetime) -> None:
 
     demo.at(_at(soon.date(), 15), upcoming_programme)
     demo.at(_at(soon.date(), 16), dispute_credentials)
+    _plan_congress(demo, rng, now)
+
+
+# --- the Congress: convened, delegates allocated, one branch's delegates elected -------------------
+
+
+def _plan_congress(demo: Any, rng: random.Random, now: dt.datetime) -> None:
+    """The CC convenes the Third Congress at its meeting, 75 days ahead (60 are needed): delegates
+    are allocated to every branch by its members in good standing (3.1). Karachi Port's meeting
+    elects its delegates by a secret ballot counted by the voting kernel, and they are seated; the
+    other branches have still to elect theirs (a person can do it on the delegates page)."""
+    from charter.voting.actions import cast_vote, close_poll, create_poll, open_poll, publish_poll
+
+    state: dict[str, Any] = {}
+    decided = _at((now - dt.timedelta(days=25)).date(), 11)
+    elects = _at((now - dt.timedelta(days=10)).date(), 13)
+    starts = decided.date() + dt.timedelta(days=75)
+
+    def call_cc() -> None:
+        sara = demo.special["sara"]
+        state["cc"] = demo.convene(
+            demo.cc,
+            sara,
+            "Central Committee: the Third Congress",
+            decided,
+            ["Convene the Third Congress", "Any other business"],
+        )
+
+    def convene_congress() -> None:
+        sara, zainab = demo.special["sara"], demo.special["zainab"]
+        present = demo.seat_holders(demo.cc)
+        held = demo.attend(state["cc"], sara, present)
+        decision = Decision(
+            by=sara.m, body=demo.cc, meeting=held, votes=J.Votes(len(present), 0, 0)
+        )
+        state["congress"] = actions.convene_conference(
+            decision=decision,
+            kind=Conference.Kind.CONGRESS,
+            title="Third Congress",
+            venue="Arts Council, Karachi",
+            starts_on=starts,
+            ends_on=starts + dt.timedelta(days=1),
+            organizers=[sara.m, zainab.m],
+        )
+
+    def call_branch() -> None:
+        bilal = demo.special["bilal"]
+        b = demo.branches[bilal.branch]
+        state["branch"] = demo.convene(
+            b.body,
+            bilal,
+            f"{b.unit.name}: election of delegates to the Third Congress",
+            elects,
+            ["Minutes of the previous meeting", "Election of delegates to the Third Congress"],
+        )
+
+    def elect_delegates() -> None:
+        bilal = demo.special["bilal"]
+        b = demo.branches[bilal.branch]
+        congress = state["congress"]
+        seats = congress.allocations.get(unit=b.unit).delegates
+        standing = [
+            demo.people[pk] for pk in sorted(b.members) if demo.good_standing(demo.people[pk])
+        ]
+        present = [
+            bilal,
+            *rng.sample([p for p in standing if p is not bilal], (len(standing) * 2) // 3),
+        ]
+        held = demo.attend(state["branch"], bilal, present)
+        runners = rng.sample(
+            [p for p in standing if p.activist and p is not bilal],
+            min(seats + 2, len(standing) - 1),
+        )
+        poll = create_poll(
+            b.body,
+            by=bilal.m,
+            title="Delegates to the Third Congress",
+            method="irv" if seats == 1 else "scottish-stv",
+            mode="secret",
+            options=[p.m.name for p in runners],
+            seats=seats,
+            meeting=held,
+            seat_body=congress.body,
+            candidates=[p.m for p in runners],
+        )
+        open_poll(poll, by=bilal.m)
+        weights = [
+            len(runners) - i for i in range(len(runners))
+        ]  # the first runners are better known
+        for voter in present:
+            order = sorted(range(1, len(runners) + 1), key=lambda i: -rng.random() * weights[i - 1])
+            cast_vote(
+                poll,
+                voter=voter.m,
+                vote=order[: rng.randint(1, len(order))],
+                idempotency_key=f"demo-congress-{voter.pk}",
+            )
+        publish_poll(close_poll(poll, by=bilal.m), by=bilal.m)
+        poll.refresh_from_db()
+        actions.elect_delegates_by_poll(congress, poll=poll, by=bilal.m)
+
+    demo.at(decided - dt.timedelta(days=15), call_cc)
+    demo.at(decided, convene_congress)
+    demo.at(now - dt.timedelta(days=18), call_branch)
+    demo.at(elects, elect_delegates)
 
 
 # --- the floor and the fighting fund of the past conference ---------------------------------------

@@ -269,3 +269,19 @@ def test_the_national_conference_of_scenario_5(demo):
     assert rejected.credential_disputes.count() == 1  # disputed in writing first
     disputed = upcoming.participants.get(credentials="disputed")  # and one still open
     assert disputed.has_vote and not disputed.credential_decisions.exists()
+    # The Third Congress: convened with its notice, delegates allocated to every branch by its
+    # members in good standing; Karachi Port's meeting (Bilal's) elected its delegates by secret ballot.
+    from charter.conferences.models import DelegateAllocation
+    from charter.voting.models import Poll
+
+    congress = Conference.objects.get(title="Third Congress", kind="congress")
+    allocations = DelegateAllocation.objects.filter(conference=congress)
+    assert allocations.count() == Unit.objects.filter(level="branch").count()
+    assert all(a.delegates >= 1 for a in allocations)
+    karachi = allocations.get(unit__name="Karachi Port")  # Bilal's branch
+    delegates = congress.participants.filter(category="delegate")
+    assert delegates.count() == karachi.delegates and all(d.has_vote for d in delegates)
+    assert {d.member.branch_id for d in delegates} == {karachi.unit_id}
+    ballot = Poll.objects.get(title="Delegates to the Third Congress")
+    assert (ballot.mode, ballot.state, ballot.seats) == ("secret", "published", karachi.delegates)
+    assert Entry.objects.filter(act="elect_delegate", outcome="done").count() == karachi.delegates
