@@ -121,9 +121,14 @@ def plan_conferences(demo: Any, *, held_on: dt.date, now: dt.datetime) -> None:
     convened_on = held_on - dt.timedelta(days=60)
     meets = _at(convened_on, 11)
 
-    def cc_meeting(title: str, when: dt.datetime) -> None:
+    titles = {
+        "past": "Central Committee: convening the National Conference 2026",
+        "next": "Central Committee: convening the women workers' conference",
+    }
+
+    def cc_meeting(key: str, when: dt.datetime) -> None:
         sara = demo.special["sara"]
-        state[title] = demo.convene(demo.cc, sara, title, when, ["Convene a National Conference"])
+        state[key] = demo.convene(demo.cc, sara, titles[key], when, ["Convene a National Conference"])
 
     def convene(
         key: str, title: str, starts_on: dt.date, days: int, venue: str, closes: dt.date

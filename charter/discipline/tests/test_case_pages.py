@@ -29,7 +29,7 @@ def test_the_member_sees_the_charge_the_next_step_its_deadline_and_who_decides(c
     assert 'lang="sd"' in text  # in his own language (the strings are all marked for translation)
     assert said("sd", "What you are charged with") != "What you are charged with"  # the catalog has it
     assert said("sd", "What you are charged with") in text and "7.1(b)" in text and "Serious or repeated breach of this document" in text
-    assert said("sd", "Reply to the charge in writing") in text and said("sd", "Until %(d)s.", d="2026-09-15") in text and said("sd", "Article %(a)s.", a="7.4") in text
+    assert said("sd", "Reply to the charge in writing") in text and said("sd", "Until %(d)s.", d="15 سيپٽمبر 2026") in text and said("sd", "Article %(a)s.", a="7.4") in text
     assert said("sd", "the %(b)s, after hearing you (article %(a)s)", b="Central Committee", a="7.4") in text
     assert said("sd", "An appeal goes to the %(b)s (article %(a)s).", b="Control Commission", a="8.1") in text
     assert said("sd", "Deliver the charge to the member in writing") not in text and said("sd", "Decide a measure") not in text  # not his steps
@@ -65,13 +65,13 @@ def test_the_member_appeals_from_the_page_and_the_commission_sees_its_steps(clie
     story.moment_at("2026-09-20T10:00:00")
     login_as(client, cast.tariq, "tariq")
     text = page(client, case)
-    assert said("sd", "Appeal to the %(body)s", body="Control Commission") in text and said("sd", "Until %(d)s.", d="2026-10-17") in text and said("sd", "Article %(a)s.", a="8.1") in text
+    assert said("sd", "Appeal to the %(body)s", body="Control Commission") in text and said("sd", "Until %(d)s.", d="17 آڪٽوبر 2026") in text and said("sd", "Article %(a)s.", a="8.1") in text
     assert client.post(f"/cases/{case.pk}/appeal/", {"statement": "My reply was not weighed."}).status_code == 302
     assert Appeal.objects.get(case=case).statement == "My reply was not weighed."
     client.logout()
     login_as(client, cast.imran, "imran")
     text = page(client, case)
-    assert "Schedule the hearing of the appeal" in text and "Decide the appeal" in text and "Until 2026-11-19." in text
+    assert "Schedule the hearing of the appeal" in text and "Decide the appeal" in text and "Until 19 November 2026." in text
 
 
 def test_the_lost_vote_is_shown_with_its_article(client, cast):

@@ -82,12 +82,12 @@ def test_the_page_shows_the_threshold_reached_the_deadline_and_that_it_was_misse
         sign_initiative(ini, by=member)
     login_as(client, cast.alice)
     page = client.get(f"/initiatives/{ini.pk}/").content.decode()
-    assert "The threshold was reached on 2026-11-01: 28 signatures, 28 needed." in page and "Deadline: 2026-12-01." in page
+    assert "The threshold was reached on 1 November 2026: 28 signatures, 28 needed." in page and "Deadline: 1 December 2026." in page
     assert "Withdraw my signature" not in page
     clock.set_frozen(clock.now().replace(month=12, day=5))
     check_initiative_deadlines()
     page = client.get(f"/initiatives/{ini.pk}/").content.decode()
-    assert "Deadline missed" in page and "recorded on 2026-12-05" in page
+    assert "Deadline missed" in page and "recorded on 5 December 2026" in page
     assert "deadline missed" in client.get("/initiatives/").content.decode()
 
 

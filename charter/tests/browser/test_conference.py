@@ -132,7 +132,7 @@ def test_scenario_5_a_delegate_asks_to_speak_and_questions_from_a_phone_the_hall
         report.goto(live_site(f"/conferences/{pk}/report/"))
         main = report.locator("main")
         expect(main).to_contain_text("7 registered, 5 with vote")
-        expect(main).to_contain_text("Present on Saturday 2026-03-07: 1")
+        expect(main).to_contain_text("Present on Saturday 7 March 2026: 1")
         expect(main.locator(".session").first).to_contain_text("Written questions: 1")
         check_accessibility(report)
         shoot(report, "report-desktop")

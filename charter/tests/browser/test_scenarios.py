@@ -86,7 +86,7 @@ def test_scenario_2_tariq_replies_to_the_charge_in_sindhi_on_a_phone(phone, site
     expect(phone.locator("html")).to_have_attribute("lang", "sd")
     expect(phone.locator("html")).to_have_attribute("dir", "rtl")
     step = phone.locator("#step-reply")
-    expect(step).to_contain_text("2026-09-15")  # the deadline, 14 days after delivery
+    expect(step).to_contain_text("15 سيپٽمبر 2026")  # the deadline, 14 days after delivery
     expect(step).to_contain_text("7.4")  # and its article
     expect(phone.locator("main")).to_contain_text("7.1(b)")
     check_accessibility(phone)
@@ -128,7 +128,7 @@ def test_scenario_3_members_see_the_count_reach_the_threshold_and_the_deadline(
     expect(page.locator("#count .big")).to_have_text(str(needed))
     # The threshold is reached: the obligation and its deadline are on the page.
     obligation = Obligation.objects.get(initiative=initiative)
-    expect(page.locator("main")).to_contain_text(obligation.due_on.isoformat())
+    expect(page.locator("main")).to_contain_text(f"{obligation.due_on.day} {obligation.due_on:%B %Y}")
     shoot(page, "initiative-desktop")
 
 
