@@ -128,7 +128,9 @@ def plan_conferences(demo: Any, *, held_on: dt.date, now: dt.datetime) -> None:
 
     def cc_meeting(key: str, when: dt.datetime) -> None:
         sara = demo.special["sara"]
-        state[key] = demo.convene(demo.cc, sara, titles[key], when, ["Convene a National Conference"])
+        state[key] = demo.convene(
+            demo.cc, sara, titles[key], when, ["Convene a National Conference"]
+        )
 
     def convene(
         key: str, title: str, starts_on: dt.date, days: int, venue: str, closes: dt.date
