@@ -30,6 +30,7 @@ from charter.conferences.models import (
     Participant,
     Session,
 )
+from charter.conferences.permissions import deciding_kinds
 from charter.conferences.queries import delegates_of, organizes
 from charter.lib import clock, dates
 from charter.lib.errors import InvalidInput
@@ -609,11 +610,7 @@ def _tell_of_dispute(
     p: Participant, rb: Rulebook, *, grounds: str, entry_index: int, key: str
 ) -> None:
     """The disputed member, and the members of the body the rules name to decide, are told."""
-    kinds = [
-        str(d["body"])
-        for d in rb.act("decide_credentials").get("decided_by") or []
-        if isinstance(d, dict) and d.get("body")
-    ]
+    kinds = deciding_kinds("decide_credentials", rb)
     article = str(rb.act("decide_credentials")["article"])
     deciders = Body.objects.filter(kind__in=kinds).order_by("pk")
     body_names = ", ".join(b.name for b in deciders)

@@ -13,7 +13,7 @@ from charter.conferences.models import Conference, Participant
 from charter.conferences.permissions import (
     get_conference_for,
     get_organized_conference_for,
-    voting_participant,
+    own_registration,
 )
 from charter.lib.errors import InvalidInput
 from charter.meetings.models import Meeting
@@ -232,6 +232,13 @@ def convene(request: HttpRequest, payload: ConferenceConveneIn) -> Status:
     return Status(201, conference)
 
 
+def _participant_at(conference: Conference, participant_id: int) -> Participant:
+    participant = Participant.objects.filter(conference=conference, pk=participant_id).first()
+    if participant is None:
+        raise InvalidInput("participant_id: not a participant of this conference.")
+    return participant
+
+
 class DisputeIn(Schema):
     grounds: str = Field(min_length=1, max_length=actions.GROUNDS_MAX)
 
@@ -246,12 +253,8 @@ def dispute(
     request: HttpRequest, conference_id: int, participant_id: int, payload: DisputeIn
 ) -> Status:
     conference, viewer = get_conference_for(request.user, conference_id)
-    participant = Participant.objects.filter(conference=conference, pk=participant_id).first()
-    if participant is None:
-        raise InvalidInput("participant_id: not a participant of this conference.")
-    raiser = voting_participant(conference, viewer) or (
-        Participant.objects.filter(conference=conference, member=viewer).first()
-    )
+    participant = _participant_at(conference, participant_id)
+    raiser = own_registration(conference, viewer)
     if raiser is None:
         raise InvalidInput(
             "by: only a member registered at this conference may dispute credentials at it."
@@ -271,9 +274,7 @@ def credentials(
     request: HttpRequest, conference_id: int, participant_id: int, payload: CredentialsIn
 ) -> Status:
     conference, _viewer = get_conference_for(request.user, conference_id)
-    participant = Participant.objects.filter(conference=conference, pk=participant_id).first()
-    if participant is None:
-        raise InvalidInput("participant_id: not a participant of this conference.")
+    participant = _participant_at(conference, participant_id)
     actions.decide_credentials(
         participant, decision=_decision(request, payload), accept=payload.accept
     )

@@ -3,6 +3,8 @@ programmes and reports; the organizers' pages (check-in, badges, observers) are 
 
 from __future__ import annotations
 
+from typing import Any
+
 from django.http import Http404
 
 from charter.conferences.models import Commission, Conference, Participant
@@ -39,12 +41,12 @@ def get_chaired_commission_for(user, pk: int) -> tuple[Commission, Member]:  # t
     return commission, viewer
 
 
-def deciding_kinds(act: str) -> list[str]:
-    """The kinds of body the rules in force name to take ``act`` at their meeting."""
+def deciding_kinds(act: str, rb: Any = None) -> list[str]:
+    """The kinds of body the rules (``rb``, else those in force) name to take ``act`` at their meeting."""
     from charter.lib import clock
     from charter.rulebook.store import rulebook_on
 
-    rb = rulebook_on(clock.today())
+    rb = rb if rb is not None else rulebook_on(clock.today())
     try:
         deciders = rb.act(act).get("decided_by") or []
     except KeyError:
@@ -72,6 +74,14 @@ def voting_participant(conference: Conference, viewer: Member) -> Participant | 
         Participant.objects.filter(conference=conference, member=viewer, has_vote=True)
         .exclude(credentials=Participant.Credentials.REJECTED)
         .first()
+    )
+
+
+def own_registration(conference: Conference, viewer: Member) -> Participant | None:
+    """The viewer's registration at the conference (the one with a vote first), whoever they are:
+    what a dispute over credentials is raised as; the rules refuse one without a vote."""
+    return voting_participant(conference, viewer) or (
+        Participant.objects.filter(conference=conference, member=viewer).first()
     )
 
 

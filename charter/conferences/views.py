@@ -43,8 +43,8 @@ from charter.conferences.permissions import (
     get_credentials_conference_for,
     get_delegation_for,
     get_organized_conference_for,
+    own_registration,
     sits_on_a_body_of,
-    voting_participant,
 )
 from charter.conferences.queries import organizes
 from charter.lib import clock
@@ -476,9 +476,7 @@ def credentials(request: HttpRequest, pk: int) -> HttpResponse:
     code_asked = request.GET.get("code", "")[:32]
     # The viewer's own registration: with a vote, they may dispute another's credentials (an
     # organizer or a member of the deciding body registered without one is refused by the rules).
-    mine = voting_participant(conference, viewer) or (
-        Participant.objects.filter(conference=conference, member=viewer).first()
-    )
+    mine = own_registration(conference, viewer)
     form = CredentialsForm(
         request.POST if which != "dispute" and request.method == "POST" else None,
         meetings=_held_meetings(deciding_kinds("decide_credentials")),
