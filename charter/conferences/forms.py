@@ -116,7 +116,7 @@ class CommissionForm(forms.Form):
 
 
 def _meeting_choices(meetings: Any) -> list[tuple[int, str]]:
-    return [(m.pk, f"{m.starts_at:%Y-%m-%d} — {m.body.name}: {m.title}") for m in meetings]
+    return [(m.pk, m.choice_label(body=True)) for m in meetings]
 
 
 class DecisionForm(forms.Form):

@@ -11,7 +11,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
 from charter.elections.models import Candidacy, Election, Nomination
-from charter.lib import clock
+from charter.lib import clock, dates
 from charter.lib.errors import InvalidInput
 from charter.meetings.decisions import carried, judge_decision
 from charter.meetings.models import Meeting
@@ -22,6 +22,7 @@ from charter.record import log as record
 from charter.record.models import Entry
 from charter.rulebook import enforce, rosters
 from charter.rulebook.enforce import Decision, consequential
+from charter.rulebook.refusal import breach_message
 from charter.rulebook.spec import Rulebook
 from charter.rulebook.store import rulebook_on
 from charter.voting import rules as poll_rules
@@ -266,7 +267,7 @@ def open_nominations(seat_body: Body, *, by: Member, office: str = "", meeting: 
     total = 1 if office else rosters.seats_total(seat_body, rb)
     seats = total - held
     if seats < 1:
-        raise InvalidInput(_("Nothing to elect: every seat on the %(body)s is held beyond %(day)s.") % {"body": seat_body.name, "day": day.isoformat()})
+        raise InvalidInput(_("Nothing to elect: every seat on the %(body)s is held beyond %(day)s.") % {"body": seat_body.name, "day": dates.day(day)})
     if Election.objects.filter(seat_body=seat_body, office=office).exclude(state=Election.State.SEATED).exists():
         raise InvalidInput(_("An election to the %(body)s is already under way.") % {"body": seat_body.name})
     facts = {"office": office} if office else {"seat_body_kind": seat_body.kind}
@@ -447,7 +448,7 @@ def reopen_nominations(election: Election, *, by: Member) -> Election:
 
 def _not_on_ballot(election: Election, rb: Rulebook, verdict: enforce.J.Verdict) -> Any:
     def render(member: Member) -> tuple[str, str]:
-        reasons = "\n".join(f"- {_(b.template) % dict(b.params)} ({b.article})" for b in verdict.breaches)
+        reasons = "\n".join(f"- {breach_message(b)} ({b.article})" for b in verdict.breaches)
         return _("You are not on the ballot"), _("Nominations for %(what)s have closed, and you are not on the ballot:\n%(reasons)s") % {"what": what_is_elected(election, rb), "reasons": reasons}
 
     return render

@@ -17,7 +17,7 @@ class OpenForm(forms.Form):
         what: Any = self.fields["what"]
         what.choices = [("", _("the seats"))] + offices
         meeting: Any = self.fields["meeting"]
-        meeting.choices = [("", _("to be named later"))] + [(m.pk, f"{m.starts_at:%Y-%m-%d} — {m.title}") for m in meetings]
+        meeting.choices = [("", _("to be named later"))] + [(m.pk, m.choice_label()) for m in meetings]
 
 
 class NominateForm(forms.Form):
@@ -44,4 +44,4 @@ class BallotMeetingForm(forms.Form):
     def __init__(self, *args: Any, meetings: Any = (), **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         meeting: Any = self.fields["meeting"]
-        meeting.choices = [(m.pk, f"{m.starts_at:%Y-%m-%d} — {m.title}") for m in meetings]
+        meeting.choices = [(m.pk, m.choice_label()) for m in meetings]

@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from typing import ClassVar
 
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
+from charter.lib import dates
 from charter.members.models import Member
 from charter.org.models import Body
 
@@ -45,7 +47,12 @@ class Meeting(models.Model):
         ]
 
     def __str__(self) -> str:
-        return f"{self.body}: {self.title} ({self.starts_at:%Y-%m-%d})"
+        return f"{self.body}: {self.title} ({dates.day(self.starts_at.astimezone(dt.UTC).date())})"
+
+    def choice_label(self, *, body: bool = False) -> str:
+        """The meeting in a list to choose from: its day in the reader's language, (its body,) its title."""
+        day = dates.day(self.starts_at.astimezone(dt.UTC).date())
+        return f"{day} — {self.body.name}: {self.title}" if body else f"{day} — {self.title}"
 
     @property
     def notice_hours(self) -> float:

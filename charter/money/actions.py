@@ -14,7 +14,7 @@ from django.db.models import Max
 from django.utils.translation import gettext as _
 
 from charter.conferences.models import Conference
-from charter.lib import bulk, clock
+from charter.lib import bulk, clock, dates
 from charter.lib.errors import InvalidInput
 from charter.meetings.decisions import carried, judge_decision
 from charter.members.actions import (
@@ -263,7 +263,7 @@ def import_bank_statement(
     if earlier is not None:
         raise InvalidMoney(
             _("This statement was already imported on %(date)s.")
-            % {"date": earlier.imported_at.date().isoformat()},
+            % {"date": dates.day(earlier.imported_at.date())},
             field="file",
         )
     prop, _office = _officer("import_bank_statement", by, target_unit=unit)
@@ -512,7 +512,7 @@ def _open(fund: Fund) -> Fund:
     fund = Fund.objects.select_for_update(of=("self",)).select_related("unit").get(pk=fund.pk)
     if fund.closes_on is not None and fund.closes_on < clock.today():
         raise InvalidMoney(
-            _("This fund closed on %(date)s.") % {"date": fund.closes_on.isoformat()}, field="fund"
+            _("This fund closed on %(date)s.") % {"date": dates.day(fund.closes_on)}, field="fund"
         )
     return fund
 

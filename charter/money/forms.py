@@ -108,9 +108,7 @@ class BandsDecisionForm(forms.Form):
         self.fields["meeting"].queryset = (
             meetings if meetings is not None else Meeting.objects.none()
         )  # type: ignore[attr-defined]
-        self.fields["meeting"].label_from_instance = lambda m: (
-            f"{m.body.name}: {m.starts_at:%Y-%m-%d} — {m.title}"
-        )  # type: ignore[attr-defined]
+        self.fields["meeting"].label_from_instance = lambda m: m.choice_label(body=True)  # type: ignore[attr-defined]
 
 
 class BandRowForm(forms.Form):

@@ -23,7 +23,7 @@ from django.conf import settings
 from django.utils import translation
 from django.utils.translation import gettext as _
 
-from charter.lib import clock
+from charter.lib import clock, dates
 from charter.lib.errors import InvalidInput
 from charter.progress.models import Operation
 
@@ -204,7 +204,7 @@ def refused_text(refusal: Any) -> str:
     """A refusal in sentences: each breach with its article."""
     parts = []
     for breach in getattr(refusal, "breaches", []) or []:
-        params = dict(getattr(breach, "params", None) or {})
+        params = dates.in_words(getattr(breach, "params", None) or {})
         try:
             message = _(breach.template) % params if params else _(breach.template)
         except (KeyError, TypeError, ValueError):

@@ -118,10 +118,17 @@ class Breach:
 
     @property
     def message(self) -> str:
-        return self.template % dict(self.params) if self.params else self.template
+        """The sentence as data (the record's copy): untranslated, days as ISO dates."""
+        return self.template % plain(self.params) if self.params else self.template
 
     def as_dict(self) -> dict[str, Any]:
         return {"article": self.article, "code": self.code, "message": self.message}
+
+
+def plain(params: Mapping[str, Any]) -> dict[str, Any]:
+    """A breach's parameters for the record: a day as its ISO date (pages say it in the reader's
+    language: ``rulebook.refusal.breach_message``)."""
+    return {k: v.isoformat() if isinstance(v, dt.date) else v for k, v in params.items()}
 
 
 @dataclass(frozen=True)
@@ -446,7 +453,7 @@ def _due_process(j: _Judgement) -> None:
     elif reply_days and not f.get("replied_on"):
         ends = delivered + dt.timedelta(days=reply_days)
         if j.p.on < ends:
-            j.breach(reply_art, "reply_period_running", _("The member's %(days)s days to reply run until %(ends)s."), days=reply_days, ends=ends.isoformat())
+            j.breach(reply_art, "reply_period_running", _("The member's %(days)s days to reply run until %(ends)s."), days=reply_days, ends=ends)
     hearing = dp.get("hearing")
     if hearing and not f.get("hearing_offered"):
         j.breach(hearing.get("article", art), "no_hearing", _("The member was not offered a hearing before the deciding body."))
@@ -482,7 +489,7 @@ def _reply_period(j: _Judgement) -> None:
     days = int(dp.get("reply_days", 0))
     ends = delivered + dt.timedelta(days=days)
     if days and j.p.on > ends:
-        j.breach(dp.get("reply_article", art), "reply_period_over", _("The %(days)s days to reply in writing ran from %(delivered)s and ended on %(ends)s."), days=days, delivered=delivered.isoformat(), ends=ends.isoformat())
+        j.breach(dp.get("reply_article", art), "reply_period_over", _("The %(days)s days to reply in writing ran from %(delivered)s and ended on %(ends)s."), days=days, delivered=delivered, ends=ends)
 
 
 def _companion(j: _Judgement) -> None:
@@ -875,4 +882,4 @@ def _window(j: _Judgement) -> None:
         return
     ends = start + dt.timedelta(days=int(w["days"]))
     if j.p.on > ends:
-        j.breach(None, "window_closed", _("The %(days)s days for this ended on %(ends)s."), days=w["days"], ends=ends.isoformat())
+        j.breach(None, "window_closed", _("The %(days)s days for this ended on %(ends)s."), days=w["days"], ends=ends)

@@ -106,3 +106,35 @@ def test_a_dues_reminder_gives_the_paid_up_date_in_the_members_language(cast):
     for n in Notice.objects.filter(member=tariq, kind="dues_reminder"):
         assert n.language == "sd" and paid in n.body and tariq.dues_paid_until.isoformat() not in n.body
         assert not EASTERN_DIGITS.search(n.body)
+
+
+def test_a_late_reply_is_refused_with_its_days_in_the_readers_language_and_iso_on_the_record(cast, at):
+    from charter.rulebook.enforce import Refused
+    from charter.rulebook.refusal import translated_breaches
+
+    case = story.deliver(cast, story.frame(cast))  # delivered 2026-09-01: 14 days to reply
+    story.moment_at("2026-09-16T09:00:00")
+    with pytest.raises(Refused) as exc:
+        actions.reply_to_charge(case, by=cast.tariq, text="My reply.")
+    with translation.override("sd"):
+        (shown,) = translated_breaches(exc.value)
+    assert "1 سيپٽمبر 2026" in shown["message"] and "15 سيپٽمبر 2026" in shown["message"]
+    assert "2026-09-15" not in shown["message"] and not EASTERN_DIGITS.search(shown["message"])
+    with translation.override("en"):
+        (shown,) = translated_breaches(exc.value)
+    assert "ran from 1 September 2026 and ended on 15 September 2026" in shown["message"]
+    # the sentence as data (what goes on the record with a refusal) keeps the ISO dates
+    assert "2026-09-01" in exc.value.breaches[0].message and "2026-09-15" in exc.value.breaches[0].message
+
+
+def test_a_meeting_to_choose_is_named_by_its_day_in_the_readers_language(cast, at):
+    from charter.voting.forms import PollForm
+
+    at("2026-03-02T10:00:00")
+    rc = cast.bodies["rc"]
+    present = list(Member.objects.filter(mandates__body=rc, mandates__ended_on__isnull=True))
+    meeting = hold(rc, by=cast.rashid, present=present, notice_days=8)
+    day = meeting.starts_at.date()
+    with translation.override("sd"):
+        labels = dict(PollForm(meetings=[meeting]).fields["meeting"].choices)
+        assert labels[meeting.pk] == f"{day.day} {MONTHS['sd'][day.month - 1]} {day.year} — {meeting.title}"

@@ -18,7 +18,7 @@ from django.db import IntegrityError, connection, transaction
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop as N_
 
-from charter.lib import clock
+from charter.lib import clock, dates
 from charter.lib.canonical import canonical_json, sha256_hex
 from charter.lib.errors import InvalidInput
 from charter.meetings.actions import decide_motion
@@ -307,7 +307,7 @@ def cast_vote(poll: Poll, *, voter: Member, vote: Any, idempotency_key: str, pro
 
 def _replay(prior: Participation, key: str) -> Receipt:
     if prior.idempotency_key != key:
-        raise AlreadyVoted(_("You have already voted in this poll (at %(when)s). A vote cannot be changed or cast twice.") % {"when": prior.voted_at.strftime("%Y-%m-%d %H:%M UTC")})
+        raise AlreadyVoted(_("You have already voted in this poll (at %(when)s). A vote cannot be changed or cast twice.") % {"when": dates.moment(prior.voted_at)})
     return Receipt(poll_id=prior.poll_id, voted_at=prior.voted_at, replayed=True)
 
 

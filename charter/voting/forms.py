@@ -23,7 +23,7 @@ class PollForm(forms.Form):
     def __init__(self, *args: Any, meetings: Any = (), seat_bodies: Any = (), **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         meeting_field: Any = self.fields["meeting"]
-        meeting_field.choices = [("", _("not at a meeting"))] + [(m.pk, f"{m.starts_at:%Y-%m-%d} — {m.title}") for m in meetings]
+        meeting_field.choices = [("", _("not at a meeting"))] + [(m.pk, m.choice_label()) for m in meetings]
         seat_field: Any = self.fields["seat_body"]
         seat_field.choices = [("", _("not an election"))] + [(b.pk, b.name) for b in seat_bodies]
 

@@ -25,7 +25,7 @@ from charter.org.models import Body
 from charter.progress import background
 from charter.progress.permissions import shown_on_page
 from charter.rulebook.enforce import Refused
-from charter.rulebook.refusal import attempt, render_refusal
+from charter.rulebook.refusal import attempt, breach_message, render_refusal
 from charter.rulebook.store import rulebook_on
 from charter.voting import actions, content, live, queries, rules, tally, tasks
 from charter.voting.forms import BallotForm, BatchForm, PollForm, TotalsForm
@@ -83,7 +83,7 @@ def _ballot_context(poll: Poll, member: Any, form: BallotForm, options: list[Any
     when = queries.voted_at(poll, member)
     reasons = [] if when or poll.state != Poll.State.OPEN or poll.mode == Poll.Mode.PAPER else rules.voter_breaches(poll, member, rulebook_on(today), today)
     summary = queries.result_summary(poll) if poll.state == Poll.State.PUBLISHED else None
-    return {"poll": poll, "form": form, "options": options, "voted_at": when, "turnout": queries.turnout(poll), "summary": summary, "cannot_vote": [{"article": b.article, "message": _(b.template) % dict(b.params) if b.params else _(b.template)} for b in reasons]}
+    return {"poll": poll, "form": form, "options": options, "voted_at": when, "turnout": queries.turnout(poll), "summary": summary, "cannot_vote": [{"article": b.article, "message": breach_message(b)} for b in reasons]}
 
 
 @never_cache

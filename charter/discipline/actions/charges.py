@@ -11,7 +11,7 @@ from django.utils.translation import gettext as _
 from charter.discipline import queries, rules
 from charter.discipline.actions import acting, notify, timeline
 from charter.discipline.models import Case, Deadline, Hearing, Recusal, Reply, Stage
-from charter.lib import clock
+from charter.lib import clock, dates
 from charter.lib.errors import InvalidInput
 from charter.meetings.models import Meeting
 from charter.members.models import Member
@@ -69,7 +69,7 @@ def deliver_charge(case: Case, *, decision: Decision | None = None, by: Member |
     text = _("Deliver the charge in case %(n)s") % {"n": case.pk}
     rb = acting.judge("deliver_charge", decision=decision, by=by, office=office, target=case.member, facts={"open_charge": case.open}, text=text, subjects=[case.member], detail={"case": case.pk})
     if case.charge_delivered_on is not None:
-        raise InvalidInput(_("The charge was already delivered on %(date)s.") % {"date": case.charge_delivered_on.isoformat()})
+        raise InvalidInput(_("The charge was already delivered on %(date)s.") % {"date": dates.day(case.charge_delivered_on)})
     today = clock.today()
     case.charge_delivered_on = today
     case.state = Case.State.DELIVERED

@@ -166,7 +166,7 @@ def end_suspension(measure: Measure) -> Measure:
     if measure.kind != Measure.Kind.SUSPENSION or measure.state != Measure.State.IN_FORCE or measure.ends_on is None:
         raise InvalidInput(_("This is not a suspension in force."))
     if measure.ends_on > clock.today():
-        raise InvalidInput(_("The suspension runs until %(date)s.") % {"date": measure.ends_on.isoformat()})
+        raise InvalidInput(_("The suspension runs until %(date)s.") % {"date": dates.day(measure.ends_on)})
     detail = {"case": measure.case_id, "measure": measure.pk}
     rb = acting.judge("end_suspension", target=measure.member, subjects=[measure.member], detail=detail)
     measure.state, measure.ended_on = Measure.State.ENDED, clock.today()
@@ -187,7 +187,7 @@ def lapse_interim_suspension(row: InterimSuspension) -> InterimSuspension:
     if row.state != InterimSuspension.State.IN_FORCE:
         raise InvalidInput(_("This interim suspension is no longer in force."))
     if row.ends_on >= clock.today():
-        raise InvalidInput(_("The interim suspension runs until %(date)s.") % {"date": row.ends_on.isoformat()})
+        raise InvalidInput(_("The interim suspension runs until %(date)s.") % {"date": dates.day(row.ends_on)})
     case = row.case
     detail = {"case": case.pk}
     rb = acting.judge("lapse_interim_suspension", target=case.member, subjects=[case.member], detail=detail)
