@@ -150,6 +150,9 @@ TASKS = {
 }
 # Long operations write their progress row at most this often (seconds); pages poll it every 2 s.
 PROGRESS_INTERVAL = env_int("PROGRESS_INTERVAL", 1)
+# Inside an all-or-nothing act, where the row is not visible yet, the figures also go to a file here
+# (progress/beacon.py); the server's processes and its worker share this machine's disk.
+PROGRESS_DIR = Path(env_str("PROGRESS_DIR", str(VAR_DIR / "progress")))
 
 # Notices: which transports deliver which channel. "console" writes to var/outbox/; email may be
 # "smtp" (the EMAIL_* settings below), SMS "http" (an SMS gateway's HTTP API, SMS_GATEWAY_*).

@@ -37,6 +37,8 @@ from charter.money.models import (
 )
 from charter.notices import outbox
 from charter.org.models import Organization, Unit
+from charter.progress import track
+from charter.progress.models import Operation
 from charter.record import log as record
 from charter.rulebook import enforce
 from charter.rulebook.enforce import Decision, consequential
@@ -298,7 +300,7 @@ def import_bank_statement(
     made: list[list[Any]] = []
     to_pay: list[tuple[int, Member, int]] = []
     review, matched = StatementRow.State.REVIEW, StatementRow.State.MATCHED
-    for r in rows:
+    for r in track.counted(rows, Operation.Step.CHECKING, total=len(rows)):
         members = [found[n] for n in sorted(refs[r.line]) if n in found]
         band = bands.get(band_ids.get(members[0].pk, -1)) if len(members) == 1 else None
         state, why, member = review, "", None
@@ -332,6 +334,8 @@ def import_bank_statement(
     )
     imp.entry_index = entry.index
     imp.save(update_fields=["entry_index"])
+    writes = len(to_pay) + len(made)  # the payments, then every line's row
+    track.report(Operation.Step.WRITING, done=0, total=writes)
     paid = apply_dues_payments(
         [(member, months, made[i][2], made[i][3], made[i][1]) for i, member, months in to_pay],
         entry_index=entry.index,
@@ -341,10 +345,15 @@ def import_bank_statement(
         StatementRow,
         ("statement_id", "line", "booked_on", "amount", "text", "state", "why", "candidates")
         + ("member_id", "payment_id", "entry_index"),
-        (
-            (imp.pk, line, on, amount, text, state, why, candidates)
-            + (member.pk if member else None, payment_of.get(i), entry.index)
-            for i, (line, on, amount, text, state, why, candidates, member) in enumerate(made)
+        track.counted(
+            (
+                (imp.pk, line, on, amount, text, state, why, candidates)
+                + (member.pk if member else None, payment_of.get(i), entry.index)
+                for i, (line, on, amount, text, state, why, candidates, member) in enumerate(made)
+            ),
+            Operation.Step.WRITING,
+            total=writes,
+            start=len(to_pay),
         ),
     )
     return imp

@@ -1,5 +1,6 @@
 """A bank statement imported by the background worker, with a progress bar on the import page
-(decision 0018). A thin hook: the act is ``actions.import_bank_statement``, unchanged."""
+(decision 0018). A thin hook: the act is ``actions.import_bank_statement``, which reports how far
+it has gone to the operation running it."""
 
 from __future__ import annotations
 
@@ -52,9 +53,9 @@ def import_in_background(
         return
     with running(op, label="statement") as tracker:
         raw = base64.b64decode(data)
-        # The act reads the file and writes every line in one transaction: the page shows it as
-        # one step, then the lines it recorded.
-        tracker.begin_step(Operation.Step.WRITING)
+        # The act reads the file, checks its lines and writes them in one transaction; it reports
+        # its steps (track.counted), which the page reads from the beacon until it commits.
+        tracker.begin_step(Operation.Step.READING)
         try:
             imp = actions.import_bank_statement(
                 unit=Unit.objects.get(pk=unit_pk),

@@ -6,8 +6,9 @@ step changes, when it starts and when it ends), so a loop may call ``advance`` p
 tracker without a row (``Tracker(None, echo=...)``) only draws.
 
 Inside an all-or-nothing act the row's updates are part of the act's transaction: others see them
-when it commits. Long operations therefore report the steps they take before the act (reading and
-checking a file), and the act itself as one step (decision 0018).
+when it commits. There the tracker also writes its figures to the operation's beacon file
+(``beacon.py``), which the page reads meanwhile (decision 0018). An act reports how far it has gone
+with ``report`` or ``counted``, which speak to the tracker of the operation running it, if any.
 """
 
 from __future__ import annotations
@@ -15,22 +16,55 @@ from __future__ import annotations
 import logging
 import sys
 import time
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
-from typing import Any, TextIO
+from contextvars import ContextVar
+from typing import Any, TextIO, TypeVar
 
 from django.conf import settings
+from django.db import transaction
 from django.utils import translation
 from django.utils.translation import gettext as _
 
 from charter.lib import clock, dates
 from charter.lib.errors import InvalidInput
+from charter.progress import beacon
 from charter.progress.models import Operation
 
 log = logging.getLogger("charter.progress")
+T = TypeVar("T")
 
 # Set by `charter worker` in a terminal: the operations this process runs also draw their bars there.
 _echo: TextIO | None = None
+
+
+# The tracker of the operation this thread is running (set by ``running``): what ``report`` and
+# ``counted`` speak to, so that an act reports its progress without being given a tracker.
+_current: ContextVar[Tracker | None] = ContextVar("charter_progress_tracker", default=None)
+
+
+def report(step: str, *, done: int, total: int | None = None) -> None:
+    """How far the running operation's act has gone in ``step``; nothing when no operation runs it."""
+    tracker = _current.get()
+    if tracker is None:
+        return
+    if step != tracker.step or total != tracker.total:
+        tracker.begin_step(step, total=total)
+    if done > tracker.done:
+        tracker.advance(done - tracker.done)
+
+
+def counted(items: Iterable[T], step: str, *, total: int | None, start: int = 0) -> Iterator[T]:
+    """``items`` as they are, each counted in ``step`` of the running operation (from ``start`` of
+    ``total``), if an operation runs this."""
+    tracker = _current.get()
+    if tracker is None:
+        yield from items
+        return
+    report(step, done=start, total=total)
+    for item in items:
+        yield item
+        tracker.advance()
 
 
 def echo_to(stream: TextIO | None) -> None:
@@ -162,6 +196,10 @@ class Tracker:
         Operation.objects.filter(pk=self.op.pk).update(**values)
         for key, value in values.items():
             setattr(self.op, key, value)
+        if finished:
+            beacon.clear(self.op.pk)
+        elif transaction.get_connection().in_atomic_block:  # others see the row when the act commits
+            beacon.write(self.op.pk, done=self.done, total=self.total, step=self.step, at=now)
 
 
 def _is_terminal(stream: TextIO) -> bool:
@@ -177,6 +215,7 @@ def running(op: Operation, *, label: str = "") -> Iterator[Tracker]:
     it failed with a readable message (the exception's own text for the errors Charter raises for
     people, a plain sentence for anything else, which is logged) and does not raise it again."""
     tracker = Tracker(op, label=label)
+    token = _current.set(tracker)
     with translation.override(op.language or settings.LANGUAGE_CODE):
         tracker.start()
         try:
@@ -198,6 +237,8 @@ def running(op: Operation, *, label: str = "") -> Iterator[Tracker]:
         else:
             if op.state not in (Operation.State.DONE, Operation.State.FAILED):
                 tracker.finish()
+        finally:
+            _current.reset(token)
 
 
 def refused_text(refusal: Any) -> str:

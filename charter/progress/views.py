@@ -8,6 +8,7 @@ from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.views.decorators.cache import never_cache
 
+from charter.progress import beacon
 from charter.progress.kinds import kind_of
 from charter.progress.models import Operation
 from charter.progress.permissions import get_operation_for, may_see
@@ -33,6 +34,7 @@ def output(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 def context(op):  # type: ignore[no-untyped-def]
+    op = beacon.overlay(op)  # inside an act, the figures its row will say when the act commits
     kind = kind_of(op)
     return {
         "op": op,

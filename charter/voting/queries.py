@@ -13,6 +13,8 @@ from django.utils.translation import gettext as _
 
 from charter.lib.errors import InvalidInput
 from charter.members.models import Member
+from charter.progress import track
+from charter.progress.models import Operation
 from charter.rulebook import judge as J
 from charter.voting import tally
 from charter.voting.models import Ballot, NamedVote, PaperBatch, Participation, Poll, PollOption
@@ -54,8 +56,10 @@ def turnout(poll: Poll) -> Turnout:
 
 
 def current_ballots(poll: Poll) -> list[dict[str, Any]]:
-    """The ballots as they are now, as the canonical list."""
-    return tally.ballot_list(Ballot.objects.filter(poll_id=poll.pk).values_list("tracker", "weight", "vote"))
+    """The ballots as they are now, as the canonical list (counted on the progress bar of the
+    operation that reads them, if any: a large count)."""
+    rows = Ballot.objects.filter(poll_id=poll.pk).values_list("tracker", "weight", "vote").iterator(chunk_size=5000)
+    return tally.ballot_list(track.counted(rows, Operation.Step.COUNTING, total=poll.ballots or None))
 
 
 def committed_ballots(poll: Poll) -> list[dict[str, Any]]:

@@ -29,8 +29,8 @@ def publish_in_background(operation_pk: int, poll_pk: int, member_pk: int) -> No
         return
     with running(op, label="count") as tracker:
         poll = Poll.objects.get(pk=poll_pk)
-        # One all-or-nothing act: its steps become visible when it commits, so the page shows the
-        # count as one step (an indeterminate bar), then the number of ballots counted.
+        # One all-or-nothing act; the ballots it reads are counted on the bar (through the beacon
+        # while the act has not committed).
         tracker.begin_step(Operation.Step.COUNTING)
         poll = actions.publish_poll(poll, by=Member.objects.get(pk=member_pk))
         tracker.total = tracker.done = poll.ballots

@@ -82,3 +82,40 @@ def test_the_auditors_follow_it_and_a_plain_member_does_not(cast, banded, client
         login_as(Client(), cast.imran).get(f"/operations/{op.pk}/").status_code == 200
     )  # the Control Commission audits
     assert login_as(Client(), cast.alice).get(f"/operations/{op.pk}/").status_code == 404
+
+
+def test_the_page_follows_the_act_line_by_line_before_it_commits(cast, banded, client, settings, monkeypatch):
+    """The act is one transaction: until it commits, another connection reads the row as it was
+    (queued). The page reads the beacon meanwhile: the lines checked, then the writes."""
+    import copy
+
+    from django.template.loader import render_to_string
+
+    from charter.progress import beacon
+    from charter.progress.views import context
+
+    settings.PROGRESS_INTERVAL = 0
+    login_as(client, cast.bilal)
+    rows = "".join(f"2026-06-{d:02d},PAYER {d},100\n" for d in range(1, 29))
+    _upload(client, cast.karachi.pk, f"Date,Text,Amount\n2026-06-01,DUES {banded.number},600\n{rows}".encode())
+    committed = Operation.objects.get(kind="import_bank_statement")  # as others see it until the commit
+    seen: list[tuple[str, str, int, int | None]] = []
+    pages: list[str] = []
+    write = beacon.write
+
+    def spy(pk: int, **figures):  # type: ignore[no-untyped-def]
+        write(pk, **figures)
+        shown = context(copy.copy(committed))
+        op = shown["op"]
+        seen.append((op.state, op.step, op.done, op.total))
+        if op.step == "writing" and 0 < op.done < (op.total or 0):
+            pages.append(render_to_string("progress/operation.html", shown))
+
+    monkeypatch.setattr(beacon, "write", spy)
+    run_queued(queues=(QUEUE,))
+    assert ("running", "checking", 29, 29) in seen  # every line of the file checked
+    assert ("running", "writing", 1, 30) in seen  # the one payment, then the 29 lines' rows
+    assert seen[-1] == ("running", "writing", 30, 30)
+    assert pages and 'max="30"' in pages[0] and "writing" in pages[0]
+    op = Operation.objects.get(pk=committed.pk)
+    assert op.state == "done" and beacon.read(op.pk) is None  # the beacon goes when it ends

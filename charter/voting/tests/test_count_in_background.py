@@ -92,3 +92,23 @@ def test_only_the_body_follows_the_count_until_the_result_is_public(client, cast
     assert (
         off_body.get(f"/operations/{op.pk}/").status_code == 200
     )  # the result is every member's now
+
+
+def test_the_count_reports_the_ballots_it_reads_before_it_commits(client, cast, rc, settings, monkeypatch):
+    from charter.progress import beacon
+
+    settings.PROGRESS_INTERVAL = 0
+    poll = _closed_ranked_poll(cast)
+    login_as(client, cast.rashid)
+    client.post(f"/polls/{poll.pk}/publish/")
+    seen: list[tuple[str, int, int | None]] = []
+    write = beacon.write
+
+    def spy(pk: int, **figures):  # type: ignore[no-untyped-def]
+        write(pk, **figures)
+        seen.append((figures["step"], figures["done"], figures["total"]))
+
+    monkeypatch.setattr(beacon, "write", spy)
+    assert run_queued(queues=(QUEUE,)) == 1
+    assert [s for s in seen if s[0] == "counting"][-1] == ("counting", 7, 7)  # each ballot read, of 7
+    assert ("counting", 3, 7) in seen
