@@ -64,25 +64,39 @@ def needs_two_factor(user: Any) -> bool:
         return False
     if user.is_staff or user.is_superuser:
         return True
-    if TOTPDevice.objects.filter(user=user, confirmed=True).exists():
-        return True
+    from django.db.models import Exists, OuterRef
+
+    from charter.members.models import Member
     from charter.org.models import Mandate
 
-    member = getattr(user, "member", None)
+    member = getattr(user, "member", None)  # the views read it anyway: cached on the user
     if member is None:
-        return False
-    held = list(Mandate.objects.current().filter(member=member).values_list("office", "body__kind"))
-    if not held:
-        return False
-    if any(office for office, _kind in held):
+        return TOTPDevice.objects.filter(user=user, confirmed=True).exists()
+    # Asked on every request of a signed-in member: one query for a device, an office and a seat.
+    held = Mandate.objects.current().filter(member=OuterRef("pk"))
+    device, office, seat = (
+        Member.objects.filter(pk=member.pk)
+        .annotate(
+            d=Exists(TOTPDevice.objects.filter(user=user, confirmed=True)),
+            o=Exists(held.exclude(office="")),
+            s=Exists(held),
+        )
+        .values_list("d", "o", "s")
+        .first()
+        or (False, False, False)
+    )
+    if device or office:
         return True
+    if not seat:
+        return False
     from charter.rulebook.store import NoRulebook, rulebook_on
 
     try:
         kinds = deciding_kinds(rulebook_on(clock.today()))
     except NoRulebook:
         kinds = None
-    return kinds is None or any(kind in kinds for _office, kind in held)
+    seats = Mandate.objects.current().filter(member=member).values_list("body__kind", flat=True)
+    return kinds is None or any(kind in kinds for kind in seats)
 
 
 def confirmed_device(user: Any) -> TOTPDevice | None:

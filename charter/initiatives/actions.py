@@ -118,6 +118,7 @@ def sign_initiative(initiative: Initiative | int, *, by: Member) -> Signature:
     today = now.date()
     rb = rulebook_on(today)
     actor = signer(by, today, rb)  # read before the lock: it does not depend on the initiative
+    me = record.commitment_for(by)  # nor does the signer's commitment on the log (made once, kept)
     ini = lock(initiative)
     # Asked after the lock is held, in a query of its own: a subquery in the locking statement would
     # read the snapshot from before the wait and miss a signature committed meanwhile.
@@ -125,7 +126,7 @@ def sign_initiative(initiative: Initiative | int, *, by: Member) -> Signature:
     rule = check(rb, R.Step(R.SIGN, ini.kind, today, actor, state=ini.state, signed=signed), actor=by, detail={"initiative": ini.pk})
     recount(ini, rule, rb, today)
     ini.signature_count += 1
-    entry = record.append(R.SIGN, "done", actor=by, detail={"initiative": ini.pk, "signatures": ini.signature_count}, articles=[rule["article"]])
+    entry = record.append(R.SIGN, "done", actor=me, detail={"initiative": ini.pk, "signatures": ini.signature_count}, articles=[rule["article"]])
     signature = Signature.objects.create(initiative=ini, member=by, signed_at=now, entry_index=entry.index)
     reach_if_due(ini, rule, rb, now)
     ini.save(update_fields=["signature_count", "members_in_good_standing", "needed", "counted_on", "state"])

@@ -21,17 +21,50 @@ ENTRY_VERSION = 1
 
 def commitment_for(member: Any) -> Subject:
     """The subject row (with its salted commitment) that stands for ``member`` on the log."""
+    connection = transaction.get_connection()
+    if connection.vendor == "postgresql":
+        return _subject_postgresql(connection, member)
     subject = Subject.objects.filter(member=member).first()
     if subject is not None:
         return subject
-    salt = secrets.token_hex(32)
-    digest = hashlib.sha256(bytes.fromhex(salt) + f"member:{member.pk}".encode()).hexdigest()
+    salt, digest = _new_commitment(member)
     # Made outside the log's lock, so two first acts of one person may race: the second waits for the
     # first to commit, inserts nothing and reads the first's row.
     Subject.objects.bulk_create(
         [Subject(member=member, commitment=digest, salt=salt)], ignore_conflicts=True
     )
     return Subject.objects.get(member=member)
+
+
+def _new_commitment(member: Any) -> tuple[str, str]:
+    salt = secrets.token_hex(32)
+    return salt, hashlib.sha256(bytes.fromhex(salt) + f"member:{member.pk}".encode()).hexdigest()
+
+
+# The person's subject, made if it is not there yet, in one round trip: the insert's row when it
+# made one, else the row already there (the data-modifying part runs once whatever the rest reads).
+_SUBJECT = """
+WITH made AS (
+    INSERT INTO record_subject (member_id, commitment, salt) VALUES (%s, %s, %s)
+    ON CONFLICT DO NOTHING RETURNING id, commitment
+)
+SELECT id, commitment FROM made
+UNION ALL
+SELECT id, commitment FROM record_subject WHERE member_id = %s
+LIMIT 1
+"""
+
+
+def _subject_postgresql(connection: Any, member: Any) -> Subject:
+    salt, digest = _new_commitment(member)
+    with connection.cursor() as cursor:
+        cursor.execute(_SUBJECT, [member.pk, digest, salt, member.pk])
+        row = cursor.fetchone()
+    if row is None:  # another act made it and committed after this statement began: read it now
+        return Subject.objects.get(member=member)
+    subject = Subject(id=row[0], member_id=member.pk, commitment=row[1])
+    subject._state.adding, subject._state.db = False, connection.alias
+    return subject
 
 
 def _locked_state() -> LogState:
@@ -56,7 +89,8 @@ def append(
     """Append one entry. Must run inside the transaction that performs the act."""
     if not transaction.get_connection().in_atomic_block:
         raise RuntimeError("record.append must run inside the act's transaction")
-    actor_subject = commitment_for(actor) if actor is not None else None
+    # the actor may come as their subject already (an act that made it before taking its own lock)
+    actor_subject = actor if isinstance(actor, Subject) or actor is None else commitment_for(actor)
     subject_rows = [commitment_for(m) for m in subjects]
     # From here to the commit every act waits for the one before: keep this part short.
     connection = transaction.get_connection()
