@@ -15,6 +15,7 @@ from fpdf import FPDF
 
 from charter.conferences.models import Participant
 from charter.conferences.queries import Report
+from charter.lib import dates
 
 
 def qr_svg(code: str, scale: int = 4) -> str:
@@ -163,7 +164,7 @@ def report_pdf(r: Report, *, tick: Callable[[int], Any] | None = None) -> bytes:
     pdf.multi_cell(
         0,
         5,
-        _text(f"{c.venue} · {c.starts_on:%Y-%m-%d} – {c.ends_on:%Y-%m-%d}"),
+        _text(f"{c.venue} · {dates.day(c.starts_on)} – {dates.day(c.ends_on)}"),
         new_x="LMARGIN",
         new_y="NEXT",
     )
@@ -206,7 +207,7 @@ def report_pdf(r: Report, *, tick: Callable[[int], Any] | None = None) -> bytes:
         pdf.multi_cell(
             0,
             5,
-            _text(f"{s.day:%Y-%m-%d} {s.starts_at or ''} {s.title}{where}"),
+            _text(f"{dates.day(s.day)} {s.starts_at.strftime('%H:%M') if s.starts_at else ''} {s.title}{where}"),
             new_x="LMARGIN",
             new_y="NEXT",
         )

@@ -25,7 +25,13 @@ from charter.org.models import Mandate, Unit
 from charter.rulebook import rosters
 from charter.rulebook.store import rulebook_on
 
-Cell = tuple[str, str | None]
+# (text, link); a day stays a date: the page says it in the reader's language, the CSV file and the
+# API as ISO (YYYY-MM-DD).
+Cell = tuple[str | dt.date, str | None]
+
+
+def _day(moment: dt.datetime) -> dt.date:
+    return moment.astimezone(dt.UTC).date()
 
 # status change lists: figure -> (title, filter on StatusChange)
 CHANGES: dict[str, tuple[Any, Q]] = {
@@ -201,7 +207,7 @@ def figure_list(
                 [
                     _unit(b),
                     (str(sizes.get(b.pk, 0)), None),
-                    (f"{last_met[b.pk]:%Y-%m-%d}" if b.pk in last_met else "", None),
+                    (_day(last_met[b.pk]) if b.pk in last_met else "", None),
                 ]
                 for b in chosen
             ),
@@ -280,7 +286,7 @@ def figure_list(
             [_("Date"), _("Meeting"), _("Present"), _("Roster"), _("Quorum")],
             (
                 [
-                    (f"{m.starts_at:%Y-%m-%d}", None),
+                    (_day(m.starts_at), None),
                     (str(m), reverse("meetings:detail", args=[m.pk])),
                     (str(m.present_count), None),
                     (str(m.roster_size), None),
@@ -307,7 +313,7 @@ def figure_list(
         [_("Started"), _("Initiative"), _("Addressed to"), _("Signatures"), _("Needed")],
         (
             [
-                (f"{i.started_at:%Y-%m-%d}", None),
+                (_day(i.started_at), None),
                 (i.title, reverse("initiatives:detail", args=[i.pk])),
                 (i.addressed_to.name if i.addressed_to else str(_("all members")), None),
                 (str(i.signature_count), None),

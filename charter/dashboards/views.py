@@ -10,6 +10,7 @@ from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse, HttpResponseBadRequest, StreamingHttpResponse
 from django.shortcuts import render
 from django.urls import reverse
+from django.utils.formats import date_format
 from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext_lazy as _
@@ -133,7 +134,7 @@ def _table(d: Dashboard, named: bool, months: int) -> SafeString:
                 if href
                 else f"<td>{int(value)}</td>"
             )
-        rows.append(f"<tr><th>{month:%Y-%m}</th>{''.join(cells)}</tr>")
+        rows.append(f"<tr><th>{escape(date_format(month, 'YEAR_MONTH_FORMAT'))}</th>{''.join(cells)}</tr>")
     return mark_safe("".join(reversed(rows)))  # noqa: S308
 
 

@@ -111,3 +111,14 @@ def test_the_list_of_terms_expired_without_election(story, client, at):  # type:
     # Secretary, ran out in January 2027; nobody was elected to them.
     assert len(rows) == 10 and {r[0][:7] for r in rows[1:]} == {"2027-01"}
     assert sorted(r[2] for r in rows[1:]).count("branch_secretary") == 1
+
+
+def test_days_and_months_read_as_words_on_the_page_and_iso_in_the_csv(story, client):  # type: ignore[no-untyped-def]
+    login_as(client, story.cast.sara)
+    sindh = story.cast.sindh.pk
+    page = client.get(f"/dashboard/{sindh}/figures/meetings/?months=12").content.decode()
+    assert "16 June 2026" in page and "2026-06-16" not in page
+    rows = rows_of(client.get(f"/dashboard/{sindh}/figures/meetings.csv?months=12"))
+    assert "2026-06-16" in [r[0] for r in rows[1:]]
+    board = client.get(f"/dashboard/{sindh}/?months=12").content.decode()
+    assert "<th>March 2026</th>" in board and "<th>2026-03</th>" not in board
