@@ -514,10 +514,11 @@ def _plan_congress(demo: Any, rng: random.Random, now: dt.datetime) -> None:
             *rng.sample([p for p in standing if p is not bilal], (len(standing) * 2) // 3),
         ]
         held = demo.attend(state["branch"], bilal, present)
-        runners = rng.sample(
-            [p for p in standing if p.activist and p is not bilal],
-            min(seats + 2, len(standing) - 1),
-        )
+        # Not the demo's plain member (Farhan, of this branch): a delegate sits on a deciding body
+        # and so signs in with a second factor; the README's `member` signs in without one.
+        farhan = demo.special["farhan"].pk
+        pool = [p for p in standing if p.activist and p is not bilal and p.pk != farhan and not p.reserved]
+        runners = rng.sample(pool, min(seats + 2, len(pool)))
         poll = create_poll(
             b.body,
             by=bilal.m,

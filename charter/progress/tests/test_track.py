@@ -159,3 +159,21 @@ def test_charter_worker_once_runs_the_queued_operations(cast):
         echo_to(None)
     op.refresh_from_db()
     assert (op.state, op.done) == ("done", 3)
+
+
+def test_the_fragment_groups_its_figures_as_the_reader_does():
+    from django.template.loader import render_to_string
+    from django.utils import translation
+
+    from charter.progress.views import context
+
+    op = _op()
+    Operation.objects.filter(pk=op.pk).update(state="running", step="writing", total=150_000, done=61_234)
+    op.refresh_from_db()
+    with translation.override("en"):
+        page = render_to_string("progress/operation.html", context(op))
+    assert "61,234 of 1,50,000 (40%)" in page  # lakhs, as Pakistan groups them
+    op.state, op.done = "done", 150_000
+    with translation.override("ur"):
+        page = render_to_string("progress/operation.html", context(op))
+    assert "1,50,000" in page and "150000" not in page
