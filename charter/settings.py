@@ -79,6 +79,7 @@ TEMPLATES = [
         "DIRS": [BASE_DIR / "charter" / "templates"],
         "APP_DIRS": True,
         "OPTIONS": {
+            "builtins": ["charter.formats.numbers"],
             "context_processors": [
                 "django.template.context_processors.request",
                 "django.contrib.auth.context_processors.auth",

@@ -70,8 +70,8 @@ def test_a_fund_for_a_conference_counts_in_its_report(cast, conference, at, clie
 
     login_as(client, cast.alice)
     page = client.get(f"/conferences/{conference.pk}/report/").content.decode()
-    assert "4500.00 PKR" in page and "Collections are not kept" not in page
-    assert "Conference fighting fund: 4500.00" in page and "Sindh 4500.00" in page
+    assert "4,500.00 PKR" in page and "Collections are not kept" not in page
+    assert "Conference fighting fund: 4,500.00" in page and "Sindh 4,500.00" in page
     fund_page = client.get(f"/money/funds/{appeal.pk}/").content.decode()
     assert f"/conferences/{conference.pk}/" in fund_page and "National Conference" in fund_page
     other_page = client.get(f"/money/funds/{other.pk}/").content.decode()

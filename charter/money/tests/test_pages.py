@@ -37,7 +37,7 @@ def test_a_member_sees_their_own_dues(cast, banded, client: Client):
     page = client.get("/money/")
     assert page.status_code == 200
     text = page.content.decode()
-    assert "Middle" in text and "1200.00" in text  # four months owed at 300
+    assert "Middle" in text and "1,200.00" in text  # four months owed at 300, grouped as the reader does
     assert client.get(f"/money/units/{cast.karachi.pk}/").status_code == 404  # not a treasurer
 
 

@@ -19,12 +19,3 @@ def operation_bar(context: Any, op: Any) -> SafeString | str:
 
     return render_to_string("progress/region.html", fragment(op), request=context.get("request"))
 
-
-@register.filter
-def grouped(value: Any) -> str:
-    """A count grouped as the reader's language groups it (60,000; in Pakistan's lakhs, 1,00,000)."""
-    from django.utils import formats
-
-    if value is None or value == "":
-        return ""
-    return formats.number_format(value, force_grouping=True)
