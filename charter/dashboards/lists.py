@@ -19,6 +19,7 @@ from charter.dashboards.queries import BadInput, in_scope, terms_expired_without
 from charter.dashboards.rollup import rules_for_dashboard
 from charter.discipline.models import Deadline
 from charter.initiatives.models import Initiative, Obligation
+from charter.lib import dates
 from charter.meetings.models import Meeting
 from charter.members.models import Member, Status, StatusChange, subtract_months
 from charter.org.models import Mandate, Unit
@@ -28,10 +29,7 @@ from charter.rulebook.store import rulebook_on
 # (text, link); a day stays a date: the page says it in the reader's language, the CSV file and the
 # API as ISO (YYYY-MM-DD).
 Cell = tuple[str | dt.date, str | None]
-
-
-def _day(moment: dt.datetime) -> dt.date:
-    return moment.astimezone(dt.UTC).date()
+_day = dates.utc_day
 
 # status change lists: figure -> (title, filter on StatusChange)
 CHANGES: dict[str, tuple[Any, Q]] = {

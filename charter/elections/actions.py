@@ -12,6 +12,7 @@ from django.utils.translation import ngettext
 
 from charter.elections.models import Candidacy, Election, Nomination
 from charter.lib import clock, dates
+from charter.lib.dates import breach_message
 from charter.lib.errors import InvalidInput
 from charter.meetings.decisions import carried, judge_decision
 from charter.meetings.models import Meeting
@@ -22,7 +23,6 @@ from charter.record import log as record
 from charter.record.models import Entry
 from charter.rulebook import enforce, rosters
 from charter.rulebook.enforce import Decision, consequential
-from charter.rulebook.refusal import breach_message
 from charter.rulebook.spec import Rulebook
 from charter.rulebook.store import rulebook_on
 from charter.voting import rules as poll_rules

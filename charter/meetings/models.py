@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import datetime as dt
 from typing import ClassVar
 
 from django.db import models
@@ -47,11 +46,11 @@ class Meeting(models.Model):
         ]
 
     def __str__(self) -> str:
-        return f"{self.body}: {self.title} ({dates.day(self.starts_at.astimezone(dt.UTC).date())})"
+        return f"{self.body}: {self.title} ({dates.day(dates.utc_day(self.starts_at))})"
 
     def choice_label(self, *, body: bool = False) -> str:
         """The meeting in a list to choose from: its day in the reader's language, (its body,) its title."""
-        day = dates.day(self.starts_at.astimezone(dt.UTC).date())
+        day = dates.day(dates.utc_day(self.starts_at))
         return f"{day} — {self.body.name}: {self.title}" if body else f"{day} — {self.title}"
 
     @property

@@ -245,11 +245,7 @@ def refused_text(refusal: Any) -> str:
     """A refusal in sentences: each breach with its article."""
     parts = []
     for breach in getattr(refusal, "breaches", []) or []:
-        params = dates.in_words(getattr(breach, "params", None) or {})
-        try:
-            message = _(breach.template) % params if params else _(breach.template)
-        except (KeyError, TypeError, ValueError):
-            message = str(breach.message)
+        message = dates.breach_message(breach)
         article = getattr(breach, "article", "")
         parts.append(f"{message} ({_('Article %(a)s') % {'a': article}})" if article else message)
     return " ".join(parts) or _("The rules do not allow this.")

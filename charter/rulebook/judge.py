@@ -127,7 +127,7 @@ class Breach:
 
 def plain(params: Mapping[str, Any]) -> dict[str, Any]:
     """A breach's parameters for the record: a day as its ISO date (pages say it in the reader's
-    language: ``rulebook.refusal.breach_message``)."""
+    language: ``lib.dates.breach_message``)."""
     return {k: v.isoformat() if isinstance(v, dt.date) else v for k, v in params.items()}
 
 

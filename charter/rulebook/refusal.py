@@ -7,23 +7,12 @@ from typing import Any, TypeVar
 
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
-from django.utils.translation import gettext as _
 
-from charter.lib import dates
+from charter.lib.dates import breach_message
 from charter.rulebook.enforce import Refused
-from charter.rulebook.judge import Breach
 from charter.rulebook.store import rulebook_on
 
 T = TypeVar("T")
-
-
-def breach_message(b: Breach) -> str:
-    """One breach in the reader's language, its days written as they say them ("7 March 2026")."""
-    params = dates.in_words(b.params)
-    try:
-        return _(b.template) % params if params else _(b.template)
-    except (KeyError, ValueError, TypeError):
-        return b.message
 
 
 def translated_breaches(refusal: Refused) -> list[dict[str, str]]:

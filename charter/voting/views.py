@@ -19,13 +19,14 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
 
 from charter.lib import clock
+from charter.lib.dates import breach_message
 from charter.lib.errors import InvalidInput
 from charter.meetings.models import Meeting
 from charter.org.models import Body
 from charter.progress import background
 from charter.progress.permissions import shown_on_page
 from charter.rulebook.enforce import Refused
-from charter.rulebook.refusal import attempt, breach_message, render_refusal
+from charter.rulebook.refusal import attempt, render_refusal
 from charter.rulebook.store import rulebook_on
 from charter.voting import actions, content, live, queries, rules, tally, tasks
 from charter.voting.forms import BallotForm, BatchForm, PollForm, TotalsForm

@@ -18,4 +18,3 @@ def operation_bar(context: Any, op: Any) -> SafeString | str:
     from charter.progress.views import context as fragment
 
     return render_to_string("progress/region.html", fragment(op), request=context.get("request"))
-
