@@ -58,33 +58,35 @@ def deciding_kinds(rb: Any) -> set[str] | None:
     return kinds & every
 
 
+def with_facts(users: Any) -> Any:
+    """``users`` (a queryset of sign-ins) with what ``needs_two_factor`` asks of each: a confirmed
+    device, an office, a seat (``MemberBackend`` reads them with the user, in the same query)."""
+    from django.db.models import Exists, OuterRef
+
+    from charter.org.models import Mandate
+
+    held = Mandate.objects.current().filter(member=OuterRef("member"))
+    return users.annotate(
+        tf_device=Exists(TOTPDevice.objects.filter(user=OuterRef("pk"), confirmed=True)),
+        tf_office=Exists(held.exclude(office="")),
+        tf_seat=Exists(held),
+    )
+
+
 def needs_two_factor(user: Any) -> bool:
     """Whether ``user`` may decide, chair or administer (and so must sign in with a second factor)."""
     if not getattr(user, "is_authenticated", False):
         return False
     if user.is_staff or user.is_superuser:
         return True
-    from django.db.models import Exists, OuterRef
-
-    from charter.members.models import Member
     from charter.org.models import Mandate
 
     member = getattr(user, "member", None)  # the views read it anyway: cached on the user
     if member is None:
         return TOTPDevice.objects.filter(user=user, confirmed=True).exists()
-    # Asked on every request of a signed-in member: one query for a device, an office and a seat.
-    held = Mandate.objects.current().filter(member=OuterRef("pk"))
-    device, office, seat = (
-        Member.objects.filter(pk=member.pk)
-        .annotate(
-            d=Exists(TOTPDevice.objects.filter(user=user, confirmed=True)),
-            o=Exists(held.exclude(office="")),
-            s=Exists(held),
-        )
-        .values_list("d", "o", "s")
-        .first()
-        or (False, False, False)
-    )
+    if not hasattr(user, "tf_seat"):  # a user not read by the backend: ask now, in one query
+        user = with_facts(user.__class__._default_manager.filter(pk=user.pk)).first() or user
+    device, office, seat = (getattr(user, f"tf_{k}", False) for k in ("device", "office", "seat"))
     if device or office:
         return True
     if not seat:

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import hashlib
-import json
 import secrets
 from collections.abc import Iterable, Mapping
 from typing import Any
@@ -165,22 +164,11 @@ def _links(actor: Subject | None, subjects: list[Subject]) -> list[tuple[int, st
     return links
 
 
-# The entry, its new subtrees, the log state and the entry's subjects in one statement, so the log's
-# lock is held for two round trips (lock and read; write) and the commit.
-_WRITE = """
-WITH e AS (
-    INSERT INTO record_entry ("index", body, leaf_hash, created_at, act, outcome)
-    VALUES (%s, %s, %s, %s, %s, %s) RETURNING id
-), n AS (
-    INSERT INTO record_node (key, hash) SELECT * FROM unnest(%s::bigint[], %s::varchar[])
-), s AS (
-    UPDATE record_logstate SET size = %s, compact = %s::jsonb, root = %s WHERE id = 1
-), l AS (
-    INSERT INTO record_entrysubject (entry_id, subject_id, role)
-    SELECT e.id, x.subject_id, x.role FROM e, unnest(%s::bigint[], %s::varchar[]) AS x(subject_id, role)
-)
-SELECT id FROM e
-"""
+# On PostgreSQL the append is one call (migration 0004): the function takes the log's lock, gives the
+# entry its index, hashes it, stores the subtrees it completes, the new right edge and root, and the
+# entry's subjects, so the lock is held for that statement and the commit, and no longer.
+_APPEND = "SELECT * FROM charter_record_append(%s, %s, %s, %s, %s, %s::bigint[], %s::varchar[])"
+_INDEX_MARK = b'"index":-1,"outcome":'  # where the index goes: the last top-level key before outcome
 
 
 def _append_postgresql(
@@ -192,50 +180,32 @@ def _append_postgresql(
     detail: Mapping[str, Any] | None,
     articles: Iterable[str],
 ) -> Entry | None:
-    """What ``append`` does, in two statements; None when the log state does not exist yet."""
+    """What ``append`` does, in one statement; None when the log state does not exist yet."""
+    now = clock.now()
+    # The entry's bytes with the index left out: the function puts it in under the lock. Keys are
+    # sorted, so the top-level "index" is the last one before "outcome" (a key of the detail comes
+    # earlier; a string cannot hold an unescaped quote).
+    head, mark, tail = _entry_bytes(-1, now, act, outcome, actor, subjects, detail, articles).rpartition(_INDEX_MARK)
+    assert mark, "the entry's bytes have no index"
+    links = _links(actor, subjects)
     with connection.cursor() as cursor:
-        cursor.execute("SELECT size, compact FROM record_logstate WHERE id = 1 FOR UPDATE")
-        row = cursor.fetchone()
-        if row is None:
-            return None
-        size, compact = row
-        if isinstance(compact, str):
-            compact = json.loads(compact)
-        now = clock.now()
-        data = _entry_bytes(size, now, act, outcome, actor, subjects, detail, articles)
-        leaf = merkle.leaf_hash(data)
-        tree = merkle.CompactRange.from_list(size, compact)
-        completed = tree.append_with_subtrees(leaf)[1:]
-        links = _links(actor, subjects)
-        body = data.decode("utf-8")
         cursor.execute(
-            _WRITE,
+            _APPEND,
             [
-                size,
-                body,
-                leaf.hex(),
+                (head + b'"index":').decode("utf-8"),
+                (b',"outcome":' + tail).decode("utf-8"),
                 now,
                 act,
                 outcome,
-                [Node.key_for(lo, hi) for lo, hi, _h in completed],
-                [h.hex() for _lo, _hi, h in completed],
-                tree.size,
-                json.dumps(tree.to_list()),
-                tree.root().hex(),
                 [pk for pk, _role in links],
                 [role for _pk, role in links],
             ],
         )
-        (entry_id,) = cursor.fetchone()
-    entry = Entry(
-        id=entry_id,
-        index=size,
-        body=body,
-        leaf_hash=leaf.hex(),
-        created_at=now,
-        act=act,
-        outcome=outcome,
-    )
+        row = cursor.fetchone()
+    if row is None:
+        return None
+    entry_id, index, leaf, body = row
+    entry = Entry(id=entry_id, index=index, body=body, leaf_hash=leaf, created_at=now, act=act, outcome=outcome)
     entry._state.adding = False
     entry._state.db = connection.alias
     return entry

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import datetime as dt
 
+from django.db import connection
+
 from charter.rulebook.models import RulebookVersion
 from charter.rulebook.spec import Rulebook, load_text
 
@@ -15,14 +17,22 @@ class NoRulebook(RuntimeError):
 
 
 def rulebook_on(day: dt.date) -> Rulebook:
-    # Every act asks this: the text (tens of kilobytes) is read only when its parse is not cached.
-    versions = RulebookVersion.objects.defer("text")
-    version = versions.filter(effective_from__lte=day).order_by("-effective_from", "-id").first()
-    if version is None:
-        version = versions.order_by("effective_from", "id").first()
-        if version is None:
-            raise NoRulebook("No rulebook is installed. Run: charter rules install FILE")
-    return parsed(version)
+    # Every act asks this, some twice a request: one small statement names the version (its hash),
+    # and the text (tens of kilobytes) is read and parsed only when that parse is not cached.
+    table = RulebookVersion._meta.db_table
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"SELECT id, sha256 FROM {table} WHERE effective_from <= %s ORDER BY effective_from DESC, id DESC LIMIT 1",
+            [day.isoformat()],
+        )
+        row = cursor.fetchone()
+        if row is None:  # before the first version took effect: the first one
+            cursor.execute(f"SELECT id, sha256 FROM {table} ORDER BY effective_from, id LIMIT 1")
+            row = cursor.fetchone()
+    if row is None:
+        raise NoRulebook("No rulebook is installed. Run: charter rules install FILE")
+    rb = _cache.get(row[1])
+    return rb if rb is not None else parsed(RulebookVersion.objects.get(pk=row[0]))
 
 
 def parsed(version: RulebookVersion) -> Rulebook:

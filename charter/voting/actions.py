@@ -14,7 +14,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from django.db import IntegrityError, connection, transaction
+from django.db import connection
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop as N_
 
@@ -293,16 +293,25 @@ def cast_vote(poll: Poll, *, voter: Member, vote: Any, idempotency_key: str, pro
     canonical = content.vote_of(poll, vote, 0 if poll.yes_no else poll.options.count())
     weight = rosters.vote_weight(rb, poll.body, voter, today)
     now = clock.now()
-    try:
-        with transaction.atomic():
-            Participation.objects.create(poll=poll, voter=voter, idempotency_key=key, voted_at=now)
-    except IntegrityError:  # the voter's other request got there first (or a vote since the check above)
+    if not _participate(poll, voter, key, now):  # the voter's other request got there first
         return _replay(Participation.objects.get(poll=poll, voter=voter), key)
     tracker = secrets.token_hex(16)
     Ballot.objects.create(poll=poll, tracker=tracker, weight=weight, vote=canonical)
     if poll.mode == Poll.Mode.NAMED:
         NamedVote.objects.create(poll=poll, voter=voter, vote=canonical, weight=weight)
     return Receipt(poll_id=poll.pk, voted_at=now, replayed=False, tracker=tracker)
+
+
+def _participate(poll: Poll, voter: Member, key: str, now: dt.datetime) -> bool:
+    """Write that ``voter`` voted; False when a vote of theirs is there already. The constraint
+    one_vote_per_voter decides, in the one statement (no savepoint to undo a failed insert)."""
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"INSERT INTO {Participation._meta.db_table} (poll_id, voter_id, idempotency_key, voted_at) "
+            "VALUES (%s, %s, %s, %s) ON CONFLICT (poll_id, voter_id) DO NOTHING RETURNING id",
+            [poll.pk, voter.pk, key, connection.ops.adapt_datetimefield_value(now)],
+        )
+        return cursor.fetchone() is not None
 
 
 def _replay(prior: Participation, key: str) -> Receipt:

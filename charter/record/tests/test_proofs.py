@@ -10,6 +10,7 @@ import pytest
 from django.db import DatabaseError, connection, transaction
 
 from charter.lib import merkle
+from charter.lib.canonical import canonical_json
 from charter.lib.checkpoint import open_checkpoint
 from charter.record import checkpoints, log, proofs
 from charter.record.models import Checkpoint, Entry, LogState, Node
@@ -202,3 +203,40 @@ def test_the_worker_signs_new_entries_in_its_next_round(db):
     grow(2)
     assert main(["worker", "--once"]) == 0
     assert checkpoints.latest().size == 5
+
+
+def test_each_append_stores_the_bytes_hashes_subtrees_and_edge_that_python_computes(db):
+    """On PostgreSQL one database function appends (migration 0004); on SQLite ``log.append`` in
+    Python. Either way: the entry's bytes are the canonical entry with its index, the leaf hash is
+    RFC 9162's of those bytes, and the stored subtrees, right edge and root are the tree's."""
+    tricky = [
+        {"n": 0},
+        {"index": -1, "outcome": "x", "nested": {"index": -1, "outcome": "y"}},  # the same keys inside
+        {"text": 'quotes " and \\ backslashes, "index":-1,"outcome":'},
+        {"name": "اردو سنڌي ünïcödé"},
+    ]
+    with transaction.atomic():
+        for i in range(70):
+            log.append("test_entry", "done", detail=tricky[i % len(tricky)] | {"i": i}, articles=["11.1"])
+    entries = list(Entry.objects.order_by("index"))
+    assert [e.index for e in entries] == list(range(70))
+    for e in entries:
+        parsed = json.loads(e.body)
+        assert parsed["index"] == e.index and parsed["detail"]["i"] == e.index
+        assert parsed["detail"] == tricky[e.index % len(tricky)] | {"i": e.index}
+        assert e.body.encode() == canonical_json(parsed)  # canonical: the same bytes again
+        assert e.leaf_hash == merkle.leaf_hash(e.body.encode()).hex()
+    tree = memory_tree()
+    state = LogState.objects.get()
+    assert state.size == 70 and state.root == tree.root(70).hex()
+    assert state.compact == [h.hex() for h in tree.compact_range(70).hashes]
+    nodes = {n.range: n.hash for n in Node.objects.all()}
+    expected = {}
+    for level in range(1, 7):
+        width = 1 << level
+        for start in range(0, 70 - width + 1, width):
+            expected[(start, start + width)] = merkle.MemoryTree(
+                bytes.fromhex(e.leaf_hash) for e in entries[start : start + width]
+            ).root().hex()
+    assert nodes == expected
+    assert log.verify() is None
