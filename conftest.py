@@ -25,6 +25,12 @@ def _record_signing_key(tmp_path_factory):  # type: ignore[no-untyped-def]
     settings.RECORD_SIGNING_KEY_FILE = tmp_path_factory.mktemp("record") / "signing.key"
 
 
+@pytest.fixture(autouse=True)
+def _progress_dir(tmp_path, settings):  # type: ignore[no-untyped-def]
+    """Each test's long operations write their beacons (progress/beacon.py) in a folder of its own."""
+    settings.PROGRESS_DIR = tmp_path / "progress"
+
+
 @pytest.fixture
 def cast(db):  # type: ignore[no-untyped-def]
     from charter.testing.cast import build

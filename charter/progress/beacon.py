@@ -30,24 +30,32 @@ def _path(pk: int) -> Path:
     return Path(settings.PROGRESS_DIR) / f"{key}-{pk}.json"
 
 
-def write(pk: int, *, done: int, total: int | None, step: str, at: dt.datetime) -> None:
-    path = _path(pk)
+def write(op: Any, *, done: int, total: int | None, step: str, at: dt.datetime) -> None:
+    path = _path(op.pk)
+    # The operation's own time of creation goes with the figures: a file left by an operation that
+    # once had this id (a database made again, a test's rolled-back row) is never read as this one's.
+    figures = {"done": done, "total": total, "step": step, "at": at.isoformat(), "op": _identity(op)}
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
         tmp = path.with_suffix(f".{os.getpid()}.tmp")
-        tmp.write_text(json.dumps({"done": done, "total": total, "step": step, "at": at.isoformat()}), encoding="utf-8")
+        tmp.write_text(json.dumps(figures), encoding="utf-8")
         os.replace(tmp, path)
     except OSError:  # a window, not the record: the row still says it when the act commits
         pass
 
 
-def read(pk: int) -> dict[str, Any] | None:
+def _identity(op: Any) -> str:
+    return op.created_at.isoformat() if op.created_at is not None else ""
+
+
+def read(op: Any) -> dict[str, Any] | None:
+    """The figures written for ``op`` (None when there are none, or they were another's)."""
     try:
-        data = json.loads(_path(pk).read_text(encoding="utf-8"))
+        data = json.loads(_path(op.pk).read_text(encoding="utf-8"))
         data["at"] = dt.datetime.fromisoformat(data["at"])
     except (OSError, ValueError, KeyError, TypeError):
         return None
-    return data
+    return data if data.get("op") == _identity(op) else None
 
 
 def clear(pk: int) -> None:
@@ -62,7 +70,7 @@ def overlay(op: Any) -> Any:
     the file is newer than the row (the act that writes them has not committed yet)."""
     if op.ended or op.pk is None:
         return op
-    seen = read(op.pk)
+    seen = read(op)
     if seen is None or (op.updated_at is not None and seen["at"] < op.updated_at):
         return op
     op.state = op.State.RUNNING

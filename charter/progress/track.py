@@ -199,7 +199,7 @@ class Tracker:
         if finished:
             beacon.clear(self.op.pk)
         elif transaction.get_connection().in_atomic_block:  # others see the row when the act commits
-            beacon.write(self.op.pk, done=self.done, total=self.total, step=self.step, at=now)
+            beacon.write(self.op, done=self.done, total=self.total, step=self.step, at=now)
 
 
 def _is_terminal(stream: TextIO) -> bool:

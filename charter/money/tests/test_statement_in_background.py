@@ -103,8 +103,8 @@ def test_the_page_follows_the_act_line_by_line_before_it_commits(cast, banded, c
     pages: list[str] = []
     write = beacon.write
 
-    def spy(pk: int, **figures):  # type: ignore[no-untyped-def]
-        write(pk, **figures)
+    def spy(op, **figures):  # type: ignore[no-untyped-def]
+        write(op, **figures)
         shown = context(copy.copy(committed))
         op = shown["op"]
         seen.append((op.state, op.step, op.done, op.total))
@@ -118,4 +118,4 @@ def test_the_page_follows_the_act_line_by_line_before_it_commits(cast, banded, c
     assert seen[-1] == ("running", "writing", 30, 30)
     assert pages and 'max="30"' in pages[0] and "writing" in pages[0]
     op = Operation.objects.get(pk=committed.pk)
-    assert op.state == "done" and beacon.read(op.pk) is None  # the beacon goes when it ends
+    assert op.state == "done" and beacon.read(op) is None  # the beacon goes when it ends

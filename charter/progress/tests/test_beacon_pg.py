@@ -52,4 +52,4 @@ def test_another_connection_sees_the_act_going_before_it_commits(settings):
         go_on.set()
         worker.join(30)
     row = Operation.objects.get(pk=op.pk)
-    assert (row.state, row.done, row.total) == ("done", 10, 10) and beacon.read(op.pk) is None
+    assert (row.state, row.done, row.total) == ("done", 10, 10) and beacon.read(op) is None

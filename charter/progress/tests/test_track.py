@@ -177,3 +177,19 @@ def test_the_fragment_groups_its_figures_as_the_reader_does():
     with translation.override("ur"):
         page = render_to_string("progress/operation.html", context(op))
     assert "1,50,000" in page and "150000" not in page
+
+
+def test_a_beacon_left_by_another_operation_with_the_same_id_is_not_read(db, settings):
+    """A database made again (or a test's rolled-back row) gives an id out again; the figures an
+    earlier operation of that id left behind are not this one's."""
+    import datetime as dt
+
+    from charter.progress import beacon
+    from charter.progress.views import context
+
+    earlier = Operation(pk=41, kind="import_members", created_at=dt.datetime(2026, 1, 1, tzinfo=dt.UTC))
+    beacon.write(earlier, done=5, total=10, step="writing", at=dt.datetime(2026, 1, 1, 0, 1, tzinfo=dt.UTC))
+    assert beacon.read(earlier)["done"] == 5
+    now = Operation(pk=41, kind="import_members", state="queued", created_at=dt.datetime(2026, 6, 1, tzinfo=dt.UTC))
+    assert beacon.read(now) is None
+    assert context(now)["op"].state == "queued"  # the page says it waits, not "writing 5 of 10"

@@ -104,8 +104,8 @@ def test_the_count_reports_the_ballots_it_reads_before_it_commits(client, cast, 
     seen: list[tuple[str, int, int | None]] = []
     write = beacon.write
 
-    def spy(pk: int, **figures):  # type: ignore[no-untyped-def]
-        write(pk, **figures)
+    def spy(op, **figures):  # type: ignore[no-untyped-def]
+        write(op, **figures)
         seen.append((figures["step"], figures["done"], figures["total"]))
 
     monkeypatch.setattr(beacon, "write", spy)
