@@ -37,10 +37,10 @@ SIZES: dict[str, tuple[list[str], list[str]]] = {
     "bench_notices": (["--members", "20000"], []),
     "bench_pages": (["--members", "20000", "--region", "3000", "--runs", "5"], []),
     "bench_questions": (["--questions", "300", "--seconds", "20"], []),
-    "bench_record": (["--entries", "20000", "--appends", "500"], []),
+    "bench_record": (["--entries", "20000", "--appends", "4000"], []),
     "bench_statement": ([], ["--rows", "100000"]),
     "bench_stv": (["--ballots", "50000", "--peer-ballots", "5000"], []),
-    "bench_vote_load": (["--voters", "300", "--connections", "300"], []),
+    "bench_vote_load": (["--voters", "1000", "--connections", "1000"], []),
     "fuzz_api": (["--examples", "20"], ["--examples", "100"]),
 }
 
