@@ -14,12 +14,27 @@ from django.contrib.auth.backends import ModelBackend
 
 from charter.accounts.models import User
 
+# The query without its user, built once a day (a mandate is current on a day): building its three
+# subqueries cost more than running it; each request only adds the user and runs a copy.
+_facts: tuple[Any, Any] = (None, None)
+
+
+def _users_with_facts() -> Any:
+    global _facts
+    from charter.accounts import twofactor
+    from charter.lib import clock
+
+    day, users = _facts
+    if day != clock.today():
+        day = clock.today()
+        users = twofactor.with_facts(User._default_manager.select_related("member"), on=day)
+        _facts = (day, users)
+    return users
+
 
 class MemberBackend(ModelBackend):
     def get_user(self, user_id: Any) -> User | None:
-        from charter.accounts import twofactor
-
-        user = twofactor.with_facts(User._default_manager.select_related("member")).filter(pk=user_id).first()
+        user = _users_with_facts().filter(pk=user_id).first()
         if user is None or not self.user_can_authenticate(user):
             return None
         return user

@@ -58,14 +58,15 @@ def deciding_kinds(rb: Any) -> set[str] | None:
     return kinds & every
 
 
-def with_facts(users: Any) -> Any:
-    """``users`` (a queryset of sign-ins) with what ``needs_two_factor`` asks of each: a confirmed
-    device, an office, a seat (``MemberBackend`` reads them with the user, in the same query)."""
+def with_facts(users: Any, on: Any = None) -> Any:
+    """``users`` (a queryset of sign-ins) with what ``needs_two_factor`` asks of each on ``on``
+    (today by default): a confirmed device, an office, a seat (``MemberBackend`` reads them with the
+    user, in the same query)."""
     from django.db.models import Exists, OuterRef
 
     from charter.org.models import Mandate
 
-    held = Mandate.objects.current().filter(member=OuterRef("member"))
+    held = Mandate.objects.current(on).filter(member=OuterRef("member"))
     return users.annotate(
         tf_device=Exists(TOTPDevice.objects.filter(user=OuterRef("pk"), confirmed=True)),
         tf_office=Exists(held.exclude(office="")),
