@@ -9,13 +9,15 @@ from typing import Any
 
 from django.db import transaction
 
-from charter.lib import clock, merkle
+from charter.lib import clock, merkle, planner
 from charter.lib.canonical import canonical_json
 from charter.record import audit
 from charter.record.audit import Problem
 from charter.record.models import Entry, EntrySubject, LogState, Node, Subject
 
 ENTRY_VERSION = 1
+# The tables every act writes, analyzed each time the log doubles (charter.lib.planner)
+GROWING = tuple(m._meta.db_table for m in (Entry, EntrySubject, Subject, Node))
 
 
 def commitment_for(member: Any) -> Subject:
@@ -98,7 +100,7 @@ def append(
             connection, act, outcome, actor_subject, subject_rows, detail, articles
         )
         if entry is not None:
-            return entry
+            return _grown(entry)
     state = _locked_state()
     now = clock.now()
     data = _entry_bytes(
@@ -129,6 +131,12 @@ def append(
             for sid, role in _links(actor_subject, subject_rows)
         ]
     )
+    return _grown(entry)
+
+
+def _grown(entry: Entry) -> Entry:
+    if planner.doubled(entry.index + 1):
+        planner.analyze_after_commit(GROWING)
     return entry
 
 
