@@ -12,14 +12,14 @@ from charter.lib import clock
 from charter.members.models import Member
 from charter.members.permissions import member_of
 from charter.org.models import Body
-from charter.rulebook import rosters
 from charter.rulebook.store import rulebook_on
+from charter.voting import rules
 from charter.voting.models import Poll
 
 
 def on_body(body: Body, member: Member) -> bool:
     today = clock.today()
-    return rosters.attendees(body, today, rulebook_on(today)).filter(pk=member.pk).exists()
+    return rules.on_body(body, member, rulebook_on(today), today)
 
 
 def get_poll_for(user, pk: int, *, published: bool = False) -> tuple[Poll, Member]:  # type: ignore[no-untyped-def]

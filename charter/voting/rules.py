@@ -15,8 +15,10 @@ from typing import Any
 from django.db.models import BooleanField, Exists, OuterRef, Value
 from django.utils.translation import gettext_noop as N_
 
+from charter.lib import prepared
 from charter.meetings.models import Attendance
 from charter.members.models import Member, MemberQuerySet
+from charter.org.models import Body
 from charter.rulebook import judge as J
 from charter.rulebook import rosters
 from charter.rulebook.spec import Rulebook
@@ -69,6 +71,32 @@ def electorate(poll: Poll, rb: Rulebook, on: dt.date) -> MemberQuerySet:
     return voters
 
 
+_compiled = prepared.Cache()
+
+
+def _voter_facts(poll: Poll, rb: Rulebook, on: dt.date) -> prepared.Compiled:
+    """The one query of a voter's facts, compiled once per poll's body, meeting, rules and day."""
+    body = poll.body
+    key = ("voter_facts", rb.sha256, on, body.pk, body.kind, body.unit.path, poll.meeting_id)
+
+    def build(voter: int) -> Any:
+        return Member.objects.filter(pk=voter).annotate(
+            attends=Exists(rosters.attendees(body, on, rb).filter(pk=OuterRef("pk"))),
+            on_roster=Exists(rosters.roster(body, on, rb).filter(pk=OuterRef("pk"))),
+            in_standing=Exists(Member.objects.filter(pk=OuterRef("pk")).in_good_standing(on, rosters.max_arrears(rb))) if needs_good_standing(rb) else Value(True, output_field=BooleanField()),
+            present=Exists(Attendance.objects.filter(meeting_id=poll.meeting_id, member=OuterRef("pk"), voting=True)) if poll.meeting_id is not None else Value(True, output_field=BooleanField()),
+        ).values("attends", "on_roster", "in_standing", "present")[:1]
+
+    return _compiled.get(key, build)
+
+
+def on_body(body: Body, member: Member, rb: Rulebook, on: dt.date) -> bool:
+    """Whether ``member`` sits on ``body`` (its attendees) on ``on``: one compiled query."""
+    key = ("on_body", rb.sha256, on, body.pk, body.kind, body.unit.path)
+    found = _compiled.get(key, lambda m: rosters.attendees(body, on, rb).filter(pk=m).values("pk")[:1])
+    return bool(found.rows(member.pk))
+
+
 def voter_breaches(poll: Poll, voter: Member, rb: Rulebook, on: dt.date) -> list[J.Breach]:
     """Why ``voter`` may not vote in ``poll`` (nothing when they may): each fact read fresh, all in
     one query (a vote asks this under the poll's lock)."""
@@ -82,13 +110,7 @@ def voter_breaches(poll: Poll, voter: Member, rb: Rulebook, on: dt.date) -> list
             standing = rb.section("membership").get("good_standing") or {}
             return [J.Breach(str(standing.get("article") or _vote_right(rb).get("article") or article), "not_in_good_standing", N_("Only members in good standing may vote; your dues are more than %(months)s months in arrears or your membership is not active."), {"months": rosters.max_arrears(rb)})]
         return []
-    standing = needs_good_standing(rb)
-    facts = Member.objects.filter(pk=voter.pk).annotate(
-        attends=Exists(rosters.attendees(poll.body, on, rb).filter(pk=OuterRef("pk"))),
-        on_roster=Exists(rosters.roster(poll.body, on, rb).filter(pk=OuterRef("pk"))),
-        in_standing=Exists(Member.objects.filter(pk=OuterRef("pk")).in_good_standing(on, rosters.max_arrears(rb))) if standing else Value(True, output_field=BooleanField()),
-        present=Exists(Attendance.objects.filter(meeting_id=poll.meeting_id, member=OuterRef("pk"), voting=True)) if poll.meeting_id is not None else Value(True, output_field=BooleanField()),
-    ).values("attends", "on_roster", "in_standing", "present").first() or {}
+    facts = next(iter(_voter_facts(poll, rb, on).rows(voter.pk)), {})
     if not facts.get("attends"):
         return [J.Breach(_body_article(rb, poll), "not_on_body", N_("Only members of the %(body)s may vote in its polls, and you are not one."), {"body": body_name})]
     if not facts["in_standing"]:

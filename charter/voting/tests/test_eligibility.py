@@ -83,3 +83,30 @@ def test_any_member_present_may_require_a_secret_ballot(cast, rc):
         require_secret_ballot(poll, by=cast.alice)
     assert require_secret_ballot(poll, by=cast.saima).mode == Poll.Mode.SECRET
     assert Entry.objects.filter(act="require_secret_ballot", outcome="done").count() == 1
+
+
+def test_a_voters_facts_are_read_when_they_vote_not_when_the_query_was_compiled(cast, rc, open_yes_no):
+    # Both votes ask the same compiled query (same body, rules and day); each reads the rows of its moment.
+    Member.objects.filter(pk=cast.saima.pk).update(dues_paid_until=dt.date(2025, 10, 31))
+    with pytest.raises(Refused) as exc:
+        cast_vote(open_yes_no, voter=cast.saima, vote="yes", idempotency_key="k")
+    assert exc.value.breaches[0].code == "not_in_good_standing"
+    Member.objects.filter(pk=cast.saima.pk).update(dues_paid_until=dt.date(2026, 12, 31))
+    cast_vote(open_yes_no, voter=cast.saima, vote="yes", idempotency_key="k")
+    assert queries.has_voted(open_yes_no, cast.saima)
+
+
+def test_the_compiled_questions_answer_as_the_orm_does_for_everyone(cast, rc, open_yes_no):
+    from charter.lib import clock
+    from charter.rulebook import rosters
+    from charter.rulebook.store import rulebook_on
+    from charter.voting import rules
+
+    today = clock.today()
+    rb = rulebook_on(today)
+    attendees = set(rosters.attendees(rc, today, rb).values_list("pk", flat=True))
+    electorate = set(rules.electorate(open_yes_no, rb, today).values_list("pk", flat=True))
+    assert attendees and len(attendees) < Member.objects.count()
+    for member in Member.objects.all():
+        assert rules.on_body(rc, member, rb, today) is (member.pk in attendees), member
+        assert (not rules.voter_breaches(open_yes_no, member, rb, today)) is (member.pk in electorate), member
