@@ -13,28 +13,34 @@ from typing import Any
 from django.contrib.auth.backends import ModelBackend
 
 from charter.accounts.models import User
+from charter.lib import prepared
 
-# The query without its user, built once a day (a mandate is current on a day): building its three
-# subqueries cost more than running it; each request only adds the user and runs a copy.
+# The query without its user, compiled once a day (a mandate is current on a day): building its
+# three subqueries cost more than running it; each request puts its user's id in (charter.lib.prepared).
 _facts: tuple[Any, Any] = (None, None)
 
 
-def _users_with_facts() -> Any:
+def _users_with_facts() -> prepared.Compiled:
     global _facts
     from charter.accounts import twofactor
     from charter.lib import clock
 
-    day, users = _facts
+    day, query = _facts
     if day != clock.today():
         day = clock.today()
-        users = twofactor.with_facts(User._default_manager.select_related("member"), on=day)
-        _facts = (day, users)
-    return users
+        query = prepared.Compiled(twofactor.with_facts(User._default_manager.select_related("member"), on=day).filter(pk=prepared.MARK))
+        _facts = (day, query)
+    return query
 
 
 class MemberBackend(ModelBackend):
     def get_user(self, user_id: Any) -> User | None:
-        user = _users_with_facts().filter(pk=user_id).first()
+        try:
+            pk = int(user_id)
+        except (TypeError, ValueError):
+            return None
+        found = _users_with_facts().objects(pk)
+        user = found[0] if found else None
         if user is None or not self.user_can_authenticate(user):
             return None
         return user

@@ -14,6 +14,7 @@ from collections.abc import Callable, Hashable
 from typing import Any
 
 from django.db import connections
+from django.db.models.query import get_related_populators
 
 MARK = -7_340_991_235_803  # stands for the varying value while the query is built; no id takes it
 LIMIT = 512  # kept queries per cache; all are forgotten when it is full
@@ -21,20 +22,46 @@ LIMIT = 512  # kept queries per cache; all are forgotten when it is full
 
 class Compiled:
     def __init__(self, queryset: Any) -> None:
-        sql, params = queryset.query.sql_with_params()
-        self.sql, self.params, self.using = sql, tuple(params), queryset.db
+        self.using = queryset.db
+        # The compiler is kept: after as_sql it knows the columns, their converters (SQLite's
+        # booleans and dates) and, for a model query, how to make the instances from a row.
+        self.compiler = queryset.query.get_compiler(using=self.using)
+        sql, params = self.compiler.as_sql()
+        self.sql, self.params = sql, tuple(params)
+        self.names = [alias or col.target.column for col, _sql, alias in self.compiler.select[: self.compiler.col_count]]
         self.slots = [i for i, p in enumerate(self.params) if isinstance(p, int) and p == MARK]
         if not self.slots:
             raise ValueError("the query does not use the marked value")
 
-    def rows(self, value: Any) -> list[dict[str, Any]]:
+    def _run(self, value: Any) -> Any:
         params = list(self.params)
         for i in self.slots:
             params[i] = value
         with connections[self.using].cursor() as cursor:
             cursor.execute(self.sql, params)
-            names = [c[0] for c in cursor.description]
-            return [dict(zip(names, row, strict=True)) for row in cursor.fetchall()]
+            fetched = cursor.fetchall()
+        return self.compiler.results_iter([fetched])
+
+    def rows(self, value: Any) -> list[dict[str, Any]]:
+        """The rows of a ``values()`` query, as dicts."""
+        return [dict(zip(self.names, row, strict=True)) for row in self._run(value)]
+
+    def objects(self, value: Any) -> list[Any]:
+        """The instances of a model query, with its ``select_related`` and annotations, made as the
+        ORM makes them (``django.db.models.query.ModelIterable``)."""
+        select, info, annotations = self.compiler.select, self.compiler.klass_info, self.compiler.annotation_col_map
+        first, last = info["select_fields"][0], info["select_fields"][-1] + 1
+        init_list = [f[0].target.attname for f in select[first:last]]
+        related = get_related_populators(info, select, self.using)
+        out = []
+        for row in self._run(value):
+            obj = info["model"].from_db(self.using, init_list, row[first:last])
+            for populator in related:
+                populator.populate(row, obj)
+            for name, pos in (annotations or {}).items():
+                setattr(obj, name, row[pos])
+            out.append(obj)
+        return out
 
 
 class Cache:

@@ -8,13 +8,22 @@ from __future__ import annotations
 from django.http import Http404
 from django.shortcuts import get_object_or_404
 
-from charter.lib import clock
+from charter.lib import clock, prepared
 from charter.members.models import Member
 from charter.members.permissions import member_of
 from charter.org.models import Body
 from charter.rulebook.store import rulebook_on
 from charter.voting import rules
 from charter.voting.models import Poll
+
+_compiled = prepared.Cache()
+
+
+def _poll(pk: int) -> Poll | None:
+    """The poll with what every page and call about it reads, by a query compiled once."""
+    query = _compiled.get("poll", lambda mark: Poll.objects.select_related("body", "body__unit", "meeting", "seat_body").filter(pk=mark))
+    found = query.objects(pk)
+    return found[0] if found else None
 
 
 def on_body(body: Body, member: Member) -> bool:
@@ -26,7 +35,10 @@ def get_poll_for(user, pk: int, *, published: bool = False) -> tuple[Poll, Membe
     """The poll and the user's membership; 404 unless they sit on its body (or, with
     ``published``, the result is published)."""
     member = member_of(user)
-    poll = Poll.objects.select_related("body", "body__unit", "meeting", "seat_body").filter(pk=pk).first()
+    try:
+        poll = _poll(int(pk))
+    except (TypeError, ValueError):
+        poll = None
     if poll is None:
         raise Http404
     if published and poll.state == Poll.State.PUBLISHED:

@@ -40,3 +40,21 @@ def test_the_cache_builds_once_per_key_and_forgets_all_when_full(monkeypatch):
     cache.get("k3", build)
     cache.get("k4", build)  # full: all forgotten, then k4 kept
     assert len(built) == 4 and cache.get("k1", build) is not first
+
+
+def test_a_compiled_model_query_makes_the_instances_the_orm_makes(cast, django_assert_num_queries):
+    from django.db.models import Value
+
+    from charter.members.models import Member
+
+    signed_in = User.objects.create(username="alice", email="alice@example.org")
+    Member.objects.filter(pk=cast.alice.pk).update(user=signed_in)  # a sign-in linked to a person: identity, not an act
+    member = Member.objects.select_related("user").get(pk=cast.alice.pk)
+    query = prepared.Compiled(User.objects.select_related("member").annotate(seven=Value(7)).filter(pk=prepared.MARK))
+    with django_assert_num_queries(1):  # the member comes with the user
+        (user,) = query.objects(member.user.pk)
+        assert (user.pk, user.username, user.is_active, user.date_joined) == (member.user.pk, member.user.username, member.user.is_active, member.user.date_joined)
+        assert user.member.pk == member.pk and user.member.name == member.name and user.member.joined_on == member.joined_on
+        assert user.seven == 7
+    assert not user._state.adding and user._state.db == "default"
+    assert query.objects(-1) == []
