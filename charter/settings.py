@@ -202,6 +202,8 @@ HTTPS = env_bool("HTTPS", SITE_ROOT.startswith("https://"))
 # X-Forwarded-Proto (and only that proxy may reach the app server).
 SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https") if HTTPS else None
 CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS", [])
+# Database sessions whose per-request read is one plain statement (charter/accounts/sessions.py)
+SESSION_ENGINE = "charter.accounts.sessions"
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SECURE = env_bool("SECURE_COOKIES", HTTPS)
 CSRF_COOKIE_SECURE = env_bool("SECURE_COOKIES", HTTPS)

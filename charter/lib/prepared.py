@@ -17,6 +17,7 @@ from django.db import connections
 from django.db.models.query import get_related_populators
 
 MARK = -7_340_991_235_803  # stands for the varying value while the query is built; no id takes it
+MARKS = (MARK, MARK - 1, MARK - 2)  # for a query with more than one: the first, second, third value
 LIMIT = 512  # kept queries per cache; all are forgotten when it is full
 
 
@@ -29,24 +30,24 @@ class Compiled:
         sql, params = self.compiler.as_sql()
         self.sql, self.params = sql, tuple(params)
         self.names = [alias or col.target.column for col, _sql, alias in self.compiler.select[: self.compiler.col_count]]
-        self.slots = [i for i, p in enumerate(self.params) if isinstance(p, int) and p == MARK]
+        self.slots = [(i, MARKS.index(p)) for i, p in enumerate(self.params) if isinstance(p, int) and p in MARKS]
         if not self.slots:
             raise ValueError("the query does not use the marked value")
 
-    def _run(self, value: Any) -> Any:
+    def _run(self, *values: Any) -> Any:
         params = list(self.params)
-        for i in self.slots:
-            params[i] = value
+        for i, which in self.slots:
+            params[i] = values[which]
         with connections[self.using].cursor() as cursor:
             cursor.execute(self.sql, params)
             fetched = cursor.fetchall()
         return self.compiler.results_iter([fetched])
 
-    def rows(self, value: Any) -> list[dict[str, Any]]:
+    def rows(self, *values: Any) -> list[dict[str, Any]]:
         """The rows of a ``values()`` query, as dicts."""
-        return [dict(zip(self.names, row, strict=True)) for row in self._run(value)]
+        return [dict(zip(self.names, row, strict=True)) for row in self._run(*values)]
 
-    def objects(self, value: Any) -> list[Any]:
+    def objects(self, *values: Any) -> list[Any]:
         """The instances of a model query, with its ``select_related`` and annotations, made as the
         ORM makes them (``django.db.models.query.ModelIterable``)."""
         select, info, annotations = self.compiler.select, self.compiler.klass_info, self.compiler.annotation_col_map
@@ -54,7 +55,7 @@ class Compiled:
         init_list = [f[0].target.attname for f in select[first:last]]
         related = get_related_populators(info, select, self.using)
         out = []
-        for row in self._run(value):
+        for row in self._run(*values):
             obj = info["model"].from_db(self.using, init_list, row[first:last])
             for populator in related:
                 populator.populate(row, obj)
@@ -64,16 +65,35 @@ class Compiled:
         return out
 
 
+def insert(obj: Any) -> None:
+    """Insert ``obj`` (a model instance whose primary key is set, or made by its default) in one
+    statement, without the ORM's save: the SQL is made once per model."""
+    model = type(obj)
+    fields = _insert_fields.get(model)
+    if fields is None:
+        fields = _insert_fields[model] = [f for f in model._meta.concrete_fields if not f.primary_key or f.has_default()]
+    connection = connections[obj._state.db or "default"]
+    table, quote = model._meta.db_table, connection.ops.quote_name
+    sql = f"INSERT INTO {quote(table)} ({', '.join(quote(f.column) for f in fields)}) VALUES ({', '.join(['%s'] * len(fields))})"
+    with connection.cursor() as cursor:
+        cursor.execute(sql, [f.get_db_prep_save(f.pre_save(obj, add=True), connection) for f in fields])
+    obj._state.adding, obj._state.db = False, connection.alias
+
+
+_insert_fields: dict[type, list[Any]] = {}
+
+
 class Cache:
-    """Compiled queries by key; ``build(MARK)`` makes the queryset for a key the first time."""
+    """Compiled queries by key; ``build(MARK)`` (``build(MARKS)`` for ``multi``) makes the queryset for
+    a key the first time."""
 
     def __init__(self) -> None:
         self._kept: dict[Hashable, Compiled] = {}
 
-    def get(self, key: Hashable, build: Callable[[int], Any]) -> Compiled:
+    def get(self, key: Hashable, build: Callable[[Any], Any], *, multi: bool = False) -> Compiled:
         found = self._kept.get(key)
         if found is None:
             if len(self._kept) >= LIMIT:
                 self._kept.clear()
-            found = self._kept[key] = Compiled(build(MARK))
+            found = self._kept[key] = Compiled(build(MARKS if multi else MARK))
         return found

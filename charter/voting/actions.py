@@ -18,7 +18,7 @@ from django.db import connection
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop as N_
 
-from charter.lib import clock, dates
+from charter.lib import clock, dates, prepared
 from charter.lib.canonical import canonical_json, sha256_hex
 from charter.lib.errors import InvalidInput
 from charter.meetings.actions import decide_motion
@@ -275,7 +275,7 @@ def cast_vote(poll: Poll, *, voter: Member, vote: Any, idempotency_key: str, pro
     key = (idempotency_key or "").strip()
     if not key or len(key) > MAX_KEY:
         raise InvalidInput(_("Every vote carries an idempotency key of 1 to %(n)s characters.") % {"n": MAX_KEY})
-    prior = Participation.objects.filter(poll_id=poll.pk, voter=voter).first()
+    prior = _prior(poll.pk, voter.pk)
     if prior is not None:
         return _replay(prior, key)
     poll = _shared(poll)
@@ -296,10 +296,20 @@ def cast_vote(poll: Poll, *, voter: Member, vote: Any, idempotency_key: str, pro
     if not _participate(poll, voter, key, now):  # the voter's other request got there first
         return _replay(Participation.objects.get(poll=poll, voter=voter), key)
     tracker = secrets.token_hex(16)
-    Ballot.objects.create(poll=poll, tracker=tracker, weight=weight, vote=canonical)
+    prepared.insert(Ballot(poll=poll, tracker=tracker, weight=weight, vote=canonical))
     if poll.mode == Poll.Mode.NAMED:
         NamedVote.objects.create(poll=poll, voter=voter, vote=canonical, weight=weight)
     return Receipt(poll_id=poll.pk, voted_at=now, replayed=False, tracker=tracker)
+
+
+_compiled = prepared.Cache()
+
+
+def _prior(poll: int, voter: int) -> Participation | None:
+    """The voter's participation in the poll, if they have voted (a query compiled once)."""
+    query = _compiled.get("prior", lambda marks: Participation.objects.filter(poll_id=marks[0], voter_id=marks[1]), multi=True)
+    found = query.objects(poll, voter)
+    return found[0] if found else None
 
 
 def _participate(poll: Poll, voter: Member, key: str, now: dt.datetime) -> bool:

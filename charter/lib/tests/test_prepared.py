@@ -58,3 +58,20 @@ def test_a_compiled_model_query_makes_the_instances_the_orm_makes(cast, django_a
         assert user.seven == 7
     assert not user._state.adding and user._state.db == "default"
     assert query.objects(-1) == []
+
+
+def test_a_query_with_two_marked_values_takes_them_in_order():
+    a = User.objects.create(username="a")
+    b = User.objects.create(username="b")
+    query = prepared.Compiled(User.objects.filter(pk=prepared.MARKS[0], username=f"{prepared.MARKS[1]}").values("username"))
+    assert query.slots == [(query.slots[0][0], 0)]  # a marked value that the field made into text is not a slot
+    both = prepared.Compiled(User.objects.filter(pk__in=[prepared.MARKS[0], prepared.MARKS[1]]).order_by("username").values("username"))
+    assert both.rows(a.pk, b.pk) == [{"username": "a"}, {"username": "b"}]
+    assert both.rows(b.pk, -1) == [{"username": "b"}]
+
+
+def test_insert_writes_the_row_the_orm_would():
+    # (a ballot, whose random primary key comes from its default, is written this way by every vote)
+    prepared.insert(User(username="z", email="z@example.org", is_active=False))
+    made = User.objects.get(username="z")
+    assert (made.email, made.is_active, made.is_staff, made.password) == ("z@example.org", False, False, "")
