@@ -94,12 +94,20 @@ def cmd_serve(ns: argparse.Namespace) -> int:
 
     import uvicorn
 
+    options = {
+        "host": ns.host, "port": ns.port, "workers": ns.workers, "lifespan": "off",
+        "log_level": os.environ.get("LOG_LEVEL", "warning").lower(), "access_log": getattr(ns, "access_log", False),
+        "backlog": 4096, "timeout_graceful_shutdown": 3, "timeout_keep_alive": 30,
+    }
+    if ns.workers > 1:
+        from charter.ops import serving
+
+        if serving.REUSE_PORT:
+            print(f"Serving on http://{ns.host}:{ns.port}/ ({ns.workers} processes, a listening socket each); Ctrl-C stops.", file=sys.stderr, flush=True)
+            serving.run_workers(uvicorn.Config("charter.asgi:application", **options))
+            return 0
     print(f"Serving on http://{ns.host}:{ns.port}/ ({ns.workers} process{'es' if ns.workers > 1 else ''}); Ctrl-C stops.", file=sys.stderr, flush=True)
-    uvicorn.run(
-        "charter.asgi:application", host=ns.host, port=ns.port, workers=ns.workers, lifespan="off",
-        log_level=os.environ.get("LOG_LEVEL", "warning").lower(), access_log=getattr(ns, "access_log", False),
-        backlog=4096, timeout_graceful_shutdown=3, timeout_keep_alive=30,
-    )
+    uvicorn.run("charter.asgi:application", **options)
     return 0
 
 
