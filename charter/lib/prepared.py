@@ -53,7 +53,7 @@ class Compiled:
         select, info, annotations = self.compiler.select, self.compiler.klass_info, self.compiler.annotation_col_map
         first, last = info["select_fields"][0], info["select_fields"][-1] + 1
         init_list = [f[0].target.attname for f in select[first:last]]
-        related = get_related_populators(info, select, self.using)
+        related = get_related_populators(info, select, self.using)  # type: ignore[call-arg]  # the stubs follow a later Django
         out = []
         for row in self._run(*values):
             obj = info["model"].from_db(self.using, init_list, row[first:last])
