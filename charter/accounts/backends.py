@@ -17,20 +17,15 @@ from charter.lib import prepared
 
 # The query without its user, compiled once a day (a mandate is current on a day): building its
 # three subqueries cost more than running it; each request puts its user's id in (charter.lib.prepared).
-_facts: tuple[Any, Any] = (None, None)
+_compiled = prepared.Cache()
 
 
 def _users_with_facts() -> prepared.Compiled:
-    global _facts
     from charter.accounts import twofactor
     from charter.lib import clock
 
-    day, query = _facts
-    if day != clock.today():
-        day = clock.today()
-        query = prepared.Compiled(twofactor.with_facts(User._default_manager.select_related("member"), on=day).filter(pk=prepared.MARK))
-        _facts = (day, query)
-    return query
+    day = clock.today()
+    return _compiled.get(("user", day), lambda mark: twofactor.with_facts(User._default_manager.select_related("member"), on=day).filter(pk=mark))
 
 
 class MemberBackend(ModelBackend):

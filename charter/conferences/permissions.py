@@ -63,8 +63,8 @@ def sits_on_a_body_of(member: Member, kinds: list[str]) -> bool:
     today = clock.today()
     rb = rulebook_on(today)
     return any(
-        rosters.attendees(body, today, rb).filter(pk=member.pk).exists()
-        for body in Body.objects.filter(kind__in=kinds)
+        rosters.sits_on(body, member, today, rb)
+        for body in Body.objects.filter(kind__in=kinds).select_related("unit")
     )
 
 
@@ -120,6 +120,6 @@ def get_delegation_for(user, pk: int, unit_pk: int):  # type: ignore[no-untyped-
     rb = rulebook_on(today)
     rule = rb.body(conference.body.kind).get("delegates") or {}
     body = Body.objects.filter(kind=rule.get("elected_by"), unit=allocation.unit).first()
-    if body is None or not rosters.attendees(body, today, rb).filter(pk=viewer.pk).exists():
+    if body is None or not rosters.sits_on(body, viewer, today, rb):
         raise Http404
     return conference, allocation, body, viewer

@@ -138,6 +138,6 @@ def answer_meetings(v: View, viewer: Member) -> QuerySet[Meeting] | None:
     if body is None or v.obligation is None or v.obligation.fulfilled_at is not None or v.fulfilled_by not in ANSWERED_BY_A_DECISION:
         return None
     today = clock.today()
-    if not rosters.attendees(body, today, rulebook_on(today)).filter(pk=viewer.pk).exists():
+    if not rosters.sits_on(body, viewer, today, rulebook_on(today)):
         return None
     return Meeting.objects.filter(body=body, state=Meeting.State.HELD, starts_at__date__gte=v.obligation.arose_at.date()).order_by("-starts_at")

@@ -67,20 +67,23 @@ class Compiled:
 
 def insert(obj: Any) -> None:
     """Insert ``obj`` (a model instance whose primary key is set, or made by its default) in one
-    statement, without the ORM's save: the SQL is made once per model."""
+    statement, without the ORM's save; the primary key is not read back. The statement is made once
+    per model and database."""
     model = type(obj)
-    fields = _insert_fields.get(model)
-    if fields is None:
-        fields = _insert_fields[model] = [f for f in model._meta.concrete_fields if not f.primary_key or f.has_default()]
     connection = connections[obj._state.db or "default"]
-    table, quote = model._meta.db_table, connection.ops.quote_name
-    sql = f"INSERT INTO {quote(table)} ({', '.join(quote(f.column) for f in fields)}) VALUES ({', '.join(['%s'] * len(fields))})"
+    made = _inserts.get((model, connection.alias))
+    if made is None:
+        fields = [f for f in model._meta.concrete_fields if not f.primary_key or f.has_default()]
+        quote = connection.ops.quote_name
+        sql = f"INSERT INTO {quote(model._meta.db_table)} ({', '.join(quote(f.column) for f in fields)}) VALUES ({', '.join(['%s'] * len(fields))})"
+        made = _inserts[(model, connection.alias)] = (sql, fields)
+    sql, fields = made
     with connection.cursor() as cursor:
         cursor.execute(sql, [f.get_db_prep_save(f.pre_save(obj, add=True), connection) for f in fields])
     obj._state.adding, obj._state.db = False, connection.alias
 
 
-_insert_fields: dict[type, list[Any]] = {}
+_inserts: dict[tuple[type, str], tuple[str, list[Any]]] = {}
 
 
 class Cache:

@@ -27,7 +27,7 @@ def detail(request: HttpRequest, pk: int) -> HttpResponse:
     viewer = getattr(request.user, "member", None) if request.user.is_authenticated else None
     today = clock.today()
     # Minutes and attendance are open to the members of the body (4.4).
-    on_body = viewer is not None and rosters.attendees(meeting.body, today, rulebook_on(today)).filter(pk=viewer.pk).exists()
+    on_body = viewer is not None and rosters.sits_on(meeting.body, viewer, today, rulebook_on(today))
     return render(request, "meetings/detail.html", {
         "meeting": meeting, "motions": meeting.motions.all(), "on_body": on_body,
         "attendance": meeting.attendance.select_related("member").order_by("member__name") if on_body else None,

@@ -68,8 +68,8 @@ def bands_meetings(viewer: Member) -> QuerySet[Meeting]:
     )
     bodies = [
         b.pk
-        for b in Body.objects.filter(kind__in=kinds)
-        if rosters.attendees(b, today, rb).filter(pk=viewer.pk).exists()
+        for b in Body.objects.filter(kind__in=kinds).select_related("unit")
+        if rosters.sits_on(b, viewer, today, rb)
     ]
     return (
         Meeting.objects.filter(

@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
+from charter.lib import prepared
 from charter.members.models import Member, MemberQuerySet
 from charter.org.models import Body, Mandate
 from charter.rulebook import compute
@@ -40,6 +41,19 @@ def attendees(body: Body, on: dt.date, rb: Rulebook | None = None) -> MemberQuer
     rb = rb or rulebook_on(on)
     kind = rb.body(body.kind)["roster"]
     return roster(body, on, rb, "members" if kind == "members_in_good_standing" else kind)
+
+
+_compiled = prepared.Cache()
+
+
+def sits_on(body: Body, member: Member, on: dt.date, rb: Rulebook | None = None) -> bool:
+    """Whether ``member`` is among ``body``'s attendees on ``on``. Asked on every page and call about a
+    body (every vote asks it), so its query is compiled once per body, rules and day and run with the
+    member's id put in (charter.lib.prepared)."""
+    rb = rb or rulebook_on(on)
+    key = ("sits_on", rb.sha256, on, body.pk, body.kind, body.unit.path)
+    query = _compiled.get(key, lambda mark: attendees(body, on, rb).filter(pk=mark).values("pk")[:1])
+    return bool(query.rows(member.pk))
 
 
 def quorum_base(body: Body, on: dt.date, rb: Rulebook) -> int:

@@ -12,8 +12,8 @@ from charter.lib import clock, prepared
 from charter.members.models import Member
 from charter.members.permissions import member_of
 from charter.org.models import Body
+from charter.rulebook import rosters
 from charter.rulebook.store import rulebook_on
-from charter.voting import rules
 from charter.voting.models import Poll
 
 _compiled = prepared.Cache()
@@ -28,7 +28,7 @@ def _poll(pk: int) -> Poll | None:
 
 def on_body(body: Body, member: Member) -> bool:
     today = clock.today()
-    return rules.on_body(body, member, rulebook_on(today), today)
+    return rosters.sits_on(body, member, today, rulebook_on(today))
 
 
 def get_poll_for(user, pk: int, *, published: bool = False) -> tuple[Poll, Member]:  # type: ignore[no-untyped-def]

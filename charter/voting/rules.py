@@ -18,7 +18,6 @@ from django.utils.translation import gettext_noop as N_
 from charter.lib import prepared
 from charter.meetings.models import Attendance
 from charter.members.models import Member, MemberQuerySet
-from charter.org.models import Body
 from charter.rulebook import judge as J
 from charter.rulebook import rosters
 from charter.rulebook.spec import Rulebook
@@ -90,13 +89,6 @@ def _voter_facts(poll: Poll, rb: Rulebook, on: dt.date) -> prepared.Compiled:
     return _compiled.get(key, build)
 
 
-def on_body(body: Body, member: Member, rb: Rulebook, on: dt.date) -> bool:
-    """Whether ``member`` sits on ``body`` (its attendees) on ``on``: one compiled query."""
-    key = ("on_body", rb.sha256, on, body.pk, body.kind, body.unit.path)
-    found = _compiled.get(key, lambda m: rosters.attendees(body, on, rb).filter(pk=m).values("pk")[:1])
-    return bool(found.rows(member.pk))
-
-
 def voter_breaches(poll: Poll, voter: Member, rb: Rulebook, on: dt.date) -> list[J.Breach]:
     """Why ``voter`` may not vote in ``poll`` (nothing when they may): each fact read fresh, all in
     one query (a vote asks this under the poll's lock)."""
@@ -138,7 +130,7 @@ def runner_breaches(poll: Poll, actor: Member, rb: Rulebook, on: dt.date) -> lis
             found = provider(poll, actor, rb)
             if found is not None:
                 return found
-    if rosters.attendees(poll.body, on, rb).filter(pk=actor.pk).exists():
+    if rosters.sits_on(poll.body, actor, on, rb):
         return []
     return [J.Breach(_body_article(rb, poll), "not_on_body", N_("You are not a member of the %(body)s, so you cannot run its votes."), {"body": poll.body.name})]
 
@@ -175,7 +167,7 @@ def secret_request_breaches(poll: Poll, member: Member, rb: Rulebook, on: dt.dat
     if poll.meeting_id is not None:
         present = Attendance.objects.filter(meeting_id=poll.meeting_id, member=member).exists()
     else:
-        present = rosters.attendees(poll.body, on, rb).filter(pk=member.pk).exists()
+        present = rosters.sits_on(poll.body, member, on, rb)
     if not present:
         return [J.Breach(_body_article(rb, poll), "not_present", N_("Only a member present may require a secret ballot."), {})]
     return []

@@ -108,5 +108,5 @@ def test_the_compiled_questions_answer_as_the_orm_does_for_everyone(cast, rc, op
     electorate = set(rules.electorate(open_yes_no, rb, today).values_list("pk", flat=True))
     assert attendees and len(attendees) < Member.objects.count()
     for member in Member.objects.all():
-        assert rules.on_body(rc, member, rb, today) is (member.pk in attendees), member
+        assert rosters.sits_on(rc, member, today, rb) is (member.pk in attendees), member
         assert (not rules.voter_breaches(open_yes_no, member, rb, today)) is (member.pk in electorate), member
