@@ -226,6 +226,7 @@ def cmd_record(ns: argparse.Namespace) -> int:
         from charter.record.models import Entry
 
         total = Entry.objects.count()
+        tqdm.monitor_interval = 0  # no monitor thread: verify forks its workers (record.sweep)
         with tqdm(total=total, unit="entry", disable=not sys.stderr.isatty(), file=sys.stderr) as bar:
             problem = log.verify(progress=bar.update)
         if problem is not None:

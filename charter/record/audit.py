@@ -1,6 +1,7 @@
 """``charter record verify``: recompute the whole stored record and name the first thing wrong.
 
-The entries are read in aligned chunks of ``CHUNK`` leaves. For each chunk the leaf hashes are
+``verify`` first asks ``record.sweep`` to confirm, in bulk, that everything is intact; only when it
+cannot does the audit below walk the record to name the first problem. The entries are read in aligned chunks of ``CHUNK`` leaves. For each chunk the leaf hashes are
 recomputed from the entry bytes and every perfect subtree inside the chunk is hashed level by level;
 the stored subtrees whose start falls in the chunk are read with one range query (their keys are
 ``start * 64 + level``) and compared. Subtrees wider than a chunk are built from the chunks' roots.
@@ -10,7 +11,6 @@ about two SHA-256 calls per entry plus the reads.
 
 from __future__ import annotations
 
-import json
 from collections.abc import Iterator
 from dataclasses import dataclass
 from hashlib import sha256
@@ -21,11 +21,9 @@ from django.db import connection
 
 from charter.lib import merkle
 from charter.lib.checkpoint import CheckpointError, open_checkpoint
-from charter.record import checkpoints
+from charter.record import checkpoints, sweep
 from charter.record.models import Checkpoint, LogState, Node
-
-CHUNK_BITS = 12
-CHUNK = 1 << CHUNK_BITS
+from charter.record.sweep import CHUNK, CHUNK_BITS
 
 
 @dataclass(frozen=True)
@@ -50,10 +48,22 @@ def verify(progress: Any = None) -> Problem | None:
     state agrees, and every checkpoint carries a valid signature by the log's key over the tree the
     entries give at its size (so a log cut short, or rewritten and rehashed, is caught).
     """
-    heads, problem = _signed_heads()
-    if problem is not None:
-        return problem
-    return _Audit(heads, progress).run()
+    with sweep.snapshot() as join:
+        heads, problem = _signed_heads()
+        if problem is not None:
+            return problem
+        if confirmed(heads, join, progress):
+            return None
+        return _Audit(heads, None).run()
+
+
+def confirmed(heads: list[Head], join: str | None = None, progress: Any = None, bits: int = CHUNK_BITS) -> bool:
+    """Whether ``record.sweep`` confirms, in bulk, the entries, stored subtrees, the signed heads and
+    the log state (``join`` and ``bits`` as ``sweep.confirms`` takes them)."""
+    state = LogState.objects.filter(id=1).first()
+    marks = [*heads, *([(state.size, state.root, list(state.compact))] if state else [])]
+    signed = max((size for size, _root, _edge in heads), default=0)
+    return sweep.confirms(marks, state.size if state else 0, join, progress, bits, signed)
 
 
 class _Audit:
@@ -88,7 +98,7 @@ class _Audit:
                     break
             leaves.append(leaf)
             expected += 1
-        levels = _levels(leaves)
+        levels = sweep.levels(leaves)
         stored_nodes = _stored_nodes(start, start + CHUNK)
         node_bad = self._compare_nodes(start, levels, stored_nodes, complete=first_bad is None)
         if node_bad is not None or first_bad is not None:
@@ -114,12 +124,8 @@ class _Audit:
             return Problem(expected, f"is missing (the next stored entry is {index})" if index > expected else "is stored twice")
         if sha256(b"\x00" + body.encode("utf-8")).hexdigest() != stored:
             return Problem(index, "its bytes do not hash to its stored leaf hash (the entry or its hash was changed)")
-        if f',"index":{index},"outcome":' not in body:  # canonical JSON keeps this order; else parse
-            try:
-                if json.loads(body).get("index") != index:
-                    return Problem(index, "its content names another position in the log (entries were moved)")
-            except ValueError:
-                return Problem(index, "its stored bytes are not valid JSON")
+        if not sweep.names_its_place(body.encode("utf-8"), index):
+            return Problem(index, "its content names another position in the log (entries were moved), or is not JSON")
         return None
 
     def _compare_nodes(self, start: int, levels: list[list[bytes]], stored: dict[int, str], complete: bool) -> Problem | None:
@@ -158,13 +164,7 @@ class _Audit:
 
     def _edge(self, levels: list[list[bytes]], offset: int) -> merkle.CompactRange:
         """The right edge of the tree of the first ``outer.size * CHUNK + offset`` entries."""
-        pieces = list(self.outer.hashes)
-        pos = 0
-        for bit in reversed(range(offset.bit_length())):
-            if offset >> bit & 1:
-                pieces.append(levels[bit][pos >> bit])
-                pos += 1 << bit
-        return merkle.CompactRange(self.outer.size * CHUNK + offset, pieces)
+        return sweep.edge(self.outer, sweep.pieces(levels, offset), offset, CHUNK_BITS)
 
     def _finish(self) -> Problem | None:
         size = self.size
@@ -183,15 +183,6 @@ class _Audit:
             if edge.root().hex() != state.root or edge.to_list() != list(state.compact):
                 return Problem(max(size - 1, 0), "the stored log root does not match the entries")
         return None
-
-
-def _levels(leaves: list[bytes]) -> list[list[bytes]]:
-    """Level 0 the leaves; level k the hashes of the complete, aligned subtrees of 2**k leaves."""
-    levels = [leaves]
-    while len(levels[-1]) >= 2:
-        below = levels[-1]
-        levels.append([sha256(b"\x01" + below[i] + below[i + 1]).digest() for i in range(0, len(below) - 1, 2)])
-    return levels
 
 
 def _stored_nodes(lo: int, hi: int) -> dict[int, str]:

@@ -20,7 +20,7 @@ from django.db import transaction
 
 from charter.lib import checkpoint as notes
 from charter.lib import clock, merkle
-from charter.record import proofs
+from charter.record import proofs, sweep
 from charter.record.models import Checkpoint, Entry, LogState
 
 
@@ -93,9 +93,12 @@ def _extend(previous: Checkpoint | None, size: int) -> merkle.CompactRange:
     for index, body, stored in rows.iterator(chunk_size=5000):
         if index != tree.size:
             raise CannotSign(f"entry {tree.size} is missing")
-        leaf = merkle.leaf_hash(body.encode("utf-8"))
+        data = body.encode("utf-8")
+        leaf = merkle.leaf_hash(data)
         if leaf.hex() != stored:
             raise CannotSign(f"entry {index} does not hash to its stored leaf hash")
+        if not sweep.names_its_place(data, index):  # record verify relies on it (record.sweep)
+            raise CannotSign(f"entry {index} names another place in the log")
         tree.append(leaf)
     if tree.size != size:
         raise CannotSign(f"entry {tree.size} is missing")

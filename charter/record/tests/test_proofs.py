@@ -95,6 +95,23 @@ def test_charter_will_not_sign_over_a_changed_history(db):
     assert problem is not None and problem.index == 4 and "4–5" in problem.reason
 
 
+def test_charter_will_not_sign_entries_moved_before_their_first_checkpoint(db):
+    grow(12)
+    checkpoints.sign_if_due()
+    grow(3)
+    # Not yet signed, entries 13 and 14 trade places, each rehashed, and the log state to match.
+    a, b = (json.loads(Entry.objects.get(index=i).body) for i in (13, 14))
+    for index, body in ((13, b), (14, a)):
+        data = json.dumps(body, separators=(",", ":"), sort_keys=True)
+        rewrite('UPDATE record_entry SET body = %s, leaf_hash = %s WHERE "index" = %s', data, merkle.leaf_hash(data.encode()).hex(), index)
+    tree = memory_tree()
+    LogState.objects.filter(id=1).update(root=tree.root().hex(), compact=tree.compact_range().to_list())
+    with pytest.raises(checkpoints.CannotSign, match="entry 13 names another place"):
+        checkpoints.sign_if_due()
+    problem = log.verify()
+    assert problem is not None and problem.index == 13 and "another position" in problem.reason
+
+
 def test_charter_will_not_sign_a_shorter_log(db):
     grow(6)
     checkpoints.sign_if_due()

@@ -2,7 +2,9 @@
 
 A log of more than 1,000 entries (the cast's real acts, then record-only entries) with checkpoints
 signed along the way. Each case changes the stored tables as a database superuser would, inside a
-savepoint that is rolled back, and asks verify for the first bad entry.
+savepoint that is rolled back, and asks verify for the first bad entry. Every case also holds the
+bulk pass (``record.sweep``) to refusing to confirm the changed log, with its chunks at their usual
+size and at 8 entries (so that subtrees wider than a chunk, tied between chunks, are tampered too).
 """
 
 from __future__ import annotations
@@ -16,13 +18,14 @@ from django.db import transaction
 
 from charter.cli import main
 from charter.lib import merkle
-from charter.record import checkpoints, log
+from charter.record import audit, checkpoints, log
 from charter.record.models import Checkpoint, Entry, LogState, Node
 from charter.testing.tamper import rewrite
 
 pytestmark = [pytest.mark.django_db, pytest.mark.slow]
 
 SIZE = 1100
+CHUNK_BITS = (audit.CHUNK_BITS, 3)  # the bulk pass's chunks: as used, and small
 rng = random.Random(9162)
 
 
@@ -39,7 +42,14 @@ def record(cast) -> int:
                 checkpoints.sign_if_due()
     checkpoints.sign_if_due()
     assert log.verify() is None  # a clean log raises no alarm
+    heads, problem = audit._signed_heads()
+    assert problem is None and all(audit.confirmed(heads, bits=bits) for bits in CHUNK_BITS)  # nor doubt
     return SIZE
+
+
+def confirmed_in_bulk() -> bool:
+    heads, problem = audit._signed_heads()
+    return problem is None and any(audit.confirmed(heads, bits=bits) for bits in CHUNK_BITS)
 
 
 def found_after(tamper: Callable[[], None]) -> log.Problem | None:
@@ -48,6 +58,8 @@ def found_after(tamper: Callable[[], None]) -> log.Problem | None:
         with transaction.atomic():
             tamper()
             problem = log.verify()
+            if problem is not None:
+                assert not confirmed_in_bulk(), f"the bulk pass confirmed a log the audit finds wrong: {problem}"
             raise Undo
     except Undo:
         pass

@@ -72,3 +72,26 @@ def test_truncated_log_is_caught(cast):
     rewrite("DELETE FROM record_entrysubject WHERE entry_id IN (SELECT id FROM record_entry WHERE \"index\" = %s)", last)
     rewrite("DELETE FROM record_entry WHERE \"index\" = %s", last)
     assert log.verify() is not None
+
+
+def test_checkpoints_signed_where_a_chunk_ends(cast, monkeypatch):
+    """A checkpoint whose size is a whole number of the audit's chunks (8 entries here, 4,096 in
+    use) is checked against the tree of those chunks, by the audit and by the bulk pass."""
+    from django.db import transaction
+
+    from charter.record import audit, checkpoints
+
+    monkeypatch.setattr(audit, "CHUNK_BITS", 3)
+    monkeypatch.setattr(audit, "CHUNK", 8)
+    with transaction.atomic():
+        for _ in range(2):
+            while LogState.objects.get().size % 8:
+                log.append("test_entry", "done", detail={"to": "a chunk's end"})
+            checkpoints.sign_if_due()
+            log.append("test_entry", "done", detail={"past": "it"})
+    heads, problem = audit._signed_heads()
+    assert problem is None and sum(1 for size, _root, _edge in heads if size % 8 == 0) >= 2
+    assert audit._Audit(heads, None).run() is None
+    assert audit.confirmed(heads, bits=3)
+    rewrite("UPDATE record_checkpoint SET compact = %s WHERE size = %s", json.dumps([]), heads[-1][0])
+    assert log.verify() is not None

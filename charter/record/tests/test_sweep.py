@@ -1,0 +1,95 @@
+"""`record verify`'s bulk pass split between worker processes, each reading the same snapshot.
+
+The workers need the log committed where a new connection sees it, so a child process builds one in
+a real database (the suite's PostgreSQL database when the suite runs on it, else a SQLite file) and
+checks it with workers: a clean log is confirmed with every entry counted once; a changed one is not,
+and the audit then names the entry; a worker that fails leaves the log to the audit, which passes it.
+(The bulk pass without workers is held to the audit by every case of the tamper matrix.)
+"""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+
+import pytest
+
+from charter.record.tests.test_crash import ROOT, run_env
+
+pytestmark = [
+    pytest.mark.django_db(transaction=True),  # on PostgreSQL the child writes the suite's database
+    pytest.mark.skipif(
+        sys.platform != "linux", reason="the workers are forked, as on the servers Charter runs on"
+    ),
+]
+
+CHILD = r"""
+import json
+import django
+django.setup()
+from django.core.management import call_command
+call_command("migrate", verbosity=0)
+from django.db import transaction
+from charter.record import audit, checkpoints, log, sweep
+from charter.testing.tamper import rewrite
+
+with transaction.atomic():
+    for i in range(150):
+        log.append("test_entry", "done", detail={"n": i, "note": "ünïcode ✓"})
+        if i % 40 == 39:
+            checkpoints.sign_if_due()
+checkpoints.sign_if_due()
+
+sweep.PARALLEL_MIN = 1
+sweep._workers = lambda size, chunks, join: 3 if join else 1  # three, whatever the cores
+runs = []
+parallel = sweep._parallel
+
+def counted(*args, **kwargs):
+    runs.append(args[3])
+    return parallel(*args, **kwargs)
+
+sweep._parallel = counted
+
+def bulk():
+    seen = []
+    with sweep.snapshot() as join:
+        heads, problem = audit._signed_heads()
+        ok = problem is None and audit.confirmed(heads, join, seen.append, bits=3)  # 19 chunks of 8
+    return [ok, sum(seen)]
+
+out = {"clean": bulk(), "clean_verify": str(log.verify())}
+check = sweep.check_chunks
+
+def fails(*args, **kwargs):
+    raise RuntimeError("a worker fails")
+
+sweep.check_chunks = fails
+out["failing"] = bulk()
+out["failing_verify"] = str(log.verify())
+sweep.check_chunks = check
+rewrite('UPDATE record_entry SET leaf_hash = %s WHERE "index" = 77', "0" * 64)  # as a superuser would
+out["changed"] = bulk()
+problem = log.verify()
+out["changed_verify"] = problem.index if problem else None
+out["runs"] = runs
+print(json.dumps(out))
+"""
+
+
+def test_workers_confirm_a_clean_log_and_not_a_changed_one(tmp_path):
+    done = subprocess.run(
+        [sys.executable, "-c", CHILD],
+        cwd=ROOT,
+        env=run_env(tmp_path),
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
+    assert done.returncode == 0, done.stderr
+    out = json.loads(done.stdout.strip().splitlines()[-1])
+    assert out["clean"] == [True, 150] and out["clean_verify"] == "None"
+    assert out["failing"][0] is False and out["failing_verify"] == "None"  # the audit decided
+    assert out["changed"][0] is False and out["changed_verify"] == 77
+    assert out["runs"] == [3] * 6  # every bulk pass above, and each verify's, ran three workers
