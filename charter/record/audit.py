@@ -18,6 +18,7 @@ from typing import Any
 
 from django.conf import settings
 from django.db import connection
+from django.db.models import Q
 
 from charter.lib import merkle
 from charter.lib.checkpoint import CheckpointError, open_checkpoint
@@ -61,9 +62,14 @@ def confirmed(heads: list[Head], join: str | None = None, progress: Any = None, 
     """Whether ``record.sweep`` confirms, in bulk, the entries, stored subtrees, the signed heads and
     the log state (``join`` and ``bits`` as ``sweep.confirms`` takes them)."""
     state = LogState.objects.filter(id=1).first()
-    marks = [*heads, *([(state.size, state.root, list(state.compact))] if state else [])]
-    signed = max((size for size, _root, _edge in heads), default=0)
-    return sweep.confirms(marks, state.size if state else 0, join, progress, bits, signed)
+    marks = [*heads, *([(state.size, state.root, _edge_list(state.compact))] if state else [])]
+    return sweep.confirms(marks, state.size if state else 0, join, progress, bits)
+
+
+def _edge_list(compact: Any) -> list[str]:
+    """A stored right edge as the list of hex hashes it should be; anything else as a list that
+    matches no edge (so that it is reported, not raised on)."""
+    return list(compact) if isinstance(compact, list) else [f"not a list: {compact!r}"]
 
 
 class _Audit:
@@ -91,6 +97,9 @@ class _Audit:
         first_bad: Problem | None = None
         expected = start
         for index, body, stored in rows:
+            if not isinstance(body, str) or not isinstance(stored, str):
+                first_bad = Problem(index, "its stored bytes or leaf hash are not text (the row was rewritten)")
+                break
             leaf = sha256(b"\x00" + body.encode("utf-8")).digest()
             if index != expected or leaf.hex() != stored or f',"index":{index},"outcome":' not in body:
                 first_bad = self._entry(index, body, stored, expected)
@@ -174,13 +183,17 @@ class _Audit:
         if self.wide_stored:
             lo = min(self.wide_stored) // 64
             return Problem(lo, f"a subtree hash is stored from entry {lo} where the entries make none")
+        read_to = -(-size // CHUNK) * CHUNK  # the chunks read cover the stored subtrees below this
+        stray = Node.objects.filter(Q(key__gte=read_to * 64) | Q(key__lt=0)).order_by("key").first()
+        if stray is not None:
+            return Problem(size, f"a subtree hash is stored beyond the log's end (key {stray.key}): entries were removed, or it was added")
         state = LogState.objects.filter(id=1).first()
         stored_size = state.size if state else 0
         if stored_size != size:
             return Problem(size, f"the log state says {stored_size} entries but {size} are stored")
         if state is not None:
             edge = self._edge(self.tail, size - self.outer.size * CHUNK)
-            if edge.root().hex() != state.root or edge.to_list() != list(state.compact):
+            if edge.root().hex() != state.root or edge.to_list() != _edge_list(state.compact):
                 return Problem(max(size - 1, 0), "the stored log root does not match the entries")
         return None
 
@@ -219,5 +232,5 @@ def _signed_heads() -> tuple[list[Head], Problem | None]:
             return [], Problem(where, f"the checkpoint stored for size {size} does not verify with the log's key ({exc})")
         if signed.size != size or signed.root.hex() != root:
             return [], Problem(where, f"the checkpoint stored for size {size} says size {signed.size} and root {signed.root.hex()} in its signed text")
-        heads.append((size, root, list(compact)))
+        heads.append((size, root, _edge_list(compact)))
     return heads, None

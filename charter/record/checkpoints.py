@@ -86,8 +86,12 @@ def _extend(previous: Checkpoint | None, size: int) -> merkle.CompactRange:
     if previous is None:
         tree = merkle.CompactRange()
     else:
-        tree = merkle.CompactRange.from_list(previous.size, previous.compact)
-        if tree.root().hex() != previous.root:
+        try:
+            tree = merkle.CompactRange.from_list(previous.size, previous.compact)
+            signed = opened(previous)
+        except (TypeError, ValueError) as exc:  # CheckpointError is a ValueError
+            raise CannotSign(f"checkpoint {previous.size} is not as it was signed ({exc})") from None
+        if tree.root() != signed.root or previous.root != signed.root.hex() or signed.size != previous.size:
             raise CannotSign(f"the right edge stored with checkpoint {previous.size} does not give its signed root")
     rows = Entry.objects.filter(index__gte=tree.size, index__lt=size).order_by("index").values_list("index", "body", "leaf_hash")
     for index, body, stored in rows.iterator(chunk_size=5000):

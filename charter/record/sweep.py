@@ -9,11 +9,14 @@ against the computed levels joined). It is at least as strict as the audit: what
 report, this pass does not confirm, and ``verify`` then runs the audit to name it (a test holds the
 two to that on every case of the tamper matrix).
 
-Reads happen in one snapshot (``snapshot``). On a log of ``PARALLEL_MIN`` entries or more, read in a
-transaction of its own on Linux, the chunks are split between worker processes, one per core, each
-on its own connection reading the same snapshot (PostgreSQL exports it; a SQLite worker checks that
-it sees the same log state). A worker that fails, or sees another state, leaves the log unconfirmed,
-and the audit runs.
+Reads happen in one snapshot (``snapshot``). With a log of ``PARALLEL_MIN`` entries or more, read in
+a transaction of its own on Linux, the chunks are split between worker processes, one per core,
+each on its own connection. On PostgreSQL a worker is forked and reads the parent's snapshot
+(exported by the parent, imported by the worker). On SQLite a worker is a new interpreter (this
+module imports nothing that needs Django set up): a forked child would share the parent's SQLite
+library state, which tracks the file's locks for the whole process; it reads its own snapshot and
+goes on only if it sees the log state the parent saw. A worker that fails, waits on a lock, or sees
+another log state leaves the log unconfirmed, and the audit runs.
 """
 
 from __future__ import annotations
@@ -35,7 +38,6 @@ from typing import Any
 from django.db import connection, transaction
 
 from charter.lib import merkle
-from charter.record.models import Node
 
 CHUNK_BITS = 12
 CHUNK = 1 << CHUNK_BITS
@@ -46,8 +48,14 @@ Rows = list[tuple[Any, ...]]
 
 _sha256 = hashlib.sha256
 _first, _second, _third = itemgetter(0), itemgetter(1), itemgetter(2)
-_ENTRIES = 'SELECT "index", leaf_hash, body FROM record_entry WHERE "index" >= {p} AND "index" < {p} ORDER BY "index"'
-_NODES = "SELECT key - {p}, hash FROM record_node WHERE key >= {p} AND key < {p} ORDER BY key"
+_ENTRIES = 'SELECT "index", leaf_hash, body FROM record_entry WHERE "index" >= {p} AND "index" < {p}{text} ORDER BY "index"'
+_NODES = "SELECT key - {p}, hash FROM record_node WHERE key >= {p} AND key < {p}{text} ORDER BY key"
+# SQLite reads text and blobs alike as bytes here; a row whose hash or body is not text is left out,
+# so the chunk does not add up and is not confirmed (the audit reads it and names it)
+_TEXT_ONLY = {
+    "entries": " AND typeof(leaf_hash) = 'text' AND typeof(body) = 'text'",
+    "nodes": " AND typeof(hash) = 'text'",
+}
 
 
 def levels(leaves: list[bytes]) -> list[list[bytes]]:
@@ -138,8 +146,9 @@ class Reader:
         else:
             self.cursor = conn.cursor()
             p = "?"
-        self.entries_sql = _ENTRIES.format(p=p)
-        self.nodes_sql = _NODES.format(p=p)
+        sqlite = vendor == "sqlite"
+        self.entries_sql = _ENTRIES.format(p=p, text=_TEXT_ONLY["entries"] if sqlite else "")
+        self.nodes_sql = _NODES.format(p=p, text=_TEXT_ONLY["nodes"] if sqlite else "")
 
     def entries(self, lo: int, hi: int) -> Rows:
         self.cursor.execute(self.entries_sql, [lo, hi])
@@ -180,28 +189,26 @@ def check_chunk(
     end: int,
     marks: Sequence[int],
     bits: int = CHUNK_BITS,
-    signed: int = 0,
 ) -> Chunk | None:
     """Check the entries ``[start, end)`` (one aligned chunk of ``2**bits``) and the subtrees stored
-    in it; None when anything is not as the entries give it. ``marks``: tree sizes ending in it;
-    ``signed``: the size of the largest signed checkpoint (see ``confirms``)."""
+    in it; None when anything is not as the entries give it. ``marks``: tree sizes ending in it.
+    Hashes are compared joined, each one first checked to be 64 characters (a hash cut short on one
+    row and carried on the next would join the same)."""
     rows = reader.entries(start, end)
     n = end - start
     if len(rows) != n or list(map(_first, rows)) != list(range(start, end)):
         return None
     bodies = list(map(_third, rows))
     leaves = [_sha256(b"\x00" + body).digest() for body in bodies]
-    if b"".join(map(_second, rows)) != b"".join(leaves).hex().encode():
-        return None
-    # each entry not yet signed names its own place (canonical JSON: the index just before outcome)
-    first = max(signed, start)
-    if first < end and not all(
-        map(
-            bytes.__contains__,
-            bodies[first - start :],
-            [b',"index":%d,"outcome":' % i for i in range(first, end)],
-        )
+    stored_leaves = list(map(_second, rows))
+    if (
+        set(map(len, stored_leaves)) != {64}
+        or b"".join(stored_leaves) != b"".join(leaves).hex().encode()
     ):
+        return None
+    # each entry names its own place (canonical JSON puts the top-level index just before outcome)
+    places = [b',"index":%d,"outcome":' % i for i in range(start, end)]
+    if not all(map(bytes.__contains__, bodies, places)):
         return None
     chunk_levels = levels(leaves)
     stored = reader.nodes(start, start + (1 << bits))
@@ -218,7 +225,10 @@ def check_chunk(
     if list(map(_first, narrow)) != keys:
         return None
     joined = list(chain.from_iterable(chunk_levels[1 : bits + 1]))
-    if b"".join(map(_second, narrow)) != b"".join(map(joined.__getitem__, where)).hex().encode():
+    stored_hashes = list(map(_second, narrow))
+    if stored_hashes and set(map(len, stored_hashes)) != {64}:
+        return None
+    if b"".join(stored_hashes) != b"".join(map(joined.__getitem__, where)).hex().encode():
         return None
     return Chunk(
         start=start,
@@ -237,16 +247,16 @@ def check_chunks(
     size: int,
     marks: Sequence[int],
     bits: int,
-    signed: int,
     progress: Callable[[int], Any] | None = None,
 ) -> list[Chunk] | None:
     """``check_chunk`` over the chunks ``first`` to ``last - 1`` of a log of ``size`` entries."""
     out = []
     for c in range(first, last):
         start, end = c << bits, min((c + 1) << bits, size)
-        chunk = check_chunk(
-            reader, start, end, [m for m in marks if start < m <= end], bits, signed
-        )
+        try:
+            chunk = check_chunk(reader, start, end, [m for m in marks if start < m <= end], bits)
+        except (TypeError, ValueError):  # a value no column should hold (a NULL, say)
+            return None
         if chunk is None:
             return None
         out.append(chunk)
@@ -257,9 +267,10 @@ def check_chunks(
 
 @contextlib.contextmanager
 def snapshot() -> Iterator[str | None]:
-    """Run the block in one snapshot of the database; yields how a worker joins it (PostgreSQL's
-    exported snapshot, SQLite's file), or None when the caller's own transaction is used."""
-    if connection.in_atomic_block or connection.vendor not in ("postgresql", "sqlite"):
+    """Run the block in one snapshot of the database. Yields what a worker opens: PostgreSQL's
+    exported snapshot or SQLite's file; None when there can be no workers (the caller's own
+    transaction is used, or the database is in memory)."""
+    if connection.in_atomic_block or not connection.get_autocommit():
         yield None
         return
     if connection.vendor == "postgresql":
@@ -267,6 +278,9 @@ def snapshot() -> Iterator[str | None]:
             cur.execute("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ, READ ONLY")
             cur.execute("SELECT pg_export_snapshot()")
             yield cur.fetchone()[0]
+        return
+    if connection.vendor != "sqlite" or connection.connection.in_transaction:
+        yield None
         return
     # SQLite: a deferred transaction only reads (Django's atomic would begin by taking the write lock)
     with connection.cursor() as cur:
@@ -276,7 +290,8 @@ def snapshot() -> Iterator[str | None]:
             name = str(connection.settings_dict["NAME"])
             yield None if not name or connection.creation.is_in_memory_db(name) else name
         finally:
-            cur.execute("ROLLBACK")
+            if connection.connection.in_transaction:
+                cur.execute("ROLLBACK")
 
 
 def confirms(
@@ -285,16 +300,10 @@ def confirms(
     join: str | None,
     progress: Callable[[int], Any] | None = None,
     bits: int = CHUNK_BITS,
-    signed: int = 0,
 ) -> bool:
     """True when every entry, stored subtree and mark (the signed checkpoints and the log state,
     by size) is what the stored entries give, read in bulk; False when not confirmed. ``join``
-    comes from ``snapshot``; ``bits`` sets the chunk (``2**bits`` entries).
-
-    ``signed`` is the size of the largest checkpoint among the marks whose signature was checked.
-    Its entries are not searched for their own index: the signer refused to sign any that did not
-    name its place (``checkpoints.sign_if_due``), and once the tree of the first ``signed`` entries
-    is found to be the one signed, their bytes are the ones the signer read."""
+    comes from ``snapshot``; ``bits`` sets the chunk (``2**bits`` entries)."""
     with connection.cursor() as cur:
         cur.execute('SELECT count(*), min("index"), max("index") FROM record_entry')
         count, low, high = cur.fetchone()
@@ -305,11 +314,9 @@ def confirms(
     if any(m[0] > size or m[0] < 0 for m in marks):
         return False
     for mark_size, root, compact in marks:
-        if mark_size == 0 and (root != merkle.EMPTY_ROOT.hex() or list(compact) != []):
+        if mark_size == 0 and (root != merkle.EMPTY_ROOT.hex() or compact != []):
             return False
-    chunks = _run(
-        size, sorted({m[0] for m in marks if m[0] > 0}), join, progress, bits, min(signed, size)
-    )
+    chunks = _run(size, sorted({m[0] for m in marks if m[0] > 0}), join, progress, bits)
     if chunks is None:
         return False
     return _tie(chunks, marks, bits) and sum(c.nodes for c in chunks) == node_count
@@ -327,12 +334,12 @@ def _tie(chunks: list[Chunk], marks: list[Mark], bits: int) -> bool:
         for mark_size, chunk_pieces in zip(ends, chunk.edges, strict=True):
             tree = edge(outer, chunk_pieces, mark_size - chunk.start, bits)
             root, compact = tree.root().hex(), tree.to_list()
-            if any(root != m[1] or compact != list(m[2]) for m in by_size[mark_size]):
+            if any(root != m[1] or compact != m[2] for m in by_size[mark_size]):
                 return False
         wide.update(chunk.wide)
         if chunk.root is not None:
             for lo, hi, digest in outer.append_with_subtrees(chunk.root)[1:]:
-                if wide.pop(Node.key_for(lo << bits, hi << bits), None) != digest.hex():
+                if wide.pop(_key(lo << bits, hi << bits), None) != digest.hex():
                     return False
     return not wide
 
@@ -343,13 +350,12 @@ def _run(
     join: str | None,
     progress: Callable[[int], Any] | None,
     bits: int,
-    signed: int,
 ) -> list[Chunk] | None:
     total = -(-size >> bits)  # chunks, the last one partial or full
     workers = _workers(size, total, join)
     if workers <= 1:
-        return _here(size, marks, total, progress, bits, signed)
-    return _parallel(size, marks, total, workers, join, progress, bits, signed)
+        return _here(size, marks, total, progress, bits)
+    return _parallel(size, marks, total, workers, join, progress, bits)
 
 
 def _here(
@@ -358,20 +364,24 @@ def _here(
     total: int,
     progress: Callable[[int], Any] | None,
     bits: int,
-    signed: int,
 ) -> list[Chunk] | None:
     connection.ensure_connection()
     raw = connection.connection
     saved = getattr(raw, "text_factory", None)
     if connection.vendor == "sqlite":
         raw.text_factory = bytes
+    reader = Reader(raw, connection.vendor)
     try:
-        return check_chunks(
-            Reader(raw, connection.vendor), 0, total, size, marks, bits, signed, progress
-        )
+        return check_chunks(reader, 0, total, size, marks, bits, progress)
     finally:
+        reader.cursor.close()
         if connection.vendor == "sqlite":
             raw.text_factory = saved
+
+
+def _key(start: int, end: int) -> int:
+    """``Node.key_for`` (the models are not imported here: a SQLite worker has no Django set up)."""
+    return start * 64 + (end - start).bit_length() - 1
 
 
 def _workers(size: int, chunks: int, join: str | None) -> int:
@@ -393,38 +403,21 @@ def _parallel(
     join: str,
     progress: Callable[[int], Any] | None,
     bits: int,
-    signed: int,
 ) -> list[Chunk] | None:
     from multiprocessing.connection import wait
 
     state = _state_here()
-    params = connection.get_connection_params() if connection.vendor == "postgresql" else None
-    ctx = multiprocessing.get_context("fork")  # Django is set up; a worker opens its own connection
     bounds = [total * w // workers for w in range(workers + 1)]
-    procs, pipes = [], []
+    procs: list[Any] = []
+    pipes = []
     for w in range(workers):
-        mine, theirs = ctx.Pipe(duplex=False)
-        proc = ctx.Process(
-            target=_worker,
-            args=(
-                theirs,
-                connection.vendor,
-                params,
-                join,
-                state,
-                bounds[w],
-                bounds[w + 1],
-                size,
-                marks,
-                bits,
-                signed,
-            ),
-            daemon=True,
-        )
-        proc.start()
-        theirs.close()
+        args = (join, state, bounds[w], bounds[w + 1], size, marks, bits)
+        if connection.vendor == "postgresql":
+            proc, pipe = _fork(connection.get_connection_params(), args)
+        else:
+            proc, pipe = _start_interpreter(args)
         procs.append(proc)
-        pipes.append(mine)
+        pipes.append(pipe)
     results: dict[int, list[Chunk] | None] = {}
     open_pipes = dict(zip(pipes, range(workers), strict=True))
     try:
@@ -432,25 +425,71 @@ def _parallel(
             for pipe in wait(list(open_pipes)):
                 w = open_pipes[pipe]
                 try:
-                    kind, value = pipe.recv()
+                    kind, value = pipe.recv()  # type: ignore[union-attr]
                 except EOFError:  # the worker died
                     results[w] = None
-                    del open_pipes[pipe]
+                    del open_pipes[pipe]  # type: ignore[arg-type]
                     continue
                 if kind == "progress":
                     if progress is not None:
                         progress(value)
                 else:
                     results[w] = value
-                    del open_pipes[pipe]
+                    del open_pipes[pipe]  # type: ignore[arg-type]
     finally:
+        for pipe in pipes:
+            pipe.close()
         for proc in procs:
-            proc.join(timeout=5)
-            if proc.is_alive():
-                proc.kill()
+            _reap(proc)
     if any(results.get(w) is None for w in range(workers)):
         return None
     return [chunk for w in range(workers) for chunk in results[w] or []]
+
+
+def _fork(params: dict[str, Any], args: tuple[Any, ...]) -> tuple[Any, Any]:
+    """A PostgreSQL worker: forked (Django is set up here; it opens its own connection)."""
+    ctx = multiprocessing.get_context("fork")
+    mine, theirs = ctx.Pipe(duplex=False)
+    proc = ctx.Process(target=_worker, args=(theirs, params, *args), daemon=True)
+    proc.start()
+    theirs.close()
+    return proc, mine
+
+
+def _start_interpreter(args: tuple[Any, ...]) -> tuple[Any, Any]:
+    """A SQLite worker: a new interpreter, sent its part on standard input, answering on standard
+    output (multiprocessing's spawn would import the caller's main script again)."""
+    import subprocess
+    from multiprocessing.connection import Connection
+
+    proc = subprocess.Popen(
+        [sys.executable, "-c", "from charter.record.sweep import _sqlite_main; _sqlite_main()"],
+        stdin=subprocess.PIPE,
+        stdout=subprocess.PIPE,
+    )
+    assert proc.stdin is not None and proc.stdout is not None
+    request = Connection(os.dup(proc.stdin.fileno()), readable=False)
+    proc.stdin.close()
+    answers = Connection(os.dup(proc.stdout.fileno()), writable=False)
+    proc.stdout.close()
+    with contextlib.suppress(OSError):  # a worker that died at once shows as no answer
+        request.send(args)
+    request.close()
+    return proc, answers
+
+
+def _reap(proc: Any) -> None:
+    if isinstance(proc, multiprocessing.process.BaseProcess):
+        proc.join(timeout=5)
+        if proc.is_alive():
+            proc.kill()
+            proc.join()
+        return
+    try:
+        proc.wait(timeout=5)
+    except Exception:  # noqa: BLE001 - a worker that does not end is ended
+        proc.kill()
+        proc.wait()
 
 
 def _state_here() -> tuple[int, str] | None:
@@ -460,42 +499,69 @@ def _state_here() -> tuple[int, str] | None:
     return None if row is None else (row[0], row[1])
 
 
-def _worker(
+def _worker(pipe: Any, params: dict[str, Any], join: str, *part: Any) -> None:
+    """A PostgreSQL worker (forked): its own connection in the parent's snapshot."""
+    _answer(pipe, lambda: _postgresql_reader(params, join), *part)
+
+
+def _sqlite_main() -> None:
+    """The entry point of a SQLite worker's interpreter (``_start_interpreter``)."""
+    from multiprocessing.connection import Connection
+
+    path, *part = Connection(0, writable=False).recv()
+    _answer(Connection(1, readable=False), lambda: _sqlite_reader(path), *part)
+
+
+def _answer(
     pipe: Any,
-    vendor: str,
-    params: dict[str, Any] | None,
-    join: str,
+    opened: Callable[[], contextlib.AbstractContextManager[Reader]],
     state: tuple[int, str] | None,
     first: int,
     last: int,
     size: int,
     marks: list[int],
     bits: int,
-    signed: int,
 ) -> None:
-    """One worker: its own connection in the parent's snapshot, its chunks checked, sent back."""
+    """Check a worker's chunks if it sees the parent's log state, and send them back."""
     result: list[Chunk] | None = None
     try:
-        if vendor == "postgresql":
-            import psycopg
-
-            assert params is not None
-            params = {k: v for k, v in params.items() if k not in ("cursor_factory", "context")}
-            conn = psycopg.connect(**params, autocommit=True)
-            conn.execute("BEGIN ISOLATION LEVEL REPEATABLE READ, READ ONLY")
-            conn.execute(f"SET TRANSACTION SNAPSHOT '{join}'")
-        else:
-            import sqlite3
-
-            conn = sqlite3.connect(join, isolation_level=None, uri=join.startswith("file:"))
-            conn.text_factory = bytes
-            conn.execute("BEGIN")
-        reader = Reader(conn, vendor)
-        if reader.state() == state:
-            result = check_chunks(
-                reader, first, last, size, marks, bits, signed, lambda n: pipe.send(("progress", n))
-            )
+        with opened() as reader:
+            if reader.state() == state:
+                result = check_chunks(
+                    reader, first, last, size, marks, bits, lambda n: pipe.send(("progress", n))
+                )
     except Exception:  # noqa: BLE001 - any failure leaves the log unconfirmed; the audit runs
         result = None
     pipe.send(("done", result))
     pipe.close()
+
+
+@contextlib.contextmanager
+def _postgresql_reader(params: dict[str, Any], join: str) -> Iterator[Reader]:
+    import psycopg
+
+    params = {k: v for k, v in params.items() if k not in ("cursor_factory", "context")}
+    with psycopg.connect(**params, autocommit=True) as conn:
+        conn.execute("BEGIN ISOLATION LEVEL REPEATABLE READ, READ ONLY")
+        conn.execute(f"SET TRANSACTION SNAPSHOT '{join}'")
+        # The parent holds its read locks and waits for this worker: should a request for an
+        # exclusive lock queue between them, give up rather than wait where nothing sees it.
+        conn.execute("SET LOCAL lock_timeout = '5s'")
+        reader = Reader(conn, "postgresql")
+        yield reader
+        reader.cursor.close()
+
+
+@contextlib.contextmanager
+def _sqlite_reader(path: str) -> Iterator[Reader]:
+    import sqlite3
+
+    conn = sqlite3.connect(path, isolation_level=None, uri=path.startswith("file:"), timeout=20)
+    try:
+        conn.text_factory = bytes
+        conn.execute("BEGIN")
+        reader = Reader(conn, "sqlite")
+        yield reader
+        reader.cursor.close()
+    finally:
+        conn.close()

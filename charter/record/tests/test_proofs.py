@@ -76,15 +76,19 @@ def test_checkpoints_are_signed_once_per_growth_and_each_extends_the_last(db):
     assert any(line.startswith("time ") for line in opened[2].extensions)
 
 
-def test_charter_will_not_sign_over_a_changed_history(db):
+def signed_then_entry_4_rewritten() -> None:
+    """12 entries signed, 3 more; then the superuser rewrites entry 4 (signed) and rehashes it."""
     grow(12)
     checkpoints.sign_if_due()
     grow(3)
     body = json.loads(Entry.objects.get(index=4).body)
     body["detail"] = {"n": 999}
     data = json.dumps(body, separators=(",", ":"), sort_keys=True)
-    # The superuser rewrites an entry already signed, and rehashes it and the log state to match.
     rewrite('UPDATE record_entry SET body = %s, leaf_hash = %s WHERE "index" = 4', data, merkle.leaf_hash(data.encode()).hex())
+
+
+def test_charter_will_not_sign_over_a_changed_history(db):
+    signed_then_entry_4_rewritten()  # and the log state to match:
     tree = memory_tree()
     LogState.objects.filter(id=1).update(root=tree.root().hex(), compact=tree.compact_range().to_list())
     # Built from the last signed edge, the new entries give another root than the stored one: no.
@@ -110,6 +114,20 @@ def test_charter_will_not_sign_entries_moved_before_their_first_checkpoint(db):
         checkpoints.sign_if_due()
     problem = log.verify()
     assert problem is not None and problem.index == 13 and "another position" in problem.reason
+
+
+def test_charter_signs_on_from_what_it_signed_not_from_what_is_stored(db):
+    # Then the signed checkpoint's stored root and edge, and the log state, rewritten to match: the
+    # stored columns agree with the entries, the signed note does not.
+    signed_then_entry_4_rewritten()
+    leaves = [bytes.fromhex(h) for h in Entry.objects.order_by("index").values_list("leaf_hash", flat=True)]
+    first = merkle.MemoryTree(leaves[:12])
+    rewrite("UPDATE record_checkpoint SET root = %s, compact = %s WHERE size = 12", first.root().hex(), json.dumps(first.compact_range().to_list()))
+    tree = memory_tree()
+    LogState.objects.filter(id=1).update(root=tree.root().hex(), compact=tree.compact_range().to_list())
+    with pytest.raises(checkpoints.CannotSign, match="signed root"):
+        checkpoints.sign_if_due()
+    assert Checkpoint.objects.count() == 1
 
 
 def test_charter_will_not_sign_a_shorter_log(db):

@@ -209,3 +209,32 @@ def test_the_command_names_the_first_bad_entry(record, capsys):
     found_after(change)
     assert "entry 500" in capsys.readouterr().err
     assert main(["record", "verify"]) == 0
+
+
+def test_a_subtree_hash_stored_beyond_the_end(record):
+    problem = found_after(lambda: Node.objects.create(key=(record + 5000) * 64 + 1, hash="0" * 64))
+    assert problem is not None and problem.index == record
+
+
+def test_a_right_edge_that_is_not_a_list(record):
+    head = Checkpoint.objects.order_by("size")[3]
+    for sql, param in (("UPDATE record_logstate SET compact = %s WHERE id = 1", None), ("UPDATE record_checkpoint SET compact = %s WHERE id = %s", head.pk)):
+        problem = found_after(lambda s=sql, p=param: rewrite(s, "null", *([p] if p else [])))
+        assert problem is not None, sql
+
+
+def test_hashes_cut_short_and_carried_on_or_stored_as_bytes(record):
+    """SQLite keeps any value in any column; PostgreSQL's columns would refuse these."""
+    from django.db import connection
+
+    if connection.vendor != "sqlite":
+        pytest.skip("a varchar(64) holds no 63 or 65 characters, a text column no bytes")
+    five, six = (Entry.objects.get(index=i).leaf_hash for i in (5, 6))
+    problem = found_after(lambda: (rewrite('UPDATE record_entry SET leaf_hash = %s WHERE "index" = 5', five[:63]), rewrite('UPDATE record_entry SET leaf_hash = %s WHERE "index" = 6', five[63] + six)))
+    assert problem is not None and problem.index == 5
+    first, second = Node.objects.order_by("key")[:2]
+    problem = found_after(lambda: (rewrite("UPDATE record_node SET hash = %s WHERE key = %s", first.hash[:63], first.key), rewrite("UPDATE record_node SET hash = %s WHERE key = %s", first.hash[63] + second.hash, second.key)))
+    assert problem is not None
+    for sql in ('UPDATE record_entry SET leaf_hash = CAST(leaf_hash AS BLOB) WHERE "index" = 9', 'UPDATE record_entry SET body = CAST(body AS BLOB) WHERE "index" = 9', f"UPDATE record_node SET hash = CAST(hash AS BLOB) WHERE key = {first.key}"):
+        problem = found_after(lambda s=sql: rewrite(s))
+        assert problem is not None, sql
