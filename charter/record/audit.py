@@ -1,7 +1,9 @@
 """``charter record verify``: recompute the whole stored record and name the first thing wrong.
 
 ``verify`` first asks ``record.sweep`` to confirm, in bulk, that everything is intact; only when it
-cannot does the audit below walk the record to name the first problem. The entries are read in aligned chunks of ``CHUNK`` leaves. For each chunk the leaf hashes are
+cannot does the audit below walk the record to name the first problem.
+
+The entries are read in aligned chunks of ``CHUNK`` leaves. For each chunk the leaf hashes are
 recomputed from the entry bytes and every perfect subtree inside the chunk is hashed level by level;
 the stored subtrees whose start falls in the chunk are read with one range query (their keys are
 ``start * 64 + level``) and compared. Subtrees wider than a chunk are built from the chunks' roots.
@@ -100,8 +102,9 @@ class _Audit:
             if not isinstance(body, str) or not isinstance(stored, str):
                 first_bad = Problem(index, "its stored bytes or leaf hash are not text (the row was rewritten)")
                 break
-            leaf = sha256(b"\x00" + body.encode("utf-8")).digest()
-            if index != expected or leaf.hex() != stored or f',"index":{index},"outcome":' not in body:
+            data = body.encode("utf-8")
+            leaf = sha256(b"\x00" + data).digest()
+            if index != expected or leaf.hex() != stored or not sweep.names_its_place(data, index):
                 first_bad = self._entry(index, body, stored, expected)
                 if first_bad is not None:
                     break

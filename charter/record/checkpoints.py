@@ -101,7 +101,7 @@ def _extend(previous: Checkpoint | None, size: int) -> merkle.CompactRange:
         leaf = merkle.leaf_hash(data)
         if leaf.hex() != stored:
             raise CannotSign(f"entry {index} does not hash to its stored leaf hash")
-        if not sweep.names_its_place(data, index):  # record verify relies on it (record.sweep)
+        if not sweep.names_its_place(data, index):
             raise CannotSign(f"entry {index} names another place in the log")
         tree.append(leaf)
     if tree.size != size:

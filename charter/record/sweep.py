@@ -47,6 +47,7 @@ Mark = tuple[int, str, list[str]]  # a tree head to check: size, root hex, right
 Rows = list[tuple[Any, ...]]
 
 _sha256 = hashlib.sha256
+_PLACE = b',"index":%d,"outcome":'  # canonical JSON puts the top-level index just before outcome
 _first, _second, _third = itemgetter(0), itemgetter(1), itemgetter(2)
 _ENTRIES = 'SELECT "index", leaf_hash, body FROM record_entry WHERE "index" >= {p} AND "index" < {p}{text} ORDER BY "index"'
 _NODES = "SELECT key - {p}, hash FROM record_node WHERE key >= {p} AND key < {p}{text} ORDER BY key"
@@ -121,9 +122,8 @@ class Chunk:
     size: int
     root: bytes | None  # the chunk's subtree hash, when it is full
     edges: list[list[bytes]] = field(default_factory=list)  # per mark ending inside it, in order
-    wide: dict[int, str] = field(
-        default_factory=dict
-    )  # stored subtrees wider than a chunk, from it
+    # the stored subtrees wider than a chunk that start at its first entry
+    wide: dict[int, str] = field(default_factory=dict)
     nodes: int = 0  # stored subtree rows read
 
 
@@ -172,9 +172,9 @@ class Reader:
 
 
 def names_its_place(body: bytes, index: int) -> bool:
-    """Whether an entry's bytes name ``index`` as its place in the log (canonical JSON puts the
-    top-level index just before outcome; other JSON is parsed)."""
-    if b',"index":%d,"outcome":' % index in body:
+    """Whether an entry's bytes name ``index`` as its place in the log (``_PLACE`` in canonical
+    JSON; other JSON is parsed)."""
+    if _PLACE % index in body:
         return True
     try:
         data = json.loads(body)
@@ -206,9 +206,8 @@ def check_chunk(
         or b"".join(stored_leaves) != b"".join(leaves).hex().encode()
     ):
         return None
-    # each entry names its own place (canonical JSON puts the top-level index just before outcome)
-    places = [b',"index":%d,"outcome":' % i for i in range(start, end)]
-    if not all(map(bytes.__contains__, bodies, places)):
+    # each entry names its own place (``names_its_place``, the canonical case, for the whole chunk)
+    if not all(map(bytes.__contains__, bodies, [_PLACE % i for i in range(start, end)])):
         return None
     chunk_levels = levels(leaves)
     stored = reader.nodes(start, start + (1 << bits))
@@ -324,6 +323,9 @@ def confirms(
 
 def _tie(chunks: list[Chunk], marks: list[Mark], bits: int) -> bool:
     """Build the tree over the chunks' roots: every wider stored subtree and every mark checked."""
+    # imported here: a SQLite worker's interpreter imports this module with no Django set up
+    from charter.record.models import Node
+
     by_size: dict[int, list[Mark]] = {}
     for mark in marks:
         by_size.setdefault(mark[0], []).append(mark)
@@ -339,7 +341,7 @@ def _tie(chunks: list[Chunk], marks: list[Mark], bits: int) -> bool:
         wide.update(chunk.wide)
         if chunk.root is not None:
             for lo, hi, digest in outer.append_with_subtrees(chunk.root)[1:]:
-                if wide.pop(_key(lo << bits, hi << bits), None) != digest.hex():
+                if wide.pop(Node.key_for(lo << bits, hi << bits), None) != digest.hex():
                     return False
     return not wide
 
@@ -379,11 +381,6 @@ def _here(
             raw.text_factory = saved
 
 
-def _key(start: int, end: int) -> int:
-    """``Node.key_for`` (the models are not imported here: a SQLite worker has no Django set up)."""
-    return start * 64 + (end - start).bit_length() - 1
-
-
 def _workers(size: int, chunks: int, join: str | None) -> int:
     if (
         join is None
@@ -406,7 +403,10 @@ def _parallel(
 ) -> list[Chunk] | None:
     from multiprocessing.connection import wait
 
-    state = _state_here()
+    connection.ensure_connection()
+    here = Reader(connection.connection, connection.vendor)
+    state = here.state()  # what each worker must see too
+    here.cursor.close()
     bounds = [total * w // workers for w in range(workers + 1)]
     procs: list[Any] = []
     pipes = []
@@ -490,13 +490,6 @@ def _reap(proc: Any) -> None:
     except Exception:  # noqa: BLE001 - a worker that does not end is ended
         proc.kill()
         proc.wait()
-
-
-def _state_here() -> tuple[int, str] | None:
-    with connection.cursor() as cur:
-        cur.execute("SELECT size, root FROM record_logstate WHERE id = 1")
-        row = cur.fetchone()
-    return None if row is None else (row[0], row[1])
 
 
 def _worker(pipe: Any, params: dict[str, Any], join: str, *part: Any) -> None:

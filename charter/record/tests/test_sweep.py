@@ -21,13 +21,15 @@ from charter.record.tests.test_crash import ROOT, run_env
 pytestmark = [
     pytest.mark.django_db(transaction=True),  # on PostgreSQL the child writes the suite's database
     pytest.mark.skipif(
-        sys.platform != "linux", reason="the workers are forked, as on the servers Charter runs on"
+        sys.platform != "linux",
+        reason="verify starts workers on Linux only (record.sweep._workers)",
     ),
 ]
 
 
 CHILD = r"""
 import json
+import os
 import django
 django.setup()
 from django.core.management import call_command
@@ -62,11 +64,12 @@ def bulk():
     return [ok, sum(seen)]
 
 out = {"clean": bulk(), "clean_verify": str(log.verify())}
-seen = sweep._state_here
-sweep._state_here = lambda: (150, "another root")  # as if the log had moved under the workers
+state, parent = sweep.Reader.state, os.getpid()
+# the parent sees the log as it is not (a forked worker inherits this, and reads the real state)
+sweep.Reader.state = lambda self: (150, "another root") if os.getpid() == parent else state(self)
 out["failing"] = bulk()
 out["failing_verify"] = str(log.verify())
-sweep._state_here = seen
+sweep.Reader.state = state
 rewrite('UPDATE record_entry SET leaf_hash = %s WHERE "index" = 77', "0" * 64)  # as a superuser would
 out["changed"] = bulk()
 problem = log.verify()
