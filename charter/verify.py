@@ -10,7 +10,7 @@ Subcommands::
     charter-verify receipt FILE.json --key VERIFIER_KEY_OR_FILE
     charter-verify log FILE.jsonl --checkpoint NOTE_FILE --key VERIFIER_KEY_OR_FILE
 
-An empty proof is written ``--proof ""``.  A receipt is a JSON object
+An empty proof is written ``--proof ""``, or ``--proof`` is left out.  A receipt is a JSON object
 ``{"entry": {...}, "index": I, "leaf_hash": HEX, "proof": [HEX, ...],
 "checkpoint": "<signed note text>"}``.  A log file is JSON Lines, one
 ``{"index": i, "entry": {...}}`` object per line in index order (a
@@ -343,7 +343,7 @@ def _build_parser() -> argparse.ArgumentParser:
     p.add_argument("--index", required=True, type=_uint_arg)
     p.add_argument("--size", required=True, type=_uint_arg)
     p.add_argument("--root", required=True, help="root hash, hex")
-    p.add_argument("--proof", required=True, help='comma-separated hex hashes ("" for none)')
+    p.add_argument("--proof", default="", help='comma-separated hex hashes ("" or left out for none)')
     p.set_defaults(func=_cmd_inclusion)
 
     p = sub.add_parser("consistency", help="check a consistency proof")
@@ -351,7 +351,7 @@ def _build_parser() -> argparse.ArgumentParser:
     p.add_argument("--size2", required=True, type=_uint_arg)
     p.add_argument("--root1", required=True, help="root hash at size1, hex")
     p.add_argument("--root2", required=True, help="root hash at size2, hex")
-    p.add_argument("--proof", required=True, help='comma-separated hex hashes ("" for none)')
+    p.add_argument("--proof", default="", help='comma-separated hex hashes ("" or left out for none)')
     p.set_defaults(func=_cmd_consistency)
 
     p = sub.add_parser("receipt", help="check a receipt for one entry")

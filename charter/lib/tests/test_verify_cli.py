@@ -104,6 +104,7 @@ def test_inclusion_empty_proof(capsys, tree):
     args = inclusion_args(tree, 0, 1)
     assert args[-1] == ""
     assert_ok(run(capsys, *args))
+    assert_ok(run(capsys, *args[:-2]))  # or left out
 
 
 def test_inclusion_invalid(capsys, tree):
@@ -133,7 +134,8 @@ def test_inclusion_malformed(capsys, tree):
     neg = list(args)
     neg[4] = "-1"
     assert_error(run(capsys, *neg))
-    assert_error(run(capsys, *args[:-2]), "--proof")
+    # no --proof is an empty proof: one more hash was needed here
+    assert_invalid(run(capsys, *args[:-2]), "has 1 hashes, this one has 0")
     assert_error(run(capsys))
     assert_error(run(capsys, "frobnicate"))
 
@@ -175,6 +177,9 @@ def test_consistency_invalid(capsys, tree):
     assert_invalid(run(capsys, *consistency_args(tree, 9, 9, root2=tree.root(8))), "same tree size")
     assert_invalid(run(capsys, *consistency_args(tree, 0, 9, root1=tree.root(1))), "empty tree")
     assert_ok(run(capsys, *consistency_args(tree, 0, 9, root1=EMPTY_ROOT)))
+    # no --proof is an empty proof
+    assert_ok(run(capsys, *consistency_args(tree, 9, 9)[:-2]))
+    assert_invalid(run(capsys, *consistency_args(tree, 5, 9)[:-2]), "has 5 hashes, this one has 0")
 
 
 # ---------------------------------------------------------------------------
