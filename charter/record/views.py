@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Iterator
 
 from django.core.paginator import Paginator
@@ -7,9 +8,10 @@ from django.http import Http404, HttpRequest, HttpResponse, JsonResponse, Stream
 from django.shortcuts import render
 from django.utils.translation import gettext as _
 
+from charter.lib import dates
 from charter.lib.errors import InvalidInput
 from charter.record import checkpoints, proofs
-from charter.record.models import Entry, LogState
+from charter.record.models import Checkpoint, Entry, LogState
 from charter.record.words import content, describe
 
 
@@ -23,8 +25,17 @@ def entry_list(request: HttpRequest) -> HttpResponse:
     head = checkpoints.latest()
     return render(request, "record/list.html", {
         "page": page, "rows": rows, "state": LogState.objects.filter(id=1).first(), "outcome": outcome,
-        "head": head, "signed_at": checkpoints.signed_time(head) if head else "",
+        "head": head, "signed_at": _signed_at(head) if head else "",
     })
+
+
+def _signed_at(head: Checkpoint) -> str:
+    """When the checkpoint was signed, as its note says, in the reader's language."""
+    stamp = checkpoints.signed_time(head)
+    try:
+        return dates.moment(dt.datetime.fromisoformat(stamp))
+    except ValueError:  # not a time: shown as the note has it
+        return stamp
 
 
 def entry_detail(request: HttpRequest, index: int) -> HttpResponse:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 import subprocess
 import sys
@@ -275,3 +276,19 @@ def test_each_append_stores_the_bytes_hashes_subtrees_and_edge_that_python_compu
             ).root().hex()
     assert nodes == expected
     assert log.verify() is None
+
+
+def test_the_record_page_says_when_the_latest_checkpoint_was_signed_in_the_readers_language(client):
+    from django.utils import translation
+
+    from charter.lib import dates
+
+    grow(3)
+    head = checkpoints.sign_if_due()
+    assert head is not None
+    stamp = checkpoints.signed_time(head)
+    for language in ("en", "sd"):
+        with translation.override(language):
+            said = dates.moment(dt.datetime.fromisoformat(stamp))
+        page = client.get("/record/", HTTP_ACCEPT_LANGUAGE=language).content.decode()
+        assert said in page and stamp not in page, language
