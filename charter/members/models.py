@@ -98,6 +98,10 @@ class StatusChange(models.Model):
     class Meta:
         ordering = ["on", "id"]
 
+    def get_status_from_display(self) -> str:
+        """The status before, in the reader's language ("" for none), as ``get_status_to_display``."""
+        return str(Status(self.status_from).label) if self.status_from in Status.values else self.status_from
+
 
 class Transfer(models.Model):
     recorded_by: ClassVar[tuple[str, ...]] = ("transfer_member",)

@@ -38,3 +38,14 @@ def test_receipts_page_and_bundle(client, cast):
 
 def test_receipts_need_sign_in(client, cast):
     assert client.get("/me/receipts/").status_code == 302
+
+
+def test_the_status_history_on_home_is_in_the_readers_language(client, cast):
+    from charter.members.models import Member, StatusChange
+
+    assert StatusChange.objects.filter(member=cast.sara).exists()
+    Member.objects.filter(pk=cast.sara.pk).update(language="ur")
+    login_as(client, cast.sara, "sara")
+    home = client.get("/me/").content.decode()
+    history = home[home.index('<span class="arrow">') - 200 :]
+    assert "رکن" in history and "→</span> member<" not in history
