@@ -16,6 +16,17 @@ def _reset_clock() -> Iterator[None]:
     clock.set_frozen(None)
 
 
+@pytest.fixture(autouse=True)
+def _reset_language() -> Iterator[None]:
+    """A page asked for in another language (Accept-Language) leaves that language active in the
+    thread (Django's LocaleMiddleware activates it and does not switch back): the next test starts
+    in the default."""
+    yield
+    from django.utils import translation
+
+    translation.deactivate()
+
+
 @pytest.fixture(autouse=True, scope="session")
 def _record_signing_key(tmp_path_factory):  # type: ignore[no-untyped-def]
     """The record's checkpoints are signed with a key made for this test run, not one under var/."""

@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 from typing import Any
 
+from django.utils.translation import get_language_bidi
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop as N_
 
@@ -128,8 +129,12 @@ def describe(entry: Entry) -> str:
     params.setdefault("version", "?")
     params.setdefault("effective_from", "?")
     act_label = _act_name(data["act"], data.get("time", "")[:10])
+    articles = ", ".join(data.get("articles") or [])
+    if get_language_bidi():  # names and numbers kept whole inside right-to-left sentences
+        params = {k: _isolate(v) if isinstance(v, str) else v for k, v in params.items()}
+        act_label, articles = _isolate(act_label), _isolate(articles)
     if data["outcome"] == "refused":
-        return _(REFUSED_WORDS) % {"act": act_label, "body": params["body"], "articles": ", ".join(data.get("articles") or [])}
+        return _(REFUSED_WORDS) % {"act": act_label, "body": params["body"], "articles": articles}
     if data["outcome"] == "lost":
         return _(LOST_WORDS) % {"act": act_label, "body": params["body"]}
     template = ACT_WORDS.get(data["act"])
@@ -139,6 +144,12 @@ def describe(entry: Entry) -> str:
         return _(template) % params
     except (KeyError, TypeError, ValueError):
         return act_label
+
+
+def _isolate(text: str) -> str:
+    """``text`` as a run of its own direction (Unicode's first-strong isolate): an English name or a
+    list of articles in an Urdu or Sindhi sentence keeps its order and its brackets' sides."""
+    return f"\u2068{text}\u2069" if text else text
 
 
 def _act_name(act: str, day: str) -> str:
