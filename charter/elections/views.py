@@ -47,13 +47,21 @@ def _open_form(body: Any, rb: Any, data: Any = None) -> OpenForm | None:
     return OpenForm(data, offices=offices, meetings=_meetings(elector, held=False))
 
 
+def _named(elections: Any, rb: Any) -> list[Any]:
+    """The elections, each with its office's name in the rules (``office_name``; "" for seats)."""
+    out = list(elections)
+    for election in out:
+        election.office_name = rb.office_name(election.office) if election.office else ""
+    return out
+
+
 @login_required
 def body_elections(request: HttpRequest, body_pk: int) -> HttpResponse:
     body, _member = get_seat_body_for(request.user, body_pk)
     rb = rulebook_on(clock.today())
     return render(request, "elections/body.html", {
         "body": body, "seats": queries.seats_and_vacancies(body, rb) if rb.body(body.kind).get("seats") else None,
-        "elections": queries.elections_of(body)[:50], "form": _open_form(body, rb),
+        "elections": _named(queries.elections_of(body)[:50], rb), "form": _open_form(body, rb),
     })
 
 

@@ -446,6 +446,10 @@ class Rulebook:
     def office(self, key: str) -> dict[str, Any]:
         return _by_key(self.data.get("offices") or [], key, "office")
 
+    def office_name(self, key: str) -> str:
+        """The office's name in these rules; its key when they have no such office (any more)."""
+        return next((str(o["name"]) for o in self.offices if o.get("key") == key), key)
+
     @property
     def acts(self) -> dict[str, dict[str, Any]]:
         return dict(self.data["acts"])

@@ -169,3 +169,9 @@ def test_officer_records_attendance_and_a_decision_from_the_meeting_page(client,
     assert "was lost" in r.content.decode()
     r = client.post(f"/meetings/{meeting.pk}/motion/", {"text": "", "votes_yes": -1, "votes_no": 0})
     assert r.status_code == 200 and "errorlist" in r.content.decode()
+
+
+def test_a_bodys_page_names_its_offices_as_the_rules_do(client, cast):
+    login_as(client, cast.sara, "sara")
+    page = client.get(f"/bodies/{cast.body('branch_meeting', cast.karachi).pk}/").content.decode()
+    assert "Branch Secretary" in page and "branch_secretary" not in page
