@@ -76,6 +76,12 @@ class Chart:
             )
         return self
 
+    def _anchor(self, x: float) -> str:
+        """A month's label is centred on its month, but kept inside the drawing at either end."""
+        if x < self.width * 0.08:
+            return "start"
+        return "end" if x > self.width * 0.92 else "middle"
+
     def svg(self) -> SafeString:
         """The drawing (built here rather than in a template: a 60-month page has hundreds of bars)."""
         lines = format_html_join(
@@ -90,8 +96,8 @@ class Chart:
         )
         labels = format_html_join(
             "",
-            '<text x="{}" y="{}" text-anchor="middle">{}</text>',
-            ((x["x"], self.height - 3, x["text"]) for x in self.labels),
+            '<text x="{}" y="{}" text-anchor="{}">{}</text>',
+            ((x["x"], self.height - 3, self._anchor(float(x["x"])), x["text"]) for x in self.labels),
         )
         return format_html(
             '<svg viewBox="0 0 {} {}" role="img" aria-label="{}" preserveAspectRatio="none"><line class="axis" x1="0" y1="{}" x2="{}" y2="{}"/>{}{}{}<text x="2" y="9">{}</text></svg>',
