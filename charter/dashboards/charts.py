@@ -83,7 +83,8 @@ class Chart:
         return "end" if x > self.width * 0.92 else "middle"
 
     def svg(self) -> SafeString:
-        """The drawing (built here rather than in a template: a 60-month page has hundreds of bars)."""
+        """The drawing (built here rather than in a template: a 60-month page has hundreds of bars).
+        Time runs left to right on every page, right-to-left ones too (its labels anchored so)."""
         lines = format_html_join(
             "",
             '<polyline class="{}" points="{}"><title>{}</title></polyline>',
@@ -100,7 +101,7 @@ class Chart:
             ((x["x"], self.height - 3, self._anchor(float(x["x"])), x["text"]) for x in self.labels),
         )
         return format_html(
-            '<svg viewBox="0 0 {} {}" role="img" aria-label="{}" preserveAspectRatio="none"><line class="axis" x1="0" y1="{}" x2="{}" y2="{}"/>{}{}{}<text x="2" y="9">{}</text></svg>',
+            '<svg viewBox="0 0 {} {}" role="img" aria-label="{}" preserveAspectRatio="none" direction="ltr"><line class="axis" x1="0" y1="{}" x2="{}" y2="{}"/>{}{}{}<text x="2" y="9">{}</text></svg>',
             self.width,
             self.height,
             self.title,
