@@ -32,6 +32,7 @@ This module has no dependencies beyond the standard library.
 from __future__ import annotations
 
 import hashlib
+import json
 from json.encoder import encode_basestring as _json_string
 from typing import Any
 
@@ -132,6 +133,43 @@ def _encode(value: Any, path: str, out: list[str]) -> None:
         )
 
 
+class _NotCanonical(Exception):
+    pass
+
+
+def _no_float(text: str) -> Any:
+    raise _NotCanonical(text)
+
+
+def _safe_int(text: str) -> int:
+    n = int(text)
+    if not -MAX_SAFE_INTEGER <= n <= MAX_SAFE_INTEGER:
+        raise _NotCanonical(text)
+    return n
+
+
+# The fast way: the standard library's C encoder writes the same bytes as ``_encode`` whenever the
+# value is in the accepted space and no string holds a character above U+FFFF (then code-point order
+# is UTF-16 order). Reading the text back proves the first: a float, an integer out of range, a
+# tuple, a key that is not a string, anything the encoder changed, makes it differ or raise, and
+# ``_encode`` then says what is wrong and where.
+_dumps = json.JSONEncoder(ensure_ascii=False, separators=(",", ":"), sort_keys=True, allow_nan=False).encode
+_loads = json.JSONDecoder(parse_float=_no_float, parse_int=_safe_int, parse_constant=_no_float).decode
+
+
+def _fast(obj: Any) -> bytes | None:
+    try:
+        text = _dumps(obj)
+        if not text.isascii() and max(text) > "\uffff":
+            return None
+        data = text.encode("utf-8")  # a lone surrogate raises
+        if _loads(text) != obj:
+            return None
+    except (TypeError, ValueError, RecursionError, _NotCanonical):
+        return None
+    return data
+
+
 def canonical_json(obj: Any) -> bytes:
     """Serialize ``obj`` to canonical JSON bytes (RFC 8785 on a restricted value space).
 
@@ -140,6 +178,9 @@ def canonical_json(obj: Any) -> bytes:
     infinities, integers beyond +/-(2**53 - 1) and strings that are not valid
     Unicode (lone surrogates).
     """
+    data = _fast(obj)
+    if data is not None:
+        return data
     out: list[str] = []
     try:
         _encode(obj, "$", out)

@@ -197,3 +197,32 @@ def test_insertion_order_does_not_matter(value, rnd):
     items = list(value.items())
     rnd.shuffle(items)
     assert canonical_json(dict(items)) == canonical_json(value)
+
+
+def _slow(value):
+    from charter.lib import canonical
+
+    out: list[str] = []
+    canonical._encode(value, "$", out)
+    return "".join(out).encode("utf-8")
+
+
+@settings(max_examples=300, deadline=None)
+@given(json_values(text))
+def test_the_fast_way_writes_the_bytes_the_definition_writes_or_steps_aside(value):
+    from charter.lib import canonical
+
+    fast = canonical._fast(value)
+    assert fast is None or fast == _slow(value)
+    assert canonical_json(value) == _slow(value)
+
+
+@pytest.mark.parametrize(
+    "value",
+    [{"a": 1.0}, {"a": [1, 2.5]}, {"a": (1, 2)}, {1: "a"}, {True: "a"}, {"a": 2**53}, {"a": -(2**53)},
+     {"\U0001f600": 1, "\ufb01": 2}, {"a": "\ud800"}, {"a": float("nan")}],
+)
+def test_the_fast_way_steps_aside_for_what_it_cannot_write_exactly(value):
+    from charter.lib import canonical
+
+    assert canonical._fast(value) is None
