@@ -15,11 +15,11 @@ from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import redirect, render
 from django.urls import reverse
-from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_http_methods
 
 from charter.accounts import security, throttle, twofactor
+from charter.lib.redirects import local_path
 
 
 class CodeForm(forms.Form):
@@ -34,11 +34,7 @@ class CodeForm(forms.Form):
 
 def _next(request: HttpRequest) -> str:
     target = request.POST.get("next") or request.GET.get("next") or ""
-    if target and url_has_allowed_host_and_scheme(
-        target, allowed_hosts={request.get_host()}, require_https=request.is_secure()
-    ):
-        return target
-    return reverse(settings.LOGIN_REDIRECT_URL)
+    return local_path(request, target, reverse(settings.LOGIN_REDIRECT_URL))
 
 
 class LoginView(auth_views.LoginView):

@@ -5,9 +5,9 @@ from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
-from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_POST
 
+from charter.lib.redirects import local_path
 from charter.members.permissions import member_of
 from charter.notices import actions, permissions, queries
 
@@ -44,7 +44,4 @@ def read_all(request: HttpRequest) -> HttpResponse:
 
 def _back(request: HttpRequest, anchor: str = "") -> str:
     """Back to the inbox page the form was on."""
-    target = request.POST.get("next", "")
-    if not target or not url_has_allowed_host_and_scheme(target, allowed_hosts={request.get_host()}, require_https=request.is_secure()):
-        target = reverse("notices:inbox")
-    return target + anchor
+    return local_path(request, request.POST.get("next", ""), reverse("notices:inbox")) + anchor

@@ -144,3 +144,16 @@ def test_the_inbox_takes_the_same_queries_for_many_notices(client, cast, at, dja
     assert len(re.findall(r'id="notice-\d+"', page)) == 25 and "Page 1 of 2" in page
     page2 = client.get("/me/inbox/?page=2").content.decode()
     assert len(re.findall(r'id="notice-\d+"', page2)) == 16
+
+
+@pytest.mark.parametrize(
+    ("target", "lands"),
+    [("/me/inbox/?page=2", "/me/inbox/?page=2"), ("abc", "/me/inbox/"), ("0", "/me/inbox/"), ("https://evil.example/", "/me/inbox/"),
+     ("//evil.example/", "/me/inbox/"), ("/\\evil.example/", "/me/inbox/"), ("", "/me/inbox/")],
+)
+def test_back_from_the_inbox_goes_only_to_a_page_of_this_site(client, cast, at, target, lands):
+    """A form's ``next`` that is not a path here (a bare word Django would take for a view's name
+    raised a server error) sends the reader back to the inbox."""
+    login_as(client, cast.alice, "alice")
+    r = client.post("/me/inbox/read-all/", {"next": target})
+    assert r.status_code == 302 and r["Location"] == lands
