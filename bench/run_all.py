@@ -1,6 +1,7 @@
-"""``make bench``: run every benchmark (bench/bench_*.py, and the API fuzzing), each at a quick size (``--full``: the
-issue's size), collect the FIGURE lines they print (bench/_figures.py) and write one table of
-figures to docs/benchmarks.md, each beside its anchor or peer.
+"""``make bench``: run every benchmark (bench/bench_*.py, and the fuzzing of the API and of the
+pages' forms), each at a quick size (``--full``: the issue's size), collect the FIGURE lines they
+print (bench/_figures.py) and write one table of figures to docs/benchmarks.md, each beside its
+anchor or peer.
 
     .venv/bin/python bench/run_all.py [--full] [--only NAME ...] [--out docs/benchmarks.md]
 
@@ -42,6 +43,7 @@ SIZES: dict[str, tuple[list[str], list[str]]] = {
     "bench_stv": ([], []),  # the issue's size takes under a minute
     "bench_vote_load": ([], []),  # the issue's size (2,000 voters and connections) takes about a minute
     "fuzz_api": (["--examples", "20"], ["--examples", "100"]),
+    "fuzz_forms": (["--posts", "10"], []),
 }
 
 
@@ -90,7 +92,7 @@ def main() -> int:
     p.add_argument("--only", nargs="*", help="bench names (e.g. bench_stv)")
     p.add_argument("--out", type=Path, default=ROOT / "docs" / "benchmarks.md")
     args = p.parse_args()
-    names = [*sorted(f.stem for f in (ROOT / "bench").glob("bench_*.py")), "fuzz_api"]
+    names = [*sorted(f.stem for f in (ROOT / "bench").glob("bench_*.py")), "fuzz_api", "fuzz_forms"]
     if args.only:
         names = [n for n in names if n in args.only or n.removeprefix("bench_") in args.only]
     rows: list[tuple[str, list[str]]] = []
