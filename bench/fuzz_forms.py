@@ -17,7 +17,7 @@ database is never touched. The test client is Django's, in process, so a server 
 traceback on stderr.
 
     .venv/bin/python bench/fuzz_forms.py [--db var/charter.sqlite3] [--as member secretary ...]
-        [--pages 600] [--posts 40] [--seed 7]
+        [--pages 600] [--posts 40] [--seed 7] [--language ur]
 """
 
 from __future__ import annotations
@@ -104,14 +104,18 @@ def pattern(path: str) -> str:
     return re.sub(r"\d+", "N", path)
 
 
-def walk(username: str, pages: int, posts: int, seed: int) -> dict:
+def walk(username: str, pages: int, posts: int, seed: int, language: str) -> dict:
     from django.test import Client
 
     from charter.accounts.models import User
+    from charter.members.models import Member
     from charter.testing.web import login_user
 
     client = Client(raise_request_exception=False)
-    login_user(client, User.objects.get(username=username))
+    user = User.objects.get(username=username)
+    if language:  # the pages in that language: a translation that breaks a message breaks its page
+        Member.objects.filter(user=user).update(language=language)
+    login_user(client, user)
     rnd = random.Random(f"{seed}:{username}")
     queue, seen, patterns, posted = ["/"], set(), {"/"}, set()
     errors: list[str] = []
@@ -175,14 +179,14 @@ def child(args: argparse.Namespace) -> int:
     started = time.perf_counter()
     pages, forms, posts, errors = 0, set(), 0, []
     for username in args.who:
-        found = walk(username, args.pages, args.posts, args.seed)
+        found = walk(username, args.pages, args.posts, args.seed, args.language)
         pages += found["pages"]
         forms |= found["forms"]
         posts += found["posts"]
         errors += found["errors"]
     took = time.perf_counter() - started
     print(f"{len(args.who)} people, {pages} pages, {len(forms)} kinds of form, {posts} posts in {took:.0f} s: {len(errors)} server errors")
-    who = f"{len(args.who)} people of the demo's cast"
+    who = f"{len(args.who)} people of the demo's cast" + (f", pages in {args.language}" if args.language else "")
     figure(f"form fuzzing ({who}, {args.posts} bad posts a form at most): server errors", len(errors), "answers", f"of {posts:,} posts to {len(forms)} kinds of form on {pages} pages", "0")
     return 1 if errors else 0
 
@@ -194,6 +198,7 @@ def main() -> int:
     p.add_argument("--pages", type=int, default=600, help="pages walked per person, at most")
     p.add_argument("--posts", type=int, default=40, help="posts with a bad value per form, at most")
     p.add_argument("--seed", type=int, default=7)
+    p.add_argument("--language", default="", help="the language the cast reads the pages in (en, ur, sd; default: their own)")
     args = p.parse_args()
     if os.environ.get(CHILD):
         return child(args)
