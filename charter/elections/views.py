@@ -51,7 +51,7 @@ def _named(elections: Any, rb: Any) -> list[Any]:
     """The elections, each with its office's name in the rules (``office_name``; "" for seats)."""
     out = list(elections)
     for election in out:
-        election.office_name = rb.office_name(election.office) if election.office else ""
+        election.office_name = rb.office_name(election.office)
     return out
 
 

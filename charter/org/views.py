@@ -44,7 +44,7 @@ def body(request: HttpRequest, pk: int) -> HttpResponse:
     viewer = getattr(request.user, "member", None) if request.user.is_authenticated else None
     seats = seats_of_body(b)
     for seat in seats:
-        seat.office_name = rb.office_name(seat.office) if seat.office else ""
+        seat.office_name = rb.office_name(seat.office)
     on_body = viewer is not None and rosters.roster(b, today, rb).filter(pk=viewer.pk).exists()
     return render(request, "org/body.html", {
         "body": b, "spec": spec, "seats": seats, "seats_total": rosters.seats_total(b, rb) if spec.get("seats") else None,

@@ -447,7 +447,8 @@ class Rulebook:
         return _by_key(self.data.get("offices") or [], key, "office")
 
     def office_name(self, key: str) -> str:
-        """The office's name in these rules; its key when they have no such office (any more)."""
+        """The office's name in these rules; its key when they have no such office (any more), so
+        "" (a seat that is no office) stays ""."""
         return next((str(o["name"]) for o in self.offices if o.get("key") == key), key)
 
     @property
