@@ -42,6 +42,25 @@ def _progress_dir(tmp_path, settings):  # type: ignore[no-untyped-def]
     settings.PROGRESS_DIR = tmp_path / "progress"
 
 
+@pytest.fixture(autouse=True)
+def _record_indexes_from_the_log_end(request):  # type: ignore[no-untyped-def]
+    """On PostgreSQL an entry's index comes from a sequence, which a rolled-back test does not take
+    back: each test that uses the database starts it again after the entries it holds, as a fresh
+    database would (the one test of places left empty by rolled-back acts makes its own)."""
+    uses_db = request.node.get_closest_marker("django_db") is not None or any(
+        name in request.fixturenames for name in ("db", "transactional_db", "_django_db_helper")
+    )
+    if uses_db:
+        request.getfixturevalue("_django_db_helper")
+        from django.db import connection
+
+        if connection.vendor == "postgresql":
+            with connection.cursor() as cursor:
+                cursor.execute(
+                    "SELECT setval('record_entry_index_seq', coalesce((SELECT max(\"index\") + 1 FROM record_entry), 0), false)"
+                )
+
+
 @pytest.fixture
 def cast(db):  # type: ignore[no-untyped-def]
     from charter.testing.cast import build

@@ -14,7 +14,6 @@ about two SHA-256 calls per entry plus the reads.
 from __future__ import annotations
 
 from collections.abc import Iterator
-from dataclasses import dataclass
 from hashlib import sha256
 from typing import Any
 
@@ -25,18 +24,9 @@ from django.db.models import Q
 from charter.lib import merkle
 from charter.lib.checkpoint import CheckpointError, open_checkpoint
 from charter.record import checkpoints, sweep
+from charter.record.integration import Problem
 from charter.record.models import Checkpoint, LogState, Node
 from charter.record.sweep import CHUNK, CHUNK_BITS
-
-
-@dataclass(frozen=True)
-class Problem:
-    index: int
-    reason: str
-
-    def __str__(self) -> str:
-        return f"entry {self.index}: {self.reason}"
-
 
 Head = tuple[int, str, list[str]]  # size, root hex, right edge (hex)
 
@@ -88,7 +78,8 @@ class _Audit:
         problem = self._heads_at(0, [[]])
         if problem is not None:
             return problem
-        for start, rows in _chunks():
+        state = LogState.objects.filter(id=1).first()
+        for start, rows in _chunks(state.size if state else 0):
             problem = self._chunk(start, rows)
             if problem is not None:
                 return problem
@@ -207,11 +198,12 @@ def _stored_nodes(lo: int, hi: int) -> dict[int, str]:
         return dict(cur.fetchall())
 
 
-def _chunks() -> Iterator[tuple[int, list[tuple[int, str, str]]]]:
-    """The entries in index order, in aligned chunks of ``CHUNK`` (a gap shows as a wrong index)."""
+def _chunks(size: int) -> Iterator[tuple[int, list[tuple[int, str, str]]]]:
+    """The entries of the integrated tree (below ``size``; those after it are not in the tree yet)
+    in index order, in aligned chunks of ``CHUNK`` (a gap shows as a wrong index)."""
     start = 0
     with connection.chunked_cursor() as cur:
-        cur.execute('SELECT "index", body, leaf_hash FROM record_entry ORDER BY "index"')
+        cur.execute('SELECT "index", body, leaf_hash FROM record_entry WHERE "index" < %s ORDER BY "index"', [size])
         while True:
             rows = cur.fetchmany(CHUNK)
             if not rows:

@@ -20,7 +20,7 @@ from django.db import transaction
 
 from charter.lib import checkpoint as notes
 from charter.lib import clock, merkle
-from charter.record import proofs, sweep
+from charter.record import integration, proofs, sweep
 from charter.record.models import Checkpoint, Entry, LogState
 
 
@@ -64,8 +64,12 @@ def sign_if_due() -> Checkpoint | None:
     """Sign a checkpoint of the log as it stands if it has grown since the last one.
 
     Returns the new checkpoint, or None when there was nothing new to sign. The first call on an
-    empty log signs the empty tree, so that there is always a checkpoint to start from.
+    empty log signs the empty tree, so that there is always a checkpoint to start from. What was
+    appended since is integrated first (``record.integration``).
     """
+    problem = integration.integrate()
+    if problem is not None:
+        raise CannotSign(f"{problem}; the log is signed up to it")
     with transaction.atomic():
         state = LogState.objects.select_for_update().filter(id=1).first()
         size = state.size if state else 0

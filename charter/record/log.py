@@ -8,16 +8,17 @@ from collections.abc import Iterable, Mapping
 from typing import Any
 
 from django.db import transaction
+from django.db.models import Max
 
 from charter.lib import clock, merkle, planner
 from charter.lib.canonical import canonical_json
-from charter.record import audit
+from charter.record import audit, integration
 from charter.record.audit import Problem
-from charter.record.models import Entry, EntrySubject, LogState, Node, Subject
+from charter.record.models import Entry, EntrySubject, Subject
 
 ENTRY_VERSION = 1
 # The tables every act writes, analyzed each time the log doubles (charter.lib.planner)
-GROWING = tuple(m._meta.db_table for m in (Entry, EntrySubject, Subject, Node))
+GROWING = tuple(m._meta.db_table for m in (Entry, EntrySubject, Subject))
 
 
 def commitment_for(member: Any) -> Subject:
@@ -68,16 +69,6 @@ def _subject_postgresql(connection: Any, member: Any) -> Subject:
     return subject
 
 
-def _locked_state() -> LogState:
-    state = LogState.objects.select_for_update().filter(id=1).first()
-    if state is None:
-        LogState.objects.get_or_create(
-            id=1, defaults={"root": merkle.EMPTY_ROOT.hex(), "compact": []}
-        )
-        state = LogState.objects.select_for_update().get(id=1)
-    return state
-
-
 def append(
     act: str,
     outcome: str,
@@ -87,44 +78,33 @@ def append(
     detail: Mapping[str, Any] | None = None,
     articles: Iterable[str] = (),
 ) -> Entry:
-    """Append one entry. Must run inside the transaction that performs the act."""
+    """Append one entry. Must run inside the transaction that performs the act.
+
+    The entry gets its index, its bytes and their leaf hash; the tree over it is built once the act
+    has committed (``record.integration``)."""
     if not transaction.get_connection().in_atomic_block:
         raise RuntimeError("record.append must run inside the act's transaction")
-    # the actor may come as their subject already (an act that made it before taking its own lock)
+    # the actor may come as their subject already (an act that made it before)
     actor_subject = actor if isinstance(actor, Subject) or actor is None else commitment_for(actor)
     subject_rows = [commitment_for(m) for m in subjects]
-    # From here to the commit every act waits for the one before: keep this part short.
     connection = transaction.get_connection()
     if connection.vendor == "postgresql":
-        entry = _append_postgresql(
-            connection, act, outcome, actor_subject, subject_rows, detail, articles
-        )
-        if entry is not None:
-            return _grown(entry)
-    state = _locked_state()
+        entry = _append_postgresql(connection, act, outcome, actor_subject, subject_rows, detail, articles)
+        return _grown(entry)
+    # SQLite: the act's transaction holds the database's one write lock from its start, so the next
+    # index is free until it commits, and is free again if it rolls back
     now = clock.now()
-    data = _entry_bytes(
-        state.size, now, act, outcome, actor_subject, subject_rows, detail, articles
-    )
-    leaf = merkle.leaf_hash(data)
-    tree = merkle.CompactRange.from_list(state.size, state.compact)
-    completed = tree.append_with_subtrees(leaf)
+    last = Entry.objects.aggregate(last=Max("index"))["last"]
+    index = 0 if last is None else last + 1
+    data = entry_bytes(index, now, act, outcome, actor_subject, subject_rows, detail, articles)
     entry = Entry.objects.create(
-        index=state.size,
+        index=index,
         body=data.decode("utf-8"),
-        leaf_hash=leaf.hex(),
+        leaf_hash=merkle.leaf_hash(data).hex(),
         created_at=now,
         act=act,
         outcome=outcome,
     )
-    if len(completed) > 1:  # the leaf itself is the first; it is stored on the entry
-        Node.objects.bulk_create(
-            [Node(key=Node.key_for(lo, hi), hash=h.hex()) for lo, hi, h in completed[1:]]
-        )
-    state.size = tree.size
-    state.compact = tree.to_list()
-    state.root = tree.root().hex()
-    state.save(update_fields=["size", "compact", "root"])
     EntrySubject.objects.bulk_create(
         [
             EntrySubject(entry=entry, subject_id=sid, role=role)
@@ -140,7 +120,7 @@ def _grown(entry: Entry) -> Entry:
     return entry
 
 
-def _entry_bytes(
+def entry_bytes(
     index: int,
     now: Any,
     act: str,
@@ -172,9 +152,9 @@ def _links(actor: Subject | None, subjects: list[Subject]) -> list[tuple[int, st
     return links
 
 
-# On PostgreSQL the append is one call (migration 0004): the function takes the log's lock, gives the
-# entry its index, hashes it, stores the subtrees it completes, the new right edge and root, and the
-# entry's subjects, so the lock is held for that statement and the commit, and no longer.
+# On PostgreSQL the append is one call (migration 0005): the function takes the entry's index from a
+# sequence, puts it into the bytes, hashes them and writes the entry and its subjects. It takes no
+# lock: acts append and commit side by side.
 _APPEND = "SELECT * FROM charter_record_append(%s, %s, %s, %s, %s, %s::bigint[], %s::varchar[])"
 _INDEX_MARK = b'"index":-1,"outcome":'  # where the index goes: the last top-level key before outcome
 
@@ -187,13 +167,13 @@ def _append_postgresql(
     subjects: list[Subject],
     detail: Mapping[str, Any] | None,
     articles: Iterable[str],
-) -> Entry | None:
-    """What ``append`` does, in one statement; None when the log state does not exist yet."""
+) -> Entry:
+    """What ``append`` does, in one statement."""
     now = clock.now()
-    # The entry's bytes with the index left out: the function puts it in under the lock. Keys are
+    # The entry's bytes with the index left out: the function puts it in. Keys are
     # sorted, so the top-level "index" is the last one before "outcome" (a key of the detail comes
     # earlier; a string cannot hold an unescaped quote).
-    head, mark, tail = _entry_bytes(-1, now, act, outcome, actor, subjects, detail, articles).rpartition(_INDEX_MARK)
+    head, mark, tail = entry_bytes(-1, now, act, outcome, actor, subjects, detail, articles).rpartition(_INDEX_MARK)
     assert mark, "the entry's bytes have no index"
     links = _links(actor, subjects)
     with connection.cursor() as cursor:
@@ -210,8 +190,6 @@ def _append_postgresql(
             ],
         )
         row = cursor.fetchone()
-    if row is None:
-        return None
     entry_id, index, leaf, body = row
     entry = Entry(id=entry_id, index=index, body=body, leaf_hash=leaf, created_at=now, act=act, outcome=outcome)
     entry._state.adding = False
@@ -228,5 +206,8 @@ def entries_about(member: Any, role: str | None = None) -> Any:
 
 
 def verify(progress: Any = None) -> Problem | None:
-    """Recompute the stored record and check it against its checkpoints (see ``record.audit``)."""
-    return audit.verify(progress)
+    """Integrate what was appended since, then recompute the stored record and check it against its
+    checkpoints (see ``record.audit``). An entry that integration could not take is reported when
+    the audit of the tree finds nothing before it."""
+    waiting = integration.integrate()
+    return audit.verify(progress) or waiting

@@ -332,7 +332,8 @@ def confirms(
     by size) is what the stored entries give, read in bulk; False when not confirmed. ``join``
     comes from ``snapshot``; ``bits`` sets the chunk (``2**bits`` entries)."""
     with connection.cursor() as cur:
-        cur.execute('SELECT count(*), min("index"), max("index") FROM record_entry')
+        # the entries of the integrated tree (those after it are checked as they are integrated)
+        cur.execute('SELECT count(*), min("index"), max("index") FROM record_entry WHERE "index" < %s', [size])
         count, low, high = cur.fetchone()
         cur.execute("SELECT count(*) FROM record_node")
         node_count = cur.fetchone()[0]

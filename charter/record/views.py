@@ -68,6 +68,8 @@ def public_log(request: HttpRequest) -> HttpResponse:
 
     Each line is ``{"index": i, "leaf_hash": hex, "entry": {...}}``; the entry is the exact bytes
     that were hashed. Streamed, so the whole log of a large organization downloads in one request.
+    The log served is the integrated tree's (its size and root at ``tree_head``): entries appended
+    since join it within seconds, and an index is never served before every one below it.
     """
     try:
         start = _count(request, "start", 0)
@@ -78,10 +80,12 @@ def public_log(request: HttpRequest) -> HttpResponse:
 
 
 def _log_lines(start: int, limit: int | None) -> Iterator[str]:
+    state = LogState.objects.filter(id=1).first()
+    end = state.size if state else 0
     sent = 0
     while limit is None or sent < limit:
         batch = 5000 if limit is None else min(5000, limit - sent)
-        rows = list(Entry.objects.filter(index__gte=start).order_by("index").values_list("index", "body", "leaf_hash")[:batch])
+        rows = list(Entry.objects.filter(index__gte=start, index__lt=end).order_by("index").values_list("index", "body", "leaf_hash")[:batch])
         if not rows:
             return
         yield "".join(f'{{"index":{i},"leaf_hash":"{h}","entry":{b}}}\n' for i, b, h in rows)

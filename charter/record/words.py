@@ -107,6 +107,7 @@ ACT_WORDS = {
     "submit_amendment": N_("A member registered with a vote submitted amendment %(amendment)s to resolution %(resolution)s of a conference."),
     "adopt_resolution": N_("A conference convened by the %(body)s adopted resolution %(resolution)s by the votes of its registered members."),
     "adopt_amendment": N_("A conference convened by the %(body)s adopted amendment %(amendment)s to resolution %(resolution)s."),
+    "unused_place": N_("No act: the act given this place in the record did not complete, so the place is left empty."),
 }
 REFUSED_WORDS = N_("Refused: an attempt to %(act)s, claimed for the %(body)s, broke articles %(articles)s.")
 LOST_WORDS = N_("The %(body)s voted on a motion to %(act)s; it did not reach the majority the rules require.")

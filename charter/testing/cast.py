@@ -28,6 +28,7 @@ from charter.members.actions import enrol_founder, record_dues_payment
 from charter.members.models import Member
 from charter.org.actions import close_founding, create_unit, found_organization
 from charter.org.models import Body, Unit
+from charter.record import integration
 from charter.rulebook.actions import install_founding_rulebook
 from charter.rulebook.spec import DATA_DIR
 
@@ -114,4 +115,5 @@ def build(rulebook_path: Path | None = None, *, founded: dt.datetime = FOUNDED, 
     cast.bodies = {"cc": cc, "secretariat": secretariat, "commission": commission, "rc": rc}
     p["extra_karachi"] = extra_karachi  # type: ignore[assignment]
     p["cc_members"] = cc_members  # type: ignore[assignment]
+    integration.integrate()  # as the checkpoint signer does within its round
     return cast

@@ -13,7 +13,7 @@ from django.db import DatabaseError, connection, transaction
 from charter.lib import merkle
 from charter.lib.canonical import canonical_json
 from charter.lib.checkpoint import open_checkpoint
-from charter.record import checkpoints, log, proofs
+from charter.record import checkpoints, integration, log, proofs
 from charter.record.models import Checkpoint, Entry, LogState, Node
 from charter.testing.tamper import rewrite
 
@@ -21,10 +21,12 @@ pytestmark = pytest.mark.django_db
 
 
 def grow(n: int) -> None:
-    """Append ``n`` entries of a record-only act (the record itself is what is under test here)."""
+    """Append ``n`` entries of a record-only act (the record itself is what is under test here), and
+    integrate them, as the signer does within its round."""
     with transaction.atomic():
         for i in range(n):
             log.append("test_entry", "done", detail={"n": i})
+    assert integration.integrate() is None
 
 
 def memory_tree() -> merkle.MemoryTree:
@@ -241,10 +243,11 @@ def test_the_worker_signs_new_entries_in_its_next_round(db):
     assert checkpoints.latest().size == 5
 
 
-def test_each_append_stores_the_bytes_hashes_subtrees_and_edge_that_python_computes(db):
-    """On PostgreSQL one database function appends (migration 0004); on SQLite ``log.append`` in
-    Python. Either way: the entry's bytes are the canonical entry with its index, the leaf hash is
-    RFC 9162's of those bytes, and the stored subtrees, right edge and root are the tree's."""
+def test_each_append_stores_the_bytes_and_hash_and_integration_the_tree_that_python_computes(db):
+    """On PostgreSQL one database function appends (migration 0005); on SQLite ``log.append`` in
+    Python. Either way: the entry's bytes are the canonical entry with its index and the leaf hash is
+    RFC 9162's of those bytes; once integrated, the stored subtrees, right edge and root are the
+    tree's."""
     tricky = [
         {"n": 0},
         {"index": -1, "outcome": "x", "nested": {"index": -1, "outcome": "y"}},  # the same keys inside
@@ -262,6 +265,8 @@ def test_each_append_stores_the_bytes_hashes_subtrees_and_edge_that_python_compu
         assert parsed["detail"] == tricky[e.index % len(tricky)] | {"i": e.index}
         assert e.body.encode() == canonical_json(parsed)  # canonical: the same bytes again
         assert e.leaf_hash == merkle.leaf_hash(e.body.encode()).hex()
+    assert not Node.objects.exists()  # the acts built no tree
+    assert integration.integrate() is None
     tree = memory_tree()
     state = LogState.objects.get()
     assert state.size == 70 and state.root == tree.root(70).hex()
