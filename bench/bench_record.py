@@ -234,7 +234,7 @@ def run(label: str, url: str, args: argparse.Namespace) -> None:
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--entries", type=int, default=1_000_000)
-    parser.add_argument("--appends", type=int, default=4000)
+    parser.add_argument("--appends", type=int, default=12000)
     parser.add_argument("--only", choices=["sqlite", "postgres"])
     parser.add_argument("--pg-url", default=PG_URL)
     args = parser.parse_args()

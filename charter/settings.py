@@ -103,6 +103,11 @@ DB_POOL = env_int("DB_POOL", 0)
 if DB_POOL > 0 and DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
     DATABASES["default"]["CONN_MAX_AGE"] = 0
     DATABASES["default"].setdefault("OPTIONS", {})["pool"] = {"min_size": 2, "max_size": DB_POOL, "timeout": 20}
+if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
+    # Django's own cursors bind on the client and never prepare. The record's append and verify use
+    # the driver's server-binding cursors, whose statements the driver prepares once per connection
+    # on their fifth use: its default, which Django otherwise turns off (decision 0003).
+    DATABASES["default"].setdefault("OPTIONS", {})["prepare_threshold"] = 5
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     # WAL and a busy timeout let the worker and the web process share the file safely.
     DATABASES["default"]["OPTIONS"] = {

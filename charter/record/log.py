@@ -7,6 +7,7 @@ import secrets
 from collections.abc import Iterable, Mapping
 from typing import Any
 
+import psycopg
 from django.db import transaction
 from django.db.models import Max
 
@@ -176,7 +177,11 @@ def _append_postgresql(
     head, mark, tail = entry_bytes(-1, now, act, outcome, actor, subjects, detail, articles).rpartition(_INDEX_MARK)
     assert mark, "the entry's bytes have no index"
     links = _links(actor, subjects)
-    with connection.cursor() as cursor:
+    # A cursor of the driver's own that binds on the server, and the call prepared once per
+    # connection (Django's cursors bind on the client: the statement's text quoted and parsed every
+    # time); Django's checks and error classes kept.
+    connection.validate_no_broken_transaction()
+    with connection.wrap_database_errors, psycopg.Cursor(connection.connection) as cursor:
         cursor.execute(
             _APPEND,
             [
@@ -188,6 +193,7 @@ def _append_postgresql(
                 [pk for pk, _role in links],
                 [role for _pk, role in links],
             ],
+            prepare=True,
         )
         row = cursor.fetchone()
     entry_id, index, leaf, body = row
