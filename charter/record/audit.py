@@ -23,7 +23,7 @@ from django.db.models import Q
 
 from charter.lib import merkle
 from charter.lib.checkpoint import CheckpointError, open_checkpoint
-from charter.record import checkpoints, sweep
+from charter.record import checkpoints, integration, sweep
 from charter.record.integration import Problem
 from charter.record.models import Checkpoint, LogState, Node
 from charter.record.sweep import CHUNK, CHUNK_BITS
@@ -125,11 +125,7 @@ class _Audit:
     def _entry(self, index: int, body: str, stored: str, expected: int) -> Problem | None:
         if index != expected:
             return Problem(expected, f"is missing (the next stored entry is {index})" if index > expected else "is stored twice")
-        if sha256(b"\x00" + body.encode("utf-8")).hexdigest() != stored:
-            return Problem(index, "its bytes do not hash to its stored leaf hash (the entry or its hash was changed)")
-        if not sweep.names_its_place(body.encode("utf-8"), index):
-            return Problem(index, "its content names another position in the log (entries were moved), or is not JSON")
-        return None
+        return integration.entry_problem(index, body.encode("utf-8"), stored)[1]
 
     def _compare_nodes(self, start: int, levels: list[list[bytes]], stored: dict[int, str], complete: bool) -> Problem | None:
         bad: list[tuple[int, int]] = []  # (last entry, first entry) of each subtree that fails

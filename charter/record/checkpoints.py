@@ -20,7 +20,7 @@ from django.db import transaction
 
 from charter.lib import checkpoint as notes
 from charter.lib import clock, merkle
-from charter.record import integration, proofs, sweep
+from charter.record import integration, proofs
 from charter.record.models import Checkpoint, Entry, LogState
 
 
@@ -101,12 +101,9 @@ def _extend(previous: Checkpoint | None, size: int) -> merkle.CompactRange:
     for index, body, stored in rows.iterator(chunk_size=5000):
         if index != tree.size:
             raise CannotSign(f"entry {tree.size} is missing")
-        data = body.encode("utf-8")
-        leaf = merkle.leaf_hash(data)
-        if leaf.hex() != stored:
-            raise CannotSign(f"entry {index} does not hash to its stored leaf hash")
-        if not sweep.names_its_place(data, index):
-            raise CannotSign(f"entry {index} names another place in the log")
+        leaf, problem = integration.entry_problem(index, body.encode("utf-8"), stored)
+        if problem is not None:
+            raise CannotSign(str(problem))
         tree.append(leaf)
     if tree.size != size:
         raise CannotSign(f"entry {tree.size} is missing")

@@ -13,8 +13,8 @@ taking one leaves its place empty, and the tree cannot pass an empty place. Inte
 no act can still fill it: every act takes an advisory lock, shared, before its index and holds it
 to its end (migration 0005), so once the sequence has passed a place, every act that may hold it
 holds that lock; when each of those has ended, a place still empty stays empty. Other transactions,
-however long, are not waited on. Integration
-then fills it with an entry of the act ``UNUSED``, which says so, and goes on. On SQLite the
+however long, are not waited on. Integration then fills it with an entry of the act ``UNUSED``,
+which says so, and goes on. On SQLite the
 database's one writer gives each act the next index, and a rolled-back act takes its index back.
 """
 
@@ -104,17 +104,24 @@ def _extend(tree: merkle.CompactRange) -> tuple[Problem | None, int | None]:
             if index != tree.size:
                 _store(nodes)
                 return None, tree.size
-            data = body.encode("utf-8")
-            leaf = merkle.leaf_hash(data)
-            if leaf.hex() != stored:
+            leaf, problem = entry_problem(index, body.encode("utf-8"), stored)
+            if problem is not None:
                 _store(nodes)
-                return Problem(index, "its bytes do not hash to its stored leaf hash (the entry or its hash was changed)"), None
-            if not sweep.names_its_place(data, index):
-                _store(nodes)
-                return Problem(index, "its content names another position in the log (entries were moved), or is not JSON"), None
+                return problem, None
             completed = tree.append_with_subtrees(leaf)
             nodes.extend(Node(key=Node.key_for(lo, hi), hash=h.hex()) for lo, hi, h in completed[1:])
         _store(nodes)
+
+
+def entry_problem(index: int, data: bytes, stored: str) -> tuple[bytes, Problem | None]:
+    """The leaf hash of an entry's bytes, and what is wrong with the entry at ``index``: its bytes
+    do not hash to its stored leaf hash, or do not name its place; None when neither."""
+    leaf = merkle.leaf_hash(data)
+    if leaf.hex() != stored:
+        return leaf, Problem(index, "its bytes do not hash to its stored leaf hash (the entry or its hash was changed)")
+    if not sweep.names_its_place(data, index):
+        return leaf, Problem(index, "its content names another position in the log (entries were moved), or is not JSON")
+    return leaf, None
 
 
 def _store(nodes: list[Node]) -> None:

@@ -113,7 +113,7 @@ def test_charter_will_not_sign_entries_moved_before_their_first_checkpoint(db):
         rewrite('UPDATE record_entry SET body = %s, leaf_hash = %s WHERE "index" = %s', data, merkle.leaf_hash(data.encode()).hex(), index)
     tree = memory_tree()
     LogState.objects.filter(id=1).update(root=tree.root().hex(), compact=tree.compact_range().to_list())
-    with pytest.raises(checkpoints.CannotSign, match="entry 13 names another place"):
+    with pytest.raises(checkpoints.CannotSign, match="entry 13: its content names another position"):
         checkpoints.sign_if_due()
     problem = log.verify()
     assert problem is not None and problem.index == 13 and "another position" in problem.reason
