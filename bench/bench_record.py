@@ -3,10 +3,11 @@
 For each database, in a subprocess of its own (Django reads its settings once per process):
 
 1. builds a log of N entries shaped like Charter's (canonical JSON with commitments, articles and
-   details), its stored subtrees, its log state and a signed checkpoint: the bytes and hashes
-   computed here, the rows bulk-inserted (building it through N separate acts would take hours);
+   details): the entries' rows bulk-inserted as acts would have appended them (N separate acts
+   would take hours), then integrated as the signer does (the stored subtrees, the log state, the
+   entries sealed in blocks of 256), and a signed checkpoint;
 2. times ``charter record verify`` (``record.log.verify``: every leaf hash, every stored subtree,
-   every checkpoint, read from the database, by one worker process per core) beside a bare loop
+   every block, every checkpoint, read from the database, by one worker process per core) beside a bare loop
    that hashes the same entry bytes, already in memory, with ``hashlib.sha256(b"\\x00" + entry)``;
 3. times 1,000 inclusion proofs and 1,000 consistency proofs at random (median, 95th percentile)
    and prints their length beside log2(N);
@@ -59,38 +60,37 @@ def entry_body(i: int, rng: random.Random) -> dict:
 
 
 def build(n: int) -> list[bytes]:
+    """Write ``n`` entries' rows in bulk (as acts would have appended them), then integrate them
+    as the signer does: the tree, and the entries sealed in blocks (``record.integration``)."""
     from django.db import connection, transaction
 
     from charter.lib import merkle
     from charter.lib.canonical import canonical_json
+    from charter.record import integration
     from charter.record.checkpoints import sign_if_due
-    from charter.record.models import LogState, Node
 
     rng = random.Random(9162)
     bodies: list[bytes] = []
-    tree = merkle.CompactRange()
     started = time.perf_counter()
     with transaction.atomic(), connection.cursor() as cur:
-        entries, nodes = [], []
+        entries = []
         for i in range(n):
             data = canonical_json(entry_body(i, rng))
             bodies.append(data)
-            completed = tree.append_with_subtrees(merkle.leaf_hash(data))
-            entries.append((i, data.decode(), completed[0][2].hex(), "2026-01-01 10:00:00+00:00", ACTS[i % len(ACTS)], "done"))
-            nodes.extend((Node.key_for(lo, hi), h.hex()) for lo, hi, h in completed[1:])
+            entries.append((i, data.decode(), merkle.leaf_hash(data).hex(), "2026-01-01 10:00:00+00:00", ACTS[i % len(ACTS)], "done"))
             if len(entries) >= 20000 or i == n - 1:
                 cur.executemany('INSERT INTO record_entry ("index", body, leaf_hash, created_at, act, outcome) VALUES (%s, %s, %s, %s, %s, %s)', entries)
-                cur.executemany("INSERT INTO record_node (key, hash) VALUES (%s, %s)", nodes)
-                entries, nodes = [], []
-        LogState.objects.update_or_create(id=1, defaults={"size": n, "compact": tree.to_list(), "root": tree.root().hex()})
+                entries = []
         if connection.vendor == "postgresql":  # the next act's index (migration 0005)
             cur.execute("SELECT setval('record_entry_index_seq', %s, false)", [n])
+    appended = time.perf_counter()
+    assert integration.integrate() is None
     sign_if_due()
     if connection.vendor == "postgresql":
         with connection.cursor() as cur:  # as autovacuum would have, on a log that has lived
-            for table in ("record_entry", "record_node", "record_checkpoint", "record_logstate"):
+            for table in ("record_entry", "record_node", "record_block", "record_checkpoint", "record_logstate"):
                 cur.execute(f"VACUUM ANALYZE {table}")
-    print(f"  built {n:,} entries in {time.perf_counter() - started:.1f} s", flush=True)
+    print(f"  built {n:,} entries in {time.perf_counter() - started:.1f} s (their integration and sealing: {time.perf_counter() - appended:.1f} s)", flush=True)
     return bodies
 
 

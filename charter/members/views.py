@@ -9,7 +9,7 @@ from charter.members import permissions
 from charter.members.queries import standing_of
 from charter.notices.models import Notice
 from charter.org.models import Mandate
-from charter.record import checkpoints
+from charter.record import blocks, checkpoints
 from charter.record import log as record
 from charter.record.words import describe
 from charter.rulebook.store import rulebook_on
@@ -35,8 +35,8 @@ def _profile(request: HttpRequest, member, own: bool) -> HttpResponse:  # type: 
     past = list(Mandate.objects.filter(member=member).exclude(pk__in=[m.pk for m in current]).select_related("body").order_by("-starts_on")[:30])
     for m in current + past:
         m.office_name = offices.get(m.office, m.office)  # type: ignore[attr-defined]
-    about = [(e, describe(e)) for e in record.entries_about(member, role="subject")[:30]]
-    recorded = [(e, describe(e)) for e in record.entries_about(member, role="actor")[:10]]
+    about = [(e, describe(e)) for e in blocks.fill(record.entries_about(member, role="subject")[:30])]
+    recorded = [(e, describe(e)) for e in blocks.fill(record.entries_about(member, role="actor")[:10])]
     notices = Notice.objects.filter(member=member, channel="inbox")[:10] if own else []
     return render(request, "members/home.html", {
         "member": member, "own": own, "standing": standing_of(member, clock.today()),
@@ -49,7 +49,7 @@ def _profile(request: HttpRequest, member, own: bool) -> HttpResponse:  # type: 
 def receipts(request: HttpRequest) -> HttpResponse:
     """Every record entry about me, with its proof: each receipt one click away, or all in one file."""
     member = permissions.member_of(request.user)
-    entries = list(record.entries_about(member))
+    entries = blocks.fill(record.entries_about(member))
     head = checkpoints.latest()
     if request.GET.get("download") == "all":
         bundle = [r for r in (checkpoints.receipt(e) for e in entries) if r is not None]

@@ -1,6 +1,5 @@
 from __future__ import annotations
 
-import json
 from typing import Any
 
 from django.http import HttpRequest
@@ -8,8 +7,9 @@ from django.shortcuts import get_object_or_404
 from ninja import Query, Router, Schema
 from pydantic import Field
 
+from charter.record import blocks
 from charter.record.models import Entry, LogState
-from charter.record.words import describe
+from charter.record.words import content, describe
 
 MOUNT = "/record"
 router = Router(tags=["record"])
@@ -33,7 +33,8 @@ class Page(Schema):
 
 
 def _out(e: Entry) -> EntryOut:
-    return EntryOut(index=e.index, leaf_hash=e.leaf_hash, entry=json.loads(e.body), words=describe(e))
+    e = blocks.fill([e])[0]
+    return EntryOut(index=e.index, leaf_hash=e.leaf_hash, entry=content(e), words=describe(e))
 
 
 @router.get("/head", response=HeadOut, summary="The size and root of the public log")

@@ -23,12 +23,13 @@ from django.db.models import Q
 
 from charter.lib import merkle
 from charter.lib.checkpoint import CheckpointError, open_checkpoint
-from charter.record import checkpoints, integration, sweep
+from charter.record import blocks, checkpoints, integration, sweep
 from charter.record.integration import Problem
-from charter.record.models import Checkpoint, LogState, Node
+from charter.record.models import Block, Checkpoint, Entry, LogState, Node
 from charter.record.sweep import CHUNK, CHUNK_BITS
 
 Head = tuple[int, str, list[str]]  # size, root hex, right edge (hex)
+Stored = tuple[int, bytes, str, str | None]  # index, bytes, stored leaf hash (hex), what is wrong
 
 
 def verify(progress: Any = None) -> Problem | None:
@@ -55,7 +56,8 @@ def confirmed(heads: list[Head], join: str | None = None, progress: Any = None, 
     the log state (``join`` and ``bits`` as ``sweep.confirms`` takes them)."""
     state = LogState.objects.filter(id=1).first()
     marks = [*heads, *([(state.size, state.root, _edge_list(state.compact))] if state else [])]
-    return sweep.confirms(marks, state.size if state else 0, join, progress, bits)
+    signed = max((size for size, _root, _edge in heads), default=0)
+    return sweep.confirms(marks, state.size if state else 0, join, progress, bits, signed)
 
 
 def _edge_list(compact: Any) -> list[str]:
@@ -79,30 +81,34 @@ class _Audit:
         if problem is not None:
             return problem
         state = LogState.objects.filter(id=1).first()
-        for start, rows in _chunks(state.size if state else 0):
-            problem = self._chunk(start, rows)
+        for start, rows, held in _chunks(state.size if state else 0):
+            problem = self._chunk(start, rows, held)
             if problem is not None:
                 return problem
         return self._finish()
 
-    def _chunk(self, start: int, rows: list[tuple[int, str, str]]) -> Problem | None:
+    def _chunk(self, start: int, rows: list[Stored], held: dict[int, str]) -> Problem | None:
         leaves: list[bytes] = []
         first_bad: Problem | None = None
         expected = start
-        for index, body, stored in rows:
-            if not isinstance(body, str) or not isinstance(stored, str):
-                first_bad = Problem(index, "its stored bytes or leaf hash are not text (the row was rewritten)")
+        for index, data, stored, wrong in rows:
+            if wrong is not None and index == expected:
+                first_bad = Problem(index, wrong)
                 break
-            data = body.encode("utf-8")
             leaf = sha256(b"\x00" + data).digest()
             if index != expected or leaf.hex() != stored or not sweep.names_its_place(data, index):
-                first_bad = self._entry(index, body, stored, expected)
+                first_bad = self._entry(index, data, stored, expected)
                 if first_bad is not None:
                     break
             leaves.append(leaf)
             expected += 1
         levels = sweep.levels(leaves)
         stored_nodes = _stored_nodes(start, start + CHUNK)
+        twice = sorted(set(stored_nodes) & set(held))
+        if twice and first_bad is None:
+            lo = twice[0] // 64
+            return Problem(lo, f"a subtree hash from entry {lo} is stored both in its sealed block and as a row of its own (one was added)")
+        stored_nodes.update(held)
         node_bad = self._compare_nodes(start, levels, stored_nodes, complete=first_bad is None)
         if node_bad is not None or first_bad is not None:
             return min((p for p in (node_bad, first_bad) if p is not None), key=lambda p: p.index)
@@ -122,10 +128,10 @@ class _Audit:
             self.progress(len(leaves))
         return None
 
-    def _entry(self, index: int, body: str, stored: str, expected: int) -> Problem | None:
+    def _entry(self, index: int, data: bytes, stored: str, expected: int) -> Problem | None:
         if index != expected:
             return Problem(expected, f"is missing (the next stored entry is {index})" if index > expected else "is stored twice")
-        return integration.entry_problem(index, body.encode("utf-8"), stored)[1]
+        return integration.entry_problem(index, data, stored)[1]
 
     def _compare_nodes(self, start: int, levels: list[list[bytes]], stored: dict[int, str], complete: bool) -> Problem | None:
         bad: list[tuple[int, int]] = []  # (last entry, first entry) of each subtree that fails
@@ -177,6 +183,9 @@ class _Audit:
         stray = Node.objects.filter(Q(key__gte=read_to * 64) | Q(key__lt=0)).order_by("key").first()
         if stray is not None:
             return Problem(size, f"a subtree hash is stored beyond the log's end (key {stray.key}): entries were removed, or it was added")
+        beyond = Block.objects.filter(Q(number__gte=size >> sweep.BLOCK_BITS) | Q(number__lt=0)).order_by("number").values_list("number", flat=True).first()
+        if beyond is not None:
+            return Problem(size, f"block {beyond} is stored beyond the entries the tree holds: entries were removed, or it was added")
         state = LogState.objects.filter(id=1).first()
         stored_size = state.size if state else 0
         if stored_size != size:
@@ -194,18 +203,66 @@ def _stored_nodes(lo: int, hi: int) -> dict[int, str]:
         return dict(cur.fetchall())
 
 
-def _chunks(size: int) -> Iterator[tuple[int, list[tuple[int, str, str]]]]:
+def _chunks(size: int) -> Iterator[tuple[int, list[Stored], dict[int, str]]]:
     """The entries of the integrated tree (below ``size``; those after it are not in the tree yet)
-    in index order, in aligned chunks of ``CHUNK`` (a gap shows as a wrong index)."""
-    start = 0
-    with connection.chunked_cursor() as cur:
-        cur.execute('SELECT "index", body, leaf_hash FROM record_entry WHERE "index" < %s ORDER BY "index"', [size])
-        while True:
-            rows = cur.fetchmany(CHUNK)
-            if not rows:
-                return
-            yield start, rows
-            start += CHUNK
+    in index order, in aligned chunks of ``CHUNK`` (a gap shows as a wrong index): a sealed one's
+    bytes and leaf hash from its block, any other's from its row, with what is wrong with how it is
+    stored, if anything; and the subtree hashes the chunk's sealed blocks hold, by key."""
+    top = Block.objects.filter(number__lt=size >> sweep.BLOCK_BITS).order_by("-number").values_list("number", flat=True).first()
+    top = -1 if top is None else top
+    for start in range(0, size, CHUNK):
+        end = min(start + CHUNK, size)
+        held, nodes = {}, {}
+        with connection.cursor() as cur:
+            cur.execute(_BLOCKS[connection.vendor == "sqlite"], [start >> sweep.BLOCK_BITS, (end - 1) >> sweep.BLOCK_BITS])
+            found = cur.fetchall()
+        for number, *columns, kinds in found:
+            held[number] = _opened(number, *columns) if kinds == "blob" * 4 else f"its block {number} does not hold its columns as bytes (the block was rewritten)"
+            if not isinstance(held[number], str):  # a block may be wider than the chunk
+                nodes.update((k, h) for k, h in held[number][2].items() if start <= k // 64 < end)
+        rows = Entry.objects.filter(index__gte=start, index__lt=end).order_by("index").values_list("index", "body", "leaf_hash")
+        yield start, [_stored(index, body, leaf, held, top) for index, body, leaf in rows], nodes
+
+
+# SQLite keeps any value in any column: a block's columns are read as bytes, with what they hold
+_BLOCKS = (
+    "SELECT number, data, ends, leaves, nodes, 'blobblobblobblob' FROM record_block WHERE number >= %s AND number <= %s",
+    "SELECT number, CAST(data AS BLOB), CAST(ends AS BLOB), CAST(leaves AS BLOB), CAST(nodes AS BLOB), "
+    "typeof(data) || typeof(ends) || typeof(leaves) || typeof(nodes) FROM record_block WHERE number >= %s AND number <= %s",
+)
+
+
+def _opened(number: int, data: Any, ends: Any, leaves: Any, nodes: Any) -> tuple[list[bytes], list[str], dict[int, str]] | str:
+    """A sealed block's entries, their stored leaf hashes (hex) and the subtree hashes it holds
+    (hex, by key); or what is wrong with it."""
+    try:
+        entries = blocks.entries_of(bytes(data), bytes(ends))
+    except ValueError as exc:
+        return f"its block {number} cannot be read: {exc} (the block was changed)"
+    joined, inner, keys = bytes(leaves), bytes(nodes), blocks.node_keys(number)
+    if len(entries) != sweep.BLOCK or len(joined) != 32 * sweep.BLOCK or len(inner) != 32 * len(keys):
+        return f"its block {number} does not hold {sweep.BLOCK} entries, their leaf hashes and the subtree hashes inside it (the block was changed)"
+    held = {key: inner[32 * i : 32 * i + 32].hex() for i, key in enumerate(keys)}
+    return entries, [joined[i : i + 32].hex() for i in range(0, len(joined), 32)], held
+
+
+def _stored(index: int, body: Any, leaf: Any, held: dict[int, Any], top: int) -> Stored:
+    number = index >> sweep.BLOCK_BITS
+    block = held.get(number)
+    if block is None:
+        if not isinstance(body, str) or not isinstance(leaf, str):
+            return index, b"", "", "its stored bytes or leaf hash are not text (the row was rewritten)"
+        if body == "" and leaf == "":
+            return index, b"", "", "its row was emptied for a block that is not stored (the block was removed)"
+        if number < top:
+            return index, body.encode("utf-8"), leaf, f"its block {number} is not stored, though later blocks are (the block was removed)"
+        return index, body.encode("utf-8"), leaf, None
+    if isinstance(block, str):
+        return index, b"", "", block
+    if body != "" or leaf != "":
+        return index, b"", "", "its row holds bytes or a leaf hash, though its block is sealed (the row was changed)"
+    k = index & (sweep.BLOCK - 1)
+    return index, block[0][k], block[1][k], None
 
 
 def _signed_heads() -> tuple[list[Head], Problem | None]:

@@ -20,7 +20,7 @@ from django.db import transaction
 
 from charter.lib import checkpoint as notes
 from charter.lib import clock, merkle
-from charter.record import integration, proofs
+from charter.record import blocks, integration, proofs
 from charter.record.models import Checkpoint, Entry, LogState
 
 
@@ -97,14 +97,17 @@ def _extend(previous: Checkpoint | None, size: int) -> merkle.CompactRange:
             raise CannotSign(f"checkpoint {previous.size} is not as it was signed ({exc})") from None
         if tree.root() != signed.root or previous.root != signed.root.hex() or signed.size != previous.size:
             raise CannotSign(f"the right edge stored with checkpoint {previous.size} does not give its signed root")
-    rows = Entry.objects.filter(index__gte=tree.size, index__lt=size).order_by("index").values_list("index", "body", "leaf_hash")
-    for index, body, stored in rows.iterator(chunk_size=5000):
-        if index != tree.size:
-            raise CannotSign(f"entry {tree.size} is missing")
-        leaf, problem = integration.entry_problem(index, body.encode("utf-8"), stored)
-        if problem is not None:
-            raise CannotSign(str(problem))
-        tree.append(leaf)
+    while tree.size < size:
+        rows = blocks.rows(tree.size, size, limit=5000)
+        for index, data, stored in rows:
+            if index != tree.size:
+                raise CannotSign(f"entry {tree.size} is missing")
+            leaf, problem = integration.entry_problem(index, data, stored)
+            if problem is not None:
+                raise CannotSign(str(problem))
+            tree.append(leaf)
+        if not rows:
+            break
     if tree.size != size:
         raise CannotSign(f"entry {tree.size} is missing")
     return tree
@@ -130,10 +133,11 @@ def receipt(entry: Entry) -> dict[str, Any] | None:
     head = latest()
     if head is None or head.size <= entry.index:
         return None
+    _index, data, leaf = blocks.row(entry)
     return {
-        "entry": json.loads(entry.body),
+        "entry": json.loads(data),
         "index": entry.index,
-        "leaf_hash": entry.leaf_hash,
+        "leaf_hash": leaf,
         "proof": [h.hex() for h in proofs.inclusion(entry.index, head.size)],
         "checkpoint": head.note,
     }
@@ -146,4 +150,4 @@ def proved(entry: Entry) -> bool:
         return False
     signed = opened(head)
     proof = proofs.inclusion(entry.index, signed.size)
-    return merkle.verify_inclusion(merkle.leaf_hash(entry.body.encode("utf-8")), entry.index, signed.size, proof, signed.root)
+    return merkle.verify_inclusion(merkle.leaf_hash(blocks.row(entry)[1]), entry.index, signed.size, proof, signed.root)

@@ -4,7 +4,8 @@ An act appends its entry (``record.log.append``): its index, its bytes and their
 not touch the tree, so acts never wait for one another on the log. ``integrate`` then takes the
 entries that follow the tree's last one, in index order, recomputes each leaf hash from the entry's
 bytes and checks that the bytes name their place, and extends the tree: the perfect subtrees each
-entry completes (``Node``) and the new right edge and root (``LogState``). The checkpoint signer
+entry completes (``Node``) and the new right edge and root (``LogState``). It then seals each whole
+block of 256 integrated entries (``record.blocks``). The checkpoint signer
 integrates before it signs, and ``record verify`` before it checks, so a checkpoint and a proof are
 always of an integrated tree; the entries after it wait at most until the next round of the signer.
 
@@ -27,7 +28,7 @@ from typing import Any
 from django.db import transaction
 
 from charter.lib import clock, merkle
-from charter.record import sweep
+from charter.record import blocks, sweep
 from charter.record.models import Entry, LogState, Node
 
 
@@ -77,6 +78,9 @@ def integrate() -> Problem | None:
         if tree.size != state.size:
             state.size, state.compact, state.root = tree.size, tree.to_list(), tree.root().hex()
             state.save(update_fields=["size", "compact", "root"])
+        unsealed = blocks.seal(tree.size)
+        if problem is None and unsealed is not None:
+            problem = Problem(*unsealed)
         return problem
 
 

@@ -39,11 +39,29 @@ class LogState(models.Model):
         constraints = [models.CheckConstraint(condition=models.Q(id=1), name="single_log_state")]
 
 
+class Block(models.Model):
+    """256 integrated entries, ``[number * 256, number * 256 + 256)``, sealed into one row
+    (``record.blocks``): their leaf inputs (0x00, then each entry's bytes) joined, where each one
+    ends in ``data`` (32-bit little-endian), their leaf hashes joined, and the hashes of the
+    subtrees inside the block (levels 1 to 7) joined. When a block is sealed, its entries' rows are
+    emptied of their bytes and leaf hash, and the ``Node`` rows of those subtrees are deleted."""
+
+    number = models.BigIntegerField(primary_key=True)
+    data = models.BinaryField()
+    ends = models.BinaryField()
+    leaves = models.BinaryField()
+    nodes = models.BinaryField()
+
+    def __str__(self) -> str:
+        return f"block {self.number}"
+
+
 class Node(models.Model):
     """A perfect subtree of the log's tree, ``[start, start + 2**level)`` with ``level >= 1``.
 
-    Written by the append that completes it; proofs read their O(log n) nodes from here (single
-    leaves come from ``Entry.leaf_hash``). The key packs both coordinates: ``start * 64 + level``.
+    Written by integration when it completes one; proofs read their O(log n) nodes from here (single
+    leaves come from the entry). A subtree narrower than 256 entries moves into its block when the
+    block is sealed (``Block.nodes``). The key packs both coordinates: ``start * 64 + level``.
     """
 
     key = models.BigIntegerField(primary_key=True)

@@ -1,4 +1,5 @@
-"""RFC 9162 proofs served from the stored tree: leaves from ``Entry``, perfect subtrees from ``Node``.
+"""RFC 9162 proofs served from the stored tree: leaves from the entries, perfect subtrees from ``Node``,
+or, in a sealed block, both from the block (``record.blocks``).
 
 A proof needs O(log n) nodes. They are found in two passes of the pure generator in
 ``charter.lib.merkle``: the first only notes which perfect subtrees it asks for, one query fetches
@@ -10,7 +11,8 @@ from __future__ import annotations
 from collections.abc import Callable
 
 from charter.lib import merkle
-from charter.record.models import Entry, LogState, Node
+from charter.record import blocks
+from charter.record.models import LogState, Node
 
 GetNode = Callable[[int, int], bytes]
 _PLACEHOLDER = bytes(merkle.HASH_SIZE)
@@ -29,10 +31,15 @@ def _nodes(ranges: list[tuple[int, int]]) -> dict[tuple[int, int], bytes]:
     leaves = [lo for lo, hi in ranges if hi - lo == 1]
     inner = {Node.key_for(lo, hi): (lo, hi) for lo, hi in ranges if hi - lo > 1}
     found: dict[tuple[int, int], bytes] = {}
-    for index, leaf in Entry.objects.filter(index__in=leaves).values_list("index", "leaf_hash"):
-        found[(index, index + 1)] = bytes.fromhex(leaf)
+    held = blocks.leaves(lo >> blocks.BITS for lo in leaves)
+    for lo in leaves:
+        leaf = held.get(lo >> blocks.BITS, [])[lo & (blocks.SIZE - 1) :][:1]
+        if leaf and len(leaf[0]) == merkle.HASH_SIZE:
+            found[(lo, lo + 1)] = leaf[0]
     for key, digest in Node.objects.filter(key__in=list(inner)).values_list("key", "hash"):
         found[inner[key]] = bytes.fromhex(digest)
+    for key, digest in blocks.nodes([k for k, r in inner.items() if r not in found]).items():
+        found[inner[key]] = digest
     missing = [r for r in ranges if r not in found]
     if missing:
         raise ProofError(f"the stored tree lacks the subtree {missing[0]}")

@@ -3,9 +3,11 @@
 The audit (``record.audit``) walks the entries one at a time so that it can name the first thing
 wrong. Most of its time goes on that walk, not on hashing. This pass only answers "intact" or "not
 confirmed", and does per entry little more than hash it: each chunk of ``CHUNK`` entries is read as
-bytes in one query and checked with whole-chunk comparisons (the indexes against ``range``, the
-stored leaf hashes against the computed ones joined, the stored subtrees of the chunk, in key order,
-against the computed levels joined). It is at least as strict as the audit: whatever the audit would
+bytes, its sealed blocks (``record.blocks``) in one query and the entries after them in rows in
+another, and checked with whole-chunk comparisons (a block's entries against its stored ends, the
+indexes against ``range``, the stored leaf hashes against the computed ones joined, the subtrees
+the blocks hold and the stored subtrees of the chunk, in key order, against the computed levels
+joined). It is at least as strict as the audit: whatever the audit would
 report, this pass does not confirm, and ``verify`` then runs the audit to name it (a test holds the
 two to that on every case of the tamper matrix).
 
@@ -26,12 +28,13 @@ import hashlib
 import json
 import multiprocessing
 import os
+import struct
 import sys
 import threading
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
 from functools import lru_cache
-from itertools import chain
+from itertools import accumulate, chain
 from operator import itemgetter
 from typing import Any
 
@@ -41,15 +44,23 @@ from charter.lib import merkle
 
 CHUNK_BITS = 12
 CHUNK = 1 << CHUNK_BITS
+BLOCK_BITS = 8  # entries are sealed in blocks of 256, and subtrees that wide or wider stored (record.blocks)
+BLOCK = 1 << BLOCK_BITS
 PARALLEL_MIN = 1 << 16  # entries; below this a worker costs more than it saves
 
 Mark = tuple[int, str, list[str]]  # a tree head to check: size, root hex, right edge (hex)
 Rows = list[tuple[Any, ...]]
 
 _sha256 = hashlib.sha256
+_digest = type(_sha256()).digest
+_ENDS = f"<{BLOCK}I"  # where each of a block's entries ends in its data
+_ZERO = b"\x00"
+HOLDING = "(body = '' AND leaf_hash = '') IS NOT TRUE"  # an entry's row that holds its bytes (migration 0006)
+_one_more = (1).__add__
 _PLACE = b',"index":%d,"outcome":'  # canonical JSON puts the top-level index just before outcome
 _first, _second, _third = itemgetter(0), itemgetter(1), itemgetter(2)
 _ENTRIES = 'SELECT "index", leaf_hash, body FROM record_entry WHERE "index" >= {p} AND "index" < {p}{text} ORDER BY "index"'
+_BLOCKS = "SELECT number, data, ends, leaves, nodes FROM record_block WHERE number >= {p} AND number < {p}{text} ORDER BY number"
 _NODES = (
     "SELECT key - {p} AS k, hash FROM record_node WHERE key >= {p} AND key < {p}{text} ORDER BY key"
 )
@@ -64,6 +75,7 @@ _AGGREGATE = {"postgresql": "string_agg({}::text, ',')", "sqlite": "group_concat
 _TEXT_ONLY = {
     "entries": " AND typeof(leaf_hash) = 'text' AND typeof(body) = 'text'",
     "nodes": " AND typeof(hash) = 'text'",
+    "blocks": " AND typeof(data) = 'blob' AND typeof(ends) = 'blob' AND typeof(leaves) = 'blob' AND typeof(nodes) = 'blob'",
 }
 
 
@@ -104,18 +116,18 @@ def edge(
 
 
 @lru_cache(maxsize=8)
-def _layout(n: int, bits: int) -> tuple[bytes, list[int]]:
-    """For a chunk of ``n`` leaves: the keys (relative to the chunk's, as ``Reader.nodes`` gives
-    them, comma-joined) of the subtrees of levels 1 to ``bits`` it completes, in key order, and where
-    each one's hash sits in the levels joined."""
-    offsets, at, width = {}, 0, n
+def _layout(n: int, bits: int, rows_from: int) -> tuple[bytes, list[int]]:
+    """For a chunk of ``n`` leaves whose first ``rows_from`` are sealed: the keys (relative to the
+    chunk's, as ``Reader.nodes`` gives them, comma-joined) of the subtrees of levels 1 to ``bits``
+    it completes that are stored as rows (in a sealed block, only those at least a block wide), in
+    key order, and where each one's hash sits in the levels joined."""
+    offsets, at = {}, 0
     for level in range(1, bits + 1):
         offsets[level] = at
-        width //= 2
-        at += width
+        at += n >> level
     keys, where = [], []
     for lo in range(0, n, 2):
-        for level in range(1, bits + 1):
+        for level in range(1 if lo >= rows_from else BLOCK_BITS, bits + 1):
             if lo % (1 << level) or lo + (1 << level) > n:
                 break
             keys.append(lo * 64 + level)
@@ -157,6 +169,7 @@ class Reader:
             p = "?"
         sqlite = vendor == "sqlite"
         self.entries_sql = _ENTRIES.format(p=p, text=_TEXT_ONLY["entries"] if sqlite else "")
+        self.blocks_sql = _BLOCKS.format(p=p, text=_TEXT_ONLY["blocks"] if sqlite else "")
         # entries joined so were measured slower than a row each, on both databases
         nodes = _NODES.format(p=p, text=_TEXT_ONLY["nodes"] if sqlite else "")
         agg = _AGGREGATE[vendor]
@@ -166,6 +179,11 @@ class Reader:
 
     def entries(self, lo: int, hi: int) -> Rows:
         self.cursor.execute(self.entries_sql, [lo, hi])
+        return self.cursor.fetchall()
+
+    def blocks(self, lo: int, hi: int) -> Rows:
+        """The sealed blocks numbered from ``lo`` up to ``hi``: number, data, ends, leaves, nodes."""
+        self.cursor.execute(self.blocks_sql, [lo, hi])
         return self.cursor.fetchall()
 
     def nodes(self, lo: int, hi: int) -> tuple[list[bytes], list[bytes]] | None:
@@ -205,20 +223,51 @@ def names_its_place(body: bytes, index: int) -> bool:
     return isinstance(data, dict) and data.get("index") == index
 
 
-def check_chunk(
-    reader: Reader,
-    start: int,
-    end: int,
-    marks: Sequence[int],
-    bits: int = CHUNK_BITS,
-) -> Chunk | None:
-    """Check the entries ``[start, end)`` (one aligned chunk of ``2**bits``) and the subtrees stored
-    in it; None when anything is not as the entries give it. ``marks``: tree sizes ending in it.
-    Hashes are compared joined, each one first checked to be 64 characters (a hash cut short on one
-    row and carried on the next would join the same)."""
-    rows = reader.entries(start, end)
-    n = end - start
-    if len(rows) != n or list(map(_first, rows)) != list(range(start, end)):
+def sealed_leaves(reader: Reader, lo: int, hi: int, signed: int = 0) -> tuple[list[bytes], list[bytes]] | None:
+    """The leaf hashes of the sealed entries ``[lo, hi)`` (whole blocks), computed from each
+    block's data, and the subtree hashes each block holds (joined); None unless every block is
+    there and holds exactly 256 leaf inputs, each 0x00 and then bytes that name their place, whose
+    hashes are the block's stored leaf hashes.
+
+    An entry's bytes hold no 0x00 (canonical JSON escapes it), so the block's data splits at each
+    0x00 into exactly its entries, and where they end must be the block's stored ends. Entries
+    before ``signed`` (the largest signed checkpoint, which the caller checks against the tree) are
+    not searched for their place: the log's key signed only a tree whose every entry integration
+    had found in its place, so a moved entry there changes the signed root."""
+    first, last = lo >> BLOCK_BITS, hi >> BLOCK_BITS
+    rows = reader.blocks(first, last) if last > first else []
+    if list(map(_first, rows)) != list(range(first, last)):
+        return None
+    out: list[bytes] = []
+    inner: list[bytes] = []
+    for number, data, ends, stored, nodes in rows:
+        parts = data.split(b"\x00")
+        if len(parts) != BLOCK + 1 or parts[0] or len(ends) != 4 * BLOCK:
+            return None
+        del parts[0]
+        if tuple(accumulate(map(_one_more, map(len, parts)))) != struct.unpack(_ENDS, ends):
+            return None
+        computed = list(map(_digest, map(_sha256, map(_ZERO.__add__, parts))))
+        if b"".join(computed) != stored:
+            return None
+        base = number << BLOCK_BITS
+        # each entry names its own place (``names_its_place``, the canonical case), searched from its end
+        if base + BLOCK > signed and -1 in map(bytes.rfind, parts, map(_PLACE.__mod__, range(base, base + BLOCK))):
+            return None
+        out += computed
+        inner.append(nodes)
+    return out, inner
+
+
+def row_leaves(reader: Reader, lo: int, hi: int) -> list[bytes] | None:
+    """The leaf hashes of the entries ``[lo, hi)`` held in rows, computed from their bytes; None
+    unless every one is there, hashes to its stored leaf hash and names its place. Hashes are
+    compared joined, each one first checked to be 64 characters (a hash cut short on one row and
+    carried on the next would join the same)."""
+    if hi <= lo:
+        return []
+    rows = reader.entries(lo, hi)
+    if len(rows) != hi - lo or list(map(_first, rows)) != list(range(lo, hi)):
         return None
     bodies = list(map(_third, rows))
     leaves = [_sha256(b"\x00" + body).digest() for body in bodies]
@@ -228,10 +277,39 @@ def check_chunk(
         or b"".join(stored_leaves) != b"".join(leaves).hex().encode()
     ):
         return None
-    # each entry names its own place (``names_its_place``, the canonical case, for the whole chunk)
-    if not all(map(bytes.__contains__, bodies, [_PLACE % i for i in range(start, end)])):
+    # each entry names its own place (``names_its_place``, the canonical case, for the whole range)
+    if not all(map(bytes.__contains__, bodies, [_PLACE % i for i in range(lo, hi)])):
         return None
+    return leaves
+
+
+def check_chunk(
+    reader: Reader,
+    start: int,
+    end: int,
+    marks: Sequence[int],
+    bits: int = CHUNK_BITS,
+    sealed: int = 0,
+    signed: int = 0,
+) -> Chunk | None:
+    """Check the entries ``[start, end)`` (one aligned chunk of ``2**bits``, at least a block) and
+    the subtrees stored in it; None when anything is not as the entries give it. ``marks``: tree
+    sizes ending in it; ``sealed``: the entries before it are read from their blocks; ``signed``:
+    the largest signed checkpoint among the marks (``sealed_leaves``)."""
+    n = end - start
+    inside = min(max(sealed, start), end)
+    held = sealed_leaves(reader, start, inside, signed)
+    rest = row_leaves(reader, inside, end) if held is not None else None
+    if held is None or rest is None:
+        return None
+    leaves, inner = held
+    leaves += rest
     chunk_levels = levels(leaves)
+    # the subtrees inside each sealed block, as the block holds them (levels 1 to 7, in order)
+    for b, stored in enumerate(inner):
+        at = b << BLOCK_BITS
+        if stored != b"".join(b"".join(chunk_levels[k][at >> k : (at + BLOCK) >> k]) for k in range(1, BLOCK_BITS)):
+            return None
     stored = reader.nodes(start, start + (1 << bits))
     if stored is None:
         return None
@@ -249,7 +327,7 @@ def check_chunk(
         narrow = [i for i in range(head) if int(keys[i]) <= bits]
         keys = [keys[i] for i in narrow] + keys[head:]
         hashes = [hashes[i] for i in narrow] + hashes[head:]
-    expected_keys, where = _layout(n, bits)
+    expected_keys, where = _layout(n, bits, inside - start)
     if b",".join(keys) != expected_keys:
         return None
     joined = list(chain.from_iterable(chunk_levels[1 : bits + 1]))
@@ -275,14 +353,17 @@ def check_chunks(
     marks: Sequence[int],
     bits: int,
     progress: Callable[[int], Any] | None = None,
+    sealed: int = 0,
+    signed: int = 0,
 ) -> list[Chunk] | None:
-    """``check_chunk`` over the chunks ``first`` to ``last - 1`` of a log of ``size`` entries."""
+    """``check_chunk`` over the chunks ``first`` to ``last - 1`` of a log of ``size`` entries, the
+    first ``sealed`` of them in blocks."""
     out = []
     for c in range(first, last):
         start, end = c << bits, min((c + 1) << bits, size)
         try:
-            chunk = check_chunk(reader, start, end, [m for m in marks if start < m <= end], bits)
-        except (TypeError, ValueError):  # a value no column should hold (a NULL, say)
+            chunk = check_chunk(reader, start, end, [m for m in marks if start < m <= end], bits, sealed, signed)
+        except (TypeError, ValueError, struct.error):  # a value no column should hold (a NULL, say)
             return None
         if chunk is None:
             return None
@@ -327,27 +408,49 @@ def confirms(
     join: str | None,
     progress: Callable[[int], Any] | None = None,
     bits: int = CHUNK_BITS,
+    signed: int = 0,
 ) -> bool:
     """True when every entry, stored subtree and mark (the signed checkpoints and the log state,
     by size) is what the stored entries give, read in bulk; False when not confirmed. ``join``
-    comes from ``snapshot``; ``bits`` sets the chunk (``2**bits`` entries)."""
+    comes from ``snapshot``; ``bits`` sets the chunk (``2**bits`` entries, at least a block);
+    ``signed``: the size of the largest signed checkpoint among the marks, its signature checked."""
+    if bits < BLOCK_BITS:
+        raise ValueError(f"a chunk holds whole blocks: bits must be {BLOCK_BITS} or more")
     with connection.cursor() as cur:
-        # the entries of the integrated tree (those after it are checked as they are integrated)
-        cur.execute('SELECT count(*), min("index"), max("index") FROM record_entry WHERE "index" < %s', [size])
-        count, low, high = cur.fetchone()
         cur.execute("SELECT count(*) FROM record_node")
         node_count = cur.fetchone()[0]
-    if count != size or (size and (low, high) != (0, size - 1)):
+        cur.execute("SELECT count(*), max(number) FROM record_block")
+        blocks, top = cur.fetchone()
+        sealed = blocks << BLOCK_BITS
+    if (blocks and top != blocks - 1) or sealed > size:
         return False
     if any(m[0] > size or m[0] < 0 for m in marks):
         return False
     for mark_size, root, compact in marks:
         if mark_size == 0 and (root != merkle.EMPTY_ROOT.hex() or compact != []):
             return False
-    chunks = _run(size, sorted({m[0] for m in marks if m[0] > 0}), join, progress, bits)
-    if chunks is None:
+    rows: list[bool] = []
+    signed = signed if any(m[0] == signed for m in marks) else 0
+    chunks = _run(size, sorted({m[0] for m in marks if m[0] > 0}), join, progress, bits, (sealed, signed), lambda: rows.append(_rows_in_place(size, sealed)))
+    if chunks is None or rows != [True]:
         return False
     return _tie(chunks, marks, bits) and sum(c.nodes for c in chunks) == node_count
+
+
+def _rows_in_place(size: int, sealed: int) -> bool:
+    """Whether the entries of the integrated tree (those after it are checked as they are
+    integrated) have a row each, 0 to ``size - 1``, and no sealed one's row holds its bytes or leaf
+    hash again. Run while the workers read: the count from the index of entries, the rows that hold
+    bytes from the index of those (migration 0006), and in one process, as they would take CPU
+    from the workers."""
+    with connection.cursor() as cur:
+        if connection.vendor == "postgresql" and connection.in_atomic_block:
+            cur.execute("SET LOCAL max_parallel_workers_per_gather = 0")
+        cur.execute('SELECT count(*), min("index"), max("index") FROM record_entry WHERE "index" < %s', [size])
+        count, low, high = cur.fetchone()
+        cur.execute(f"SELECT count(*) FROM record_entry WHERE \"index\" < %s AND {HOLDING}", [sealed])
+        held = cur.fetchone()[0]
+    return count == size and (not size or (low, high) == (0, size - 1)) and not held
 
 
 def _tie(chunks: list[Chunk], marks: list[Mark], bits: int) -> bool:
@@ -381,12 +484,16 @@ def _run(
     join: str | None,
     progress: Callable[[int], Any] | None,
     bits: int,
+    stored: tuple[int, int],
+    meanwhile: Callable[[], Any],
 ) -> list[Chunk] | None:
+    """Check every chunk, here or in worker processes; ``meanwhile`` runs here while they read."""
     total = -(-size >> bits)  # chunks, the last one partial or full
     workers = _workers(size, total, join)
     if workers <= 1:
-        return _here(size, marks, total, progress, bits)
-    return _parallel(size, marks, total, workers, join, progress, bits)
+        meanwhile()
+        return _here(size, marks, total, progress, bits, stored)
+    return _parallel(size, marks, total, workers, join, progress, bits, stored, meanwhile)
 
 
 def _here(
@@ -395,6 +502,7 @@ def _here(
     total: int,
     progress: Callable[[int], Any] | None,
     bits: int,
+    stored: tuple[int, int],
 ) -> list[Chunk] | None:
     connection.ensure_connection()
     raw = connection.connection
@@ -403,7 +511,7 @@ def _here(
         raw.text_factory = bytes
     reader = Reader(raw, connection.vendor)
     try:
-        return check_chunks(reader, 0, total, size, marks, bits, progress)
+        return check_chunks(reader, 0, total, size, marks, bits, progress, *stored)
     finally:
         reader.cursor.close()
         if connection.vendor == "sqlite":
@@ -429,6 +537,8 @@ def _parallel(
     join: str,
     progress: Callable[[int], Any] | None,
     bits: int,
+    stored: tuple[int, int],
+    meanwhile: Callable[[], Any],
 ) -> list[Chunk] | None:
     from multiprocessing.connection import wait
 
@@ -440,13 +550,22 @@ def _parallel(
     procs: list[Any] = []
     pipes = []
     for w in range(workers):
-        args = (join, state, bounds[w], bounds[w + 1], size, marks, bits)
+        args = (join, state, bounds[w], bounds[w + 1], size, marks, bits, stored)
         if connection.vendor == "postgresql":
             proc, pipe = _fork(connection.get_connection_params(), args)
         else:
             proc, pipe = _start_interpreter(args)
         procs.append(proc)
         pipes.append(pipe)
+    try:
+        meanwhile()
+    except BaseException:  # the workers are not waited for: ended, and the error goes on
+        for pipe in pipes:
+            pipe.close()
+        for proc in procs:
+            proc.kill()
+            _reap(proc)
+        raise
     results: dict[int, list[Chunk] | None] = {}
     open_pipes = dict(zip(pipes, range(workers), strict=True))
     try:
@@ -543,6 +662,7 @@ def _answer(
     size: int,
     marks: list[int],
     bits: int,
+    stored: tuple[int, int],
 ) -> None:
     """Check a worker's chunks if it sees the parent's log state, and send them back."""
     result: list[Chunk] | None = None
@@ -550,7 +670,7 @@ def _answer(
         with opened() as reader:
             if reader.state() == state:
                 result = check_chunks(
-                    reader, first, last, size, marks, bits, lambda n: pipe.send(("progress", n))
+                    reader, first, last, size, marks, bits, lambda n: pipe.send(("progress", n)), *stored
                 )
     except Exception:  # noqa: BLE001 - any failure leaves the log unconfirmed; the audit runs
         result = None

@@ -10,7 +10,7 @@ from django.utils.translation import gettext as _
 
 from charter.lib import dates
 from charter.lib.errors import InvalidInput
-from charter.record import checkpoints, proofs
+from charter.record import blocks, checkpoints, proofs
 from charter.record.models import Checkpoint, Entry, LogState
 from charter.record.words import content, describe
 
@@ -21,7 +21,7 @@ def entry_list(request: HttpRequest) -> HttpResponse:
     if outcome in ("done", "refused", "lost"):
         entries = entries.filter(outcome=outcome)
     page = Paginator(entries, 50).get_page(request.GET.get("page"))
-    rows = [(e, describe(e)) for e in page.object_list]
+    rows = [(e, describe(e)) for e in blocks.fill(page.object_list)]
     head = checkpoints.latest()
     return render(request, "record/list.html", {
         "page": page, "rows": rows, "state": LogState.objects.filter(id=1).first(), "outcome": outcome,
@@ -42,6 +42,7 @@ def entry_detail(request: HttpRequest, index: int) -> HttpResponse:
     entry = Entry.objects.filter(index=index).first()
     if entry is None:
         raise Http404
+    entry = blocks.fill([entry])[0]
     data = content(entry)
     head = checkpoints.latest()
     return render(request, "record/entry.html", {
@@ -85,10 +86,10 @@ def _log_lines(start: int, limit: int | None) -> Iterator[str]:
     sent = 0
     while limit is None or sent < limit:
         batch = 5000 if limit is None else min(5000, limit - sent)
-        rows = list(Entry.objects.filter(index__gte=start, index__lt=end).order_by("index").values_list("index", "body", "leaf_hash")[:batch])
+        rows = blocks.rows(start, end, limit=batch)
         if not rows:
             return
-        yield "".join(f'{{"index":{i},"leaf_hash":"{h}","entry":{b}}}\n' for i, b, h in rows)
+        yield "".join(f'{{"index":{i},"leaf_hash":"{h}","entry":{b.decode("utf-8", "replace")}}}\n' for i, b, h in rows)
         sent += len(rows)
         start = rows[-1][0] + 1
 
@@ -115,7 +116,7 @@ def inclusion_proof(request: HttpRequest) -> HttpResponse:
     try:
         index, size = _count(request, "index"), _count(request, "size")
         proof = proofs.inclusion(index, size)
-        leaf = Entry.objects.values_list("leaf_hash", flat=True).get(index=index)
+        leaf = blocks.row(Entry.objects.get(index=index))[2]
     except (InvalidInput, proofs.ProofError) as exc:
         return _bad_request(exc)
     return JsonResponse({"index": index, "size": size, "leaf_hash": leaf, "proof": [h.hex() for h in proof]})

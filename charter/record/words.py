@@ -9,6 +9,7 @@ from django.utils.translation import get_language_bidi
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_noop as N_
 
+from charter.record import blocks
 from charter.record.models import Entry
 
 # What happened, by act: one sentence each. Bodies and units are named; people never are.
@@ -114,7 +115,11 @@ LOST_WORDS = N_("The %(body)s voted on a motion to %(act)s; it did not reach the
 
 
 def content(entry: Entry) -> dict[str, Any]:
-    return json.loads(entry.body)
+    try:
+        data = json.loads(blocks.text(entry))
+    except ValueError:  # an entry that cannot be read (record verify names it)
+        return {}
+    return data if isinstance(data, dict) else {}
 
 
 def describe(entry: Entry) -> str:

@@ -19,6 +19,7 @@ from charter.lib import clock
 from charter.meetings.models import Attendance, Meeting
 from charter.members.models import Member, Transfer
 from charter.org.models import Body, Mandate, Unit
+from charter.record import blocks
 from charter.record import log as record
 from charter.record.models import Entry
 
@@ -109,7 +110,7 @@ def test_committees_were_elected_by_their_aggregates(demo):
         elected = Mandate.objects.filter(body=rc, filled_by="elected", decided_by=aggregate)
         assert elected.values("starts_on").distinct().count() >= 6, rc.name  # yearly since 2020
     entries = Entry.objects.filter(act="elect_to_seat")
-    body = json.loads(entries.first().body)
+    body = json.loads(blocks.text(entries.first()))  # sealed in its block
     assert body["detail"]["method"] == "scottish-stv"
 
 

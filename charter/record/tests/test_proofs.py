@@ -13,8 +13,8 @@ from django.db import DatabaseError, connection, transaction
 from charter.lib import merkle
 from charter.lib.canonical import canonical_json
 from charter.lib.checkpoint import open_checkpoint
-from charter.record import checkpoints, integration, log, proofs
-from charter.record.models import Checkpoint, Entry, LogState, Node
+from charter.record import blocks, checkpoints, integration, log, proofs
+from charter.record.models import Block, Checkpoint, Entry, LogState, Node
 from charter.testing.tamper import rewrite
 
 pytestmark = pytest.mark.django_db
@@ -31,6 +31,23 @@ def grow(n: int) -> None:
 
 def memory_tree() -> merkle.MemoryTree:
     return merkle.MemoryTree(bytes.fromhex(h) for h in Entry.objects.order_by("index").values_list("leaf_hash", flat=True))
+
+
+def test_proofs_across_sealed_blocks_are_the_rfc_proofs(db):
+    """Leaves and the subtrees inside a block come from the block once it is sealed."""
+    grow(700)
+    assert Block.objects.count() == 2 and Entry.objects.filter(index__lt=512, body="").count() == 512
+    assert not Node.objects.filter(key__lt=512 * 64).exclude(key__in=[0 * 64 + 8, 256 * 64 + 8, 0 * 64 + 9]).exists()
+    tree = merkle.MemoryTree(bytes.fromhex(h) for _i, _b, h in blocks.rows(0, 700))
+    for size in (1, 255, 256, 257, 511, 512, 513, 700):
+        root = tree.root(size)
+        assert proofs.root_at(size) == root
+        for index in sorted({0, 1, 127, 254, 255, 256, 300, 511, 512, 699} & set(range(size))):
+            proof = proofs.inclusion(index, size)
+            assert proof == tree.inclusion_proof(index, size)
+        for size1 in (0, 1, 200, 256, 300, 512, 600):
+            if size1 <= size:
+                assert proofs.consistency(size1, size) == tree.consistency_proof(size1, size)
 
 
 def test_proofs_from_the_store_are_the_rfc_proofs_for_every_index_and_size(db):
@@ -214,9 +231,20 @@ def test_entry_page_shows_its_proof(client):
     "DELETE FROM record_node",
     "UPDATE record_checkpoint SET note = 'x'",
     "DELETE FROM record_checkpoint",
+    "UPDATE record_block SET nodes = ''::bytea",
+    "DELETE FROM record_block",
+    # a sealed entry's row stays empty, and only a sealed entry's row is emptied
+    "UPDATE record_entry SET body = '{}' WHERE \"index\" = 10",
+    "UPDATE record_entry SET body = '', leaf_hash = '' WHERE \"index\" = 260",
+    # only a block holding the same bytes lets an entry's row be emptied, or a subtree's row go
+    "INSERT INTO record_block SELECT 1, data, ends, leaves, nodes FROM record_block WHERE number = 0; "
+    "UPDATE record_entry SET body = '', leaf_hash = '' WHERE \"index\" = 260",
+    "INSERT INTO record_block SELECT 1, data, ends, leaves, nodes FROM record_block WHERE number = 0; "
+    "DELETE FROM record_node WHERE key = 256 * 64 + 1",
+    "DELETE FROM record_node WHERE key = 256 * 64 + 1",
 ])
 def test_postgresql_refuses_to_change_the_record(db, sql):
-    grow(4)
+    grow(300)  # the first 256 sealed in a block
     checkpoints.sign_if_due()
     with pytest.raises(DatabaseError, match="append-only"), transaction.atomic(), connection.cursor() as cur:
         cur.execute(sql)

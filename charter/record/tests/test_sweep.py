@@ -39,9 +39,9 @@ from charter.record import audit, checkpoints, log, sweep
 from charter.testing.tamper import rewrite
 
 with transaction.atomic():
-    for i in range(150):
+    for i in range(700):  # two blocks sealed, and entries in rows after them
         log.append("test_entry", "done", detail={"n": i, "note": "ünïcode ✓"})
-        if i % 40 == 39:
+        if i % 200 == 199:
             checkpoints.sign_if_due()
 checkpoints.sign_if_due()
 
@@ -60,13 +60,13 @@ def bulk():
     seen = []
     with sweep.snapshot() as join:
         heads, problem = audit._signed_heads()
-        ok = problem is None and audit.confirmed(heads, join, seen.append, bits=3)  # 19 chunks of 8
+        ok = problem is None and audit.confirmed(heads, join, seen.append, bits=8)  # 3 chunks of 256
     return [ok, sum(seen)]
 
 out = {"clean": bulk(), "clean_verify": str(log.verify())}
 state, parent = sweep.Reader.state, os.getpid()
 # the parent sees the log as it is not (a forked worker inherits this, and reads the real state)
-sweep.Reader.state = lambda self: (150, "another root") if os.getpid() == parent else state(self)
+sweep.Reader.state = lambda self: (700, "another root") if os.getpid() == parent else state(self)
 out["failing"] = bulk()
 out["failing_verify"] = str(log.verify())
 sweep.Reader.state = state
@@ -90,7 +90,7 @@ def test_workers_confirm_a_clean_log_and_not_a_changed_one(tmp_path):
     )
     assert done.returncode == 0, done.stderr
     out = json.loads(done.stdout.strip().splitlines()[-1])
-    assert out["clean"] == [True, 150] and out["clean_verify"] == "None"
+    assert out["clean"] == [True, 700] and out["clean_verify"] == "None"
     assert out["failing"][0] is False and out["failing_verify"] == "None"  # the audit decided
     assert out["changed"][0] is False and out["changed_verify"] == 77
     assert out["runs"] == [3] * 6  # every bulk pass above, and each verify's, ran three workers

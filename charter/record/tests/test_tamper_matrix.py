@@ -4,7 +4,8 @@ A log of more than 1,000 entries (the cast's real acts, then record-only entries
 signed along the way. Each case changes the stored tables as a database superuser would, inside a
 savepoint that is rolled back, and asks verify for the first bad entry. Every case also holds the
 bulk pass (``record.sweep``) to refusing to confirm the changed log, with its chunks at their usual
-size and at 8 entries (so that subtrees wider than a chunk, tied between chunks, are tampered too).
+size and at 256 entries, one block (so that subtrees wider than a chunk, tied between chunks, are
+tampered too).
 """
 
 from __future__ import annotations
@@ -18,14 +19,21 @@ from django.db import transaction
 
 from charter.cli import main
 from charter.lib import merkle
-from charter.record import audit, checkpoints, log
-from charter.record.models import Checkpoint, Entry, LogState, Node
-from charter.testing.tamper import rewrite
+from charter.record import audit, blocks, checkpoints, log
+from charter.record.models import Block, Checkpoint, Entry, LogState, Node
+from charter.testing.tamper import (
+    entry_text,
+    rewrite,
+    rewrite_entry,
+    stored_leaf,
+    swap_entries,
+    unseal,
+)
 
 pytestmark = [pytest.mark.django_db, pytest.mark.slow]
 
 SIZE = 1100
-CHUNK_BITS = (audit.CHUNK_BITS, 3)  # the bulk pass's chunks: as used, and small
+CHUNK_BITS = (audit.CHUNK_BITS, 8)  # the bulk pass's chunks: as used, and one block
 rng = random.Random(9162)
 
 
@@ -41,6 +49,7 @@ def record(cast) -> int:
             if n % 97 == 0:
                 checkpoints.sign_if_due()
     checkpoints.sign_if_due()
+    assert Block.objects.count() == SIZE // blocks.SIZE  # most entries are sealed, the rest in rows
     assert log.verify() is None  # a clean log raises no alarm
     heads, problem = audit._signed_heads()
     assert problem is None and all(audit.confirmed(heads, bits=bits) for bits in CHUNK_BITS)  # nor doubt
@@ -76,28 +85,27 @@ def sample(n: int, k: int) -> list[int]:
 
 def test_any_byte_of_any_entry(record):
     for index in sample(record, 60):
-        body = Entry.objects.get(index=index).body
+        body = entry_text(index)
         at = rng.randrange(len(body))
         changed = body[:at] + chr((ord(body[at]) + 1) % 0x7F or 0x20) + body[at + 1 :]
-        problem = found_after(lambda i=index, b=changed: rewrite('UPDATE record_entry SET body = %s WHERE "index" = %s', b, i))
+        problem = found_after(lambda i=index, b=changed: rewrite_entry(i, body=b))
         assert problem is not None and problem.index == index, (index, at, problem)
 
 
 def test_any_stored_leaf_hash(record):
     for index in sample(record, 40):
-        leaf = Entry.objects.get(index=index).leaf_hash
-        forged = flip_hex(leaf, rng.randrange(64))
-        problem = found_after(lambda i=index, h=forged: rewrite('UPDATE record_entry SET leaf_hash = %s WHERE "index" = %s', h, i))
+        forged = flip_hex(stored_leaf(index), rng.randrange(64))
+        problem = found_after(lambda i=index, h=forged: rewrite_entry(i, leaf_hash=h))
         assert problem is not None and problem.index == index
 
 
 def test_an_entry_changed_and_rehashed_is_placed_by_its_subtree(record):
     for index in sample(record, 30):
-        body = json.loads(Entry.objects.get(index=index).body)
+        body = json.loads(entry_text(index))
         body["outcome"] = "refused"
         data = json.dumps(body, ensure_ascii=False, separators=(",", ":"), sort_keys=True)
         leaf = merkle.leaf_hash(data.encode()).hex()
-        problem = found_after(lambda i=index, d=data, h=leaf: rewrite('UPDATE record_entry SET body = %s, leaf_hash = %s WHERE "index" = %s', d, h, i))
+        problem = found_after(lambda i=index, d=data, h=leaf: rewrite_entry(i, body=d, leaf_hash=h))
         assert problem is not None and problem.index in (index, index - 1), (index, problem)
 
 
@@ -112,6 +120,41 @@ def test_any_stored_subtree_hash(record):
         assert problem is not None and start <= problem.index < end, (start, end, problem)
     problem = found_after(lambda: rewrite("DELETE FROM record_node WHERE key = %s", keys[len(keys) // 2]))
     assert problem is not None
+
+
+def test_any_subtree_hash_a_sealed_block_holds(record):
+    for number in range(record // blocks.SIZE):
+        keys = blocks.node_keys(number)
+        for key in rng.sample(keys, 10):
+            start, end = key // 64, key // 64 + (1 << key % 64)
+            at = 32 * blocks.node_place(key) + rng.randrange(32)
+
+            def flip(number: int = number, at: int = at) -> None:
+                nodes = bytearray(Block.objects.values_list("nodes", flat=True).get(number=number))
+                nodes[at] ^= 0x01
+                rewrite("UPDATE record_block SET nodes = %s WHERE number = %s", bytes(nodes), number)
+
+            problem = found_after(flip)
+            assert problem is not None and start <= problem.index < end, (start, end, problem)
+
+
+def test_a_block_or_its_rows_changed_as_a_whole(record):
+    last = record // blocks.SIZE - 1
+    cases = {
+        "a sealed row given back its bytes": (lambda: rewrite('UPDATE record_entry SET body = %s WHERE "index" = 300', "{}"), 300),
+        "a sealed row given back its leaf hash": (lambda: rewrite('UPDATE record_entry SET leaf_hash = %s WHERE "index" = 301', "0" * 64), 301),
+        "a block deleted": (lambda: rewrite("DELETE FROM record_block WHERE number = 1"), 256),
+        "the last block deleted": (lambda: rewrite("DELETE FROM record_block WHERE number = %s", last), last * 256),
+        "a block's ends cut short": (lambda: rewrite("UPDATE record_block SET ends = substr(ends, 1, 1020) WHERE number = 2"), 512),
+        "a block's data cut short": (lambda: rewrite("UPDATE record_block SET data = substr(data, 1, 9000) WHERE number = 0"), 0),
+        "a block's leaf hashes cut short": (lambda: rewrite("UPDATE record_block SET leaves = substr(leaves, 1, 8000) WHERE number = 0"), 0),
+        "a block beyond the tree": (lambda: rewrite("INSERT INTO record_block (number, data, ends, leaves, nodes) SELECT 9, data, ends, leaves, nodes FROM record_block WHERE number = 0"), record),
+        "a subtree a block holds stored as a row too": (lambda: rewrite("INSERT INTO record_node (key, hash) VALUES (%s, %s)", 256 * 64 + 1, "0" * 64), 256),
+    }
+    for name, (tamper, index) in cases.items():
+        problem = found_after(tamper)
+        assert problem is not None and problem.index == index, (name, problem)
+    assert found_after(lambda: unseal(0)) is None  # moved back into rows whole, the record is intact
 
 
 def test_any_stored_checkpoint_field(record):
@@ -161,9 +204,10 @@ def test_deleting_any_entry(record):
 def test_truncating_the_log(record):
     for keep in (record - 1, record - 50, 600, 1):
         def truncate(keep: int = keep) -> None:
+            unseal(keep)
             for index in range(keep, record):
                 _delete(index)
-            tree = merkle.MemoryTree(bytes.fromhex(h) for h in Entry.objects.order_by("index").values_list("leaf_hash", flat=True))
+            tree = merkle.MemoryTree(bytes.fromhex(h) for _i, _b, h in blocks.rows(0, keep))
             rewrite("DELETE FROM record_node WHERE key / 64 + (CAST(1 AS BIGINT) << CAST(key %% 64 AS INTEGER)) > %s", keep)
             LogState.objects.filter(id=1).update(size=keep, root=tree.root().hex(), compact=tree.compact_range().to_list())
 
@@ -172,24 +216,18 @@ def test_truncating_the_log(record):
 
 
 def test_reordering_entries(record):
-    for index in sample(record - 1, 20):
-        a, b = Entry.objects.get(index=index), Entry.objects.get(index=index + 1)
-
-        def swap(a: Entry = a, b: Entry = b) -> None:
-            rewrite('UPDATE record_entry SET "index" = %s WHERE id = %s', 10**12, a.pk)
-            rewrite('UPDATE record_entry SET "index" = %s WHERE id = %s', a.index, b.pk)
-            rewrite('UPDATE record_entry SET "index" = %s WHERE id = %s', b.index, a.pk)
-
-        problem = found_after(swap)
-        assert problem is not None and problem.index == index
+    for index in sample(record - 1, 20) + [255, 1023]:  # within a block, in rows, and across
+        problem = found_after(lambda i=index: swap_entries(i))
+        assert problem is not None and problem.index == index, (index, problem)
 
 
 def test_inserting_an_entry(record):
     for index in sample(record, 15):
         def insert(index: int = index) -> None:
+            unseal(index)
             for row in Entry.objects.filter(index__gte=index).order_by("-index").values_list("id", "index"):
                 rewrite('UPDATE record_entry SET "index" = %s WHERE id = %s', row[1] + 1, row[0])
-            body = json.loads(Entry.objects.get(index=index + 1).body)
+            body = json.loads(entry_text(index + 1))
             body.update(index=index, act="admit_member", detail={"forged": True})
             data = json.dumps(body, separators=(",", ":"), sort_keys=True)
             template = Entry.objects.get(index=index + 1)
@@ -229,15 +267,19 @@ def test_hashes_cut_short_and_carried_on_or_stored_as_bytes(record):
 
     if connection.vendor != "sqlite":
         pytest.skip("a varchar(64) holds no 63 or 65 characters, a text column no bytes")
-    five, six = (Entry.objects.get(index=i).leaf_hash for i in (5, 6))
-    problem = found_after(lambda: (rewrite('UPDATE record_entry SET leaf_hash = %s WHERE "index" = 5', five[:63]), rewrite('UPDATE record_entry SET leaf_hash = %s WHERE "index" = 6', five[63] + six)))
+    five, six = (stored_leaf(i) for i in (5, 6))
+    problem = found_after(lambda: (unseal(0), rewrite('UPDATE record_entry SET leaf_hash = %s WHERE "index" = 5', five[:63]), rewrite('UPDATE record_entry SET leaf_hash = %s WHERE "index" = 6', five[63] + six)))
     assert problem is not None and problem.index == 5
     first, second = Node.objects.order_by("key")[:2]
     problem = found_after(lambda: (rewrite("UPDATE record_node SET hash = %s WHERE key = %s", first.hash[:63], first.key), rewrite("UPDATE record_node SET hash = %s WHERE key = %s", first.hash[63] + second.hash, second.key)))
     assert problem is not None
-    for sql in ('UPDATE record_entry SET leaf_hash = CAST(leaf_hash AS BLOB) WHERE "index" = 9', 'UPDATE record_entry SET body = CAST(body AS BLOB) WHERE "index" = 9', f"UPDATE record_node SET hash = CAST(hash AS BLOB) WHERE key = {first.key}"):
+    tail = SIZE - 1  # in a row
+    for sql in (f'UPDATE record_entry SET leaf_hash = CAST(leaf_hash AS BLOB) WHERE "index" = {tail}', f'UPDATE record_entry SET body = CAST(body AS BLOB) WHERE "index" = {tail}', f"UPDATE record_node SET hash = CAST(hash AS BLOB) WHERE key = {first.key}", 'UPDATE record_entry SET body = CAST(body AS BLOB) WHERE "index" = 9'):
         problem = found_after(lambda s=sql: rewrite(s))
         assert problem is not None, sql
+    for column in ("data", "ends", "leaves", "nodes"):
+        problem = found_after(lambda c=column: rewrite(f"UPDATE record_block SET {c} = CAST({c} AS TEXT) WHERE number = 1"))
+        assert problem is not None and problem.index == 256, column
 
 
 def test_subtree_hashes_holding_the_comma_the_bulk_pass_joins_them_with(record):

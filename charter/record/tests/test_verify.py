@@ -76,7 +76,8 @@ def test_truncated_log_is_caught(cast):
 
 def test_checkpoints_signed_where_a_chunk_ends(cast, monkeypatch):
     """A checkpoint whose size is a whole number of the audit's chunks (8 entries here, 4,096 in
-    use) is checked against the tree of those chunks, by the audit and by the bulk pass."""
+    use) and of the bulk pass's (256 entries here, one block) is checked against the tree of those
+    chunks, by the audit and by the bulk pass."""
     from django.db import transaction
 
     from charter.record import audit, checkpoints
@@ -85,13 +86,13 @@ def test_checkpoints_signed_where_a_chunk_ends(cast, monkeypatch):
     monkeypatch.setattr(audit, "CHUNK", 8)
     with transaction.atomic():
         for _ in range(2):
-            while Entry.objects.count() % 8:
+            while Entry.objects.count() % 256:
                 log.append("test_entry", "done", detail={"to": "a chunk's end"})
             checkpoints.sign_if_due()
             log.append("test_entry", "done", detail={"past": "it"})
     heads, problem = audit._signed_heads()
-    assert problem is None and sum(1 for size, _root, _edge in heads if size % 8 == 0) >= 2
+    assert problem is None and sum(1 for size, _root, _edge in heads if size % 256 == 0) >= 2
     assert audit._Audit(heads, None).run() is None
-    assert audit.confirmed(heads, bits=3)
+    assert audit.confirmed(heads, bits=8)
     rewrite("UPDATE record_checkpoint SET compact = %s WHERE size = %s", json.dumps([]), heads[-1][0])
     assert log.verify() is not None

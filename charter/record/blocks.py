@@ -1,0 +1,211 @@
+"""Blocks: every ``SIZE`` integrated entries sealed into one row, where they are read from then on.
+
+With a row per entry, reading the entries costs ``record verify`` more than hashing them: the
+database's work and the driver's are per row (decision 0003, "Blocks"). So once integration has
+taken a whole aligned block of ``SIZE`` entries, it seals them (``seal``): one ``Block`` row holds
+their leaf inputs (each entry's bytes after the byte 0x00, as RFC 9162 hashes them) joined, where
+each one ends, their leaf hashes joined, and the hashes of the subtrees inside the block joined. The
+entries' own rows keep their index, time, act and outcome, and their bytes and leaf hash are
+emptied; the subtrees' own rows are deleted. On PostgreSQL the record's append-only triggers allow
+exactly those changes, and only where the block holds what is taken out (migration 0006). Sealing
+first checks the entries against the tree: each entry's bytes hash to its stored leaf hash, and
+together they give every stored subtree of the block.
+
+Every reader of an entry's bytes or leaf hash goes through ``rows``, ``text`` and ``leaves``, which
+read a sealed entry from its block and any other from its row.
+"""
+
+from __future__ import annotations
+
+import struct
+from collections.abc import Iterable
+from hashlib import sha256
+from typing import Any
+
+from charter.lib import merkle
+from charter.record.models import Block, Entry, Node
+from charter.record.sweep import BLOCK as SIZE
+from charter.record.sweep import BLOCK_BITS as BITS
+from charter.record.sweep import levels
+
+Row = tuple[int, bytes, str]  # index, the entry's bytes, its leaf hash (hex)
+
+
+def pack(bodies: list[bytes]) -> dict[str, bytes]:
+    """A block's stored columns for these entries' bytes: their leaf inputs joined, where each
+    ends (32-bit little-endian), their leaf hashes joined, and the hashes of the subtrees inside it
+    (levels 1 to 7, each level in order) joined."""
+    inputs = [b"\x00" + body for body in bodies]
+    ends, at = [], 0
+    for one in inputs:
+        at += len(one)
+        ends.append(at)
+    leaves = [sha256(one).digest() for one in inputs]
+    inner = levels(leaves)[1:BITS]
+    return {
+        "data": b"".join(inputs),
+        "ends": struct.pack(f"<{len(ends)}I", *ends),
+        "leaves": b"".join(leaves),
+        "nodes": b"".join(b"".join(level) for level in inner),
+    }
+
+
+def node_place(key: int) -> int:
+    """Where the subtree ``key`` (narrower than a block) sits in its block's ``nodes``, in hashes."""
+    level, start = key % 64, key // 64
+    return SIZE - (2 * SIZE >> level) + ((start & (SIZE - 1)) >> level)
+
+
+def node_keys(number: int) -> list[int]:
+    """The keys of the subtrees inside block ``number`` (levels 1 to 7), in the order of its
+    ``nodes``."""
+    base = number << BITS
+    return [(base + (j << level)) * 64 + level for level in range(1, BITS) for j in range(SIZE >> level)]
+
+
+def unpack_ends(ends: bytes, data_length: int) -> list[int]:
+    """Where each entry ends in a block's data; ValueError when they cannot be (not whole 32-bit
+    numbers, not increasing, or not ending with the data)."""
+    if len(ends) % 4:
+        raise ValueError("its entry ends are not whole 32-bit numbers")
+    out = list(struct.unpack(f"<{len(ends) // 4}I", ends))
+    if (out[-1] if out else 0) != data_length or any(b <= a for a, b in zip([0, *out], out, strict=False)):
+        raise ValueError("its entry ends do not divide its data")
+    return out
+
+
+def entries_of(data: bytes, ends: bytes) -> list[bytes]:
+    """The entries' bytes held in one block (ValueError when its ends do not divide its data, or an
+    entry's input does not start with 0x00)."""
+    stops = unpack_ends(ends, len(data))
+    out = [data[a + 1 : b] for a, b in zip([0, *stops], stops, strict=False)]
+    if any(data[a : a + 1] != b"\x00" for a in [0, *stops[:-1]]):
+        raise ValueError("an entry's leaf input does not start with 0x00")
+    return out
+
+
+def sealed_blocks() -> int:
+    """How many blocks are sealed (they are numbered from 0, without gaps, as ``record verify``
+    checks)."""
+    last = Block.objects.order_by("-number").values_list("number", flat=True).first()
+    return 0 if last is None else last + 1
+
+
+def seal(size: int) -> tuple[int, str] | None:
+    """Seal every whole block of the first ``size`` (integrated) entries that is not sealed yet.
+    Runs in integration's transaction. Returns the first entry it cannot seal and why, or None."""
+    for number in range(sealed_blocks(), size >> BITS):
+        lo, hi = number << BITS, (number + 1) << BITS
+        rows = list(Entry.objects.filter(index__gte=lo, index__lt=hi).order_by("index").values_list("index", "body", "leaf_hash"))
+        if [r[0] for r in rows] != list(range(lo, hi)):
+            return lo, f"the entries {lo}–{hi - 1} are not all stored, so they cannot be sealed"
+        columns = pack([body.encode("utf-8") for _, body, _ in rows])
+        leaves = columns["leaves"]
+        for k, (_, _, stored) in enumerate(rows):
+            if leaves[32 * k : 32 * k + 32].hex() != stored:
+                return lo + k, "its bytes do not hash to its stored leaf hash (the entry or its hash was changed)"
+        # the subtrees stored for the block's entries (they move into it) are the ones they give
+        inner = columns["nodes"]
+        expected = {key: inner[32 * i : 32 * i + 32].hex() for i, key in enumerate(node_keys(number))}
+        expected[Node.key_for(lo, hi)] = merkle.root_from_leaf_hashes([leaves[i : i + 32] for i in range(0, len(leaves), 32)]).hex()
+        stored_nodes = dict(Node.objects.filter(key__in=list(expected)).values_list("key", "hash"))
+        if stored_nodes != expected:
+            return lo, f"entries {lo}–{hi - 1} do not give the subtree hashes stored for them, so they are not sealed"
+        Block.objects.create(number=number, **columns)
+        Entry.objects.filter(index__gte=lo, index__lt=hi).update(body="", leaf_hash="")
+        Node.objects.filter(key__in=list(expected)).exclude(key=Node.key_for(lo, hi)).delete()
+    return None
+
+
+def _blocks(numbers: Iterable[int]) -> dict[int, tuple[list[bytes], bytes]]:
+    """The sealed blocks among ``numbers``: their entries' bytes and leaf hashes joined (a block
+    that cannot be read is left out)."""
+    out = {}
+    for number, data, ends, leaves in Block.objects.filter(number__in=sorted(set(numbers))).values_list("number", "data", "ends", "leaves"):
+        try:
+            out[number] = (entries_of(bytes(data), bytes(ends)), bytes(leaves))
+        except ValueError:
+            continue
+    return out
+
+
+def _resolved(rows: list[tuple[int, Any, Any]]) -> list[Row]:
+    """Rows ``(index, body, leaf_hash)`` as stored, with each sealed entry's bytes and leaf hash
+    taken from its block (an emptied row whose block is missing stays empty)."""
+    blocks = _blocks(i >> BITS for i, body, leaf in rows if body == "" and leaf == "")
+    out = []
+    for index, body, leaf in rows:
+        sealed = blocks.get(index >> BITS) if body == "" and leaf == "" else None
+        if sealed is not None and (index & (SIZE - 1)) < len(sealed[0]):
+            k = index & (SIZE - 1)
+            out.append((index, sealed[0][k], sealed[1][32 * k : 32 * k + 32].hex()))
+        else:
+            out.append((index, str(body).encode("utf-8"), str(leaf)))
+    return out
+
+
+def rows(lo: int, hi: int, limit: int | None = None) -> list[Row]:
+    """The stored entries from ``lo`` up to (not including) ``hi``, in order (at most ``limit``)."""
+    query = Entry.objects.filter(index__gte=lo, index__lt=hi).order_by("index").values_list("index", "body", "leaf_hash")
+    return _resolved(list(query if limit is None else query[:limit]))
+
+
+def row(entry: Entry) -> Row:
+    """One entry's index, bytes and leaf hash, read from its block when it is sealed."""
+    return _resolved([(entry.index, entry.body, entry.leaf_hash)])[0]
+
+
+def text(entry: Entry) -> str:
+    """An entry's canonical JSON, as text (empty when it cannot be read)."""
+    return row(entry)[1].decode("utf-8", "replace")
+
+
+def leaves(numbers: Iterable[int]) -> dict[int, list[bytes]]:
+    """The stored leaf hashes of the entries of these blocks, by place in the block: a sealed
+    block's from its row, any other's from its entries' rows (one not stored or unreadable as 32
+    zero bytes, so that it fails where it is used)."""
+    wanted = sorted(set(numbers))
+    out: dict[int, list[bytes]] = {}
+    for number, joined in Block.objects.filter(number__in=wanted).values_list("number", "leaves"):
+        joined = bytes(joined)
+        out[number] = [joined[i : i + 32] for i in range(0, len(joined), 32)]
+    rest = [n for n in wanted if n not in out]
+    if rest:
+        query = Entry.objects.none()
+        for number in rest:
+            query = query | Entry.objects.filter(index__gte=number << BITS, index__lt=(number + 1) << BITS)
+        for index, leaf in query.values_list("index", "leaf_hash"):
+            out.setdefault(index >> BITS, [bytes(32)] * SIZE)[index & (SIZE - 1)] = _hash(leaf)
+    return out
+
+
+def nodes(keys: Iterable[int]) -> dict[int, bytes]:
+    """The hashes that sealed blocks hold of these subtrees (those narrower than a block, in a
+    sealed block)."""
+    wanted = [k for k in keys if 1 <= k % 64 < BITS]
+    out = {}
+    for number, joined in Block.objects.filter(number__in={k // 64 >> BITS for k in wanted}).values_list("number", "nodes"):
+        joined = bytes(joined)
+        for key in wanted:
+            if key // 64 >> BITS == number:
+                at = 32 * node_place(key)
+                if len(joined) >= at + 32:
+                    out[key] = joined[at : at + 32]
+    return out
+
+
+def _hash(value: Any) -> bytes:
+    try:
+        out = bytes.fromhex(value)
+    except (TypeError, ValueError):
+        return bytes(32)
+    return out if len(out) == 32 else bytes(32)
+
+
+def fill(entries: Iterable[Entry]) -> list[Entry]:
+    """These entries, each sealed one given its bytes and leaf hash from its block, read in one
+    query. In memory only, for showing them: the rows stay as they are."""
+    out = list(entries)
+    for entry, (_index, data, leaf) in zip(out, _resolved([(e.index, e.body, e.leaf_hash) for e in out]), strict=True):
+        entry.body, entry.leaf_hash = data.decode("utf-8", "replace"), leaf
+    return out
