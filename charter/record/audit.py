@@ -236,12 +236,12 @@ def _opened(number: int, data: Any, ends: Any, leaves: Any, nodes: Any) -> tuple
     """A sealed block's entries, their stored leaf hashes (hex) and the subtree hashes it holds
     (hex, by key); or what is wrong with it."""
     try:
-        entries = blocks.entries_of(bytes(data), bytes(ends))
+        entries = sweep.block_entries(bytes(data), bytes(ends))
     except ValueError as exc:
         return f"its block {number} cannot be read: {exc} (the block was changed)"
     joined, inner, keys = bytes(leaves), bytes(nodes), blocks.node_keys(number)
-    if len(entries) != sweep.BLOCK or len(joined) != 32 * sweep.BLOCK or len(inner) != 32 * len(keys):
-        return f"its block {number} does not hold {sweep.BLOCK} entries, their leaf hashes and the subtree hashes inside it (the block was changed)"
+    if len(joined) != 32 * sweep.BLOCK or len(inner) != 32 * len(keys):
+        return f"its block {number} does not hold the leaf hashes of its {sweep.BLOCK} entries and the subtree hashes inside it (the block was changed)"
     held = {key: inner[32 * i : 32 * i + 32].hex() for i, key in enumerate(keys)}
     return entries, [joined[i : i + 32].hex() for i in range(0, len(joined), 32)], held
 

@@ -11,13 +11,13 @@ exactly those changes, and only where the block holds what is taken out (migrati
 first checks the entries against the tree: each entry's bytes hash to its stored leaf hash, and
 together they give every stored subtree of the block.
 
-Every reader of an entry's bytes or leaf hash goes through ``rows``, ``text`` and ``leaves``, which
-read a sealed entry from its block and any other from its row.
+Every reader of an entry's bytes or leaf hash goes through ``rows``, ``row``, ``fill`` and
+``leaves``, which read a sealed entry from its block and any other from its row. How a block's data
+divides into its entries is ``sweep.block_entries``, where ``record verify`` reads it too.
 """
 
 from __future__ import annotations
 
-import struct
 from collections.abc import Iterable
 from hashlib import sha256
 from typing import Any
@@ -26,27 +26,22 @@ from charter.lib import merkle
 from charter.record.models import Block, Entry, Node
 from charter.record.sweep import BLOCK as SIZE
 from charter.record.sweep import BLOCK_BITS as BITS
-from charter.record.sweep import levels
+from charter.record.sweep import block_entries, ends_of, levels
 
 Row = tuple[int, bytes, str]  # index, the entry's bytes, its leaf hash (hex)
 
 
 def pack(bodies: list[bytes]) -> dict[str, bytes]:
     """A block's stored columns for these entries' bytes: their leaf inputs joined, where each
-    ends (32-bit little-endian), their leaf hashes joined, and the hashes of the subtrees inside it
-    (levels 1 to 7, each level in order) joined."""
+    ends (``sweep.block_entries``), their leaf hashes joined, and the hashes of the subtrees inside
+    it (levels 1 to 7, each level in order) joined."""
     inputs = [b"\x00" + body for body in bodies]
-    ends, at = [], 0
-    for one in inputs:
-        at += len(one)
-        ends.append(at)
     leaves = [sha256(one).digest() for one in inputs]
-    inner = levels(leaves)[1:BITS]
     return {
         "data": b"".join(inputs),
-        "ends": struct.pack(f"<{len(ends)}I", *ends),
+        "ends": ends_of(bodies),
         "leaves": b"".join(leaves),
-        "nodes": b"".join(b"".join(level) for level in inner),
+        "nodes": b"".join(b"".join(level) for level in levels(leaves)[1:BITS]),
     }
 
 
@@ -61,27 +56,6 @@ def node_keys(number: int) -> list[int]:
     ``nodes``."""
     base = number << BITS
     return [(base + (j << level)) * 64 + level for level in range(1, BITS) for j in range(SIZE >> level)]
-
-
-def unpack_ends(ends: bytes, data_length: int) -> list[int]:
-    """Where each entry ends in a block's data; ValueError when they cannot be (not whole 32-bit
-    numbers, not increasing, or not ending with the data)."""
-    if len(ends) % 4:
-        raise ValueError("its entry ends are not whole 32-bit numbers")
-    out = list(struct.unpack(f"<{len(ends) // 4}I", ends))
-    if (out[-1] if out else 0) != data_length or any(b <= a for a, b in zip([0, *out], out, strict=False)):
-        raise ValueError("its entry ends do not divide its data")
-    return out
-
-
-def entries_of(data: bytes, ends: bytes) -> list[bytes]:
-    """The entries' bytes held in one block (ValueError when its ends do not divide its data, or an
-    entry's input does not start with 0x00)."""
-    stops = unpack_ends(ends, len(data))
-    out = [data[a + 1 : b] for a, b in zip([0, *stops], stops, strict=False)]
-    if any(data[a : a + 1] != b"\x00" for a in [0, *stops[:-1]]):
-        raise ValueError("an entry's leaf input does not start with 0x00")
-    return out
 
 
 def sealed_blocks() -> int:
@@ -99,7 +73,11 @@ def seal(size: int) -> tuple[int, str] | None:
         rows = list(Entry.objects.filter(index__gte=lo, index__lt=hi).order_by("index").values_list("index", "body", "leaf_hash"))
         if [r[0] for r in rows] != list(range(lo, hi)):
             return lo, f"the entries {lo}–{hi - 1} are not all stored, so they cannot be sealed"
-        columns = pack([body.encode("utf-8") for _, body, _ in rows])
+        bodies = [body.encode("utf-8") for _, body, _ in rows]
+        for k, body in enumerate(bodies):
+            if b"\x00" in body:  # no canonical entry holds it, and a block divides its entries at it
+                return lo + k, "its bytes hold the byte 0x00, which no entry's bytes hold, so it cannot be sealed"
+        columns = pack(bodies)
         leaves = columns["leaves"]
         for k, (_, _, stored) in enumerate(rows):
             if leaves[32 * k : 32 * k + 32].hex() != stored:
@@ -123,7 +101,7 @@ def _blocks(numbers: Iterable[int]) -> dict[int, tuple[list[bytes], bytes]]:
     out = {}
     for number, data, ends, leaves in Block.objects.filter(number__in=sorted(set(numbers))).values_list("number", "data", "ends", "leaves"):
         try:
-            out[number] = (entries_of(bytes(data), bytes(ends)), bytes(leaves))
+            out[number] = (block_entries(bytes(data), bytes(ends)), bytes(leaves))
         except ValueError:
             continue
     return out
@@ -160,46 +138,37 @@ def text(entry: Entry) -> str:
     return row(entry)[1].decode("utf-8", "replace")
 
 
-def leaves(numbers: Iterable[int]) -> dict[int, list[bytes]]:
-    """The stored leaf hashes of the entries of these blocks, by place in the block: a sealed
-    block's from its row, any other's from its entries' rows (one not stored or unreadable as 32
-    zero bytes, so that it fails where it is used)."""
-    wanted = sorted(set(numbers))
-    out: dict[int, list[bytes]] = {}
-    for number, joined in Block.objects.filter(number__in=wanted).values_list("number", "leaves"):
-        joined = bytes(joined)
-        out[number] = [joined[i : i + 32] for i in range(0, len(joined), 32)]
-    rest = [n for n in wanted if n not in out]
-    if rest:
-        query = Entry.objects.none()
-        for number in rest:
-            query = query | Entry.objects.filter(index__gte=number << BITS, index__lt=(number + 1) << BITS)
-        for index, leaf in query.values_list("index", "leaf_hash"):
-            out.setdefault(index >> BITS, [bytes(32)] * SIZE)[index & (SIZE - 1)] = _hash(leaf)
+def leaves(indexes: Iterable[int]) -> dict[int, bytes]:
+    """The stored leaf hashes of these entries (those stored and readable): a sealed entry's from
+    its block, any other's from its row."""
+    wanted = set(indexes)
+    out = _held("leaves", {i: (i >> BITS, i & (SIZE - 1)) for i in wanted})
+    for index, leaf in Entry.objects.filter(index__in=wanted - set(out)).values_list("index", "leaf_hash"):
+        try:
+            digest = bytes.fromhex(leaf)
+        except (TypeError, ValueError):
+            continue
+        if len(digest) == merkle.HASH_SIZE:
+            out[index] = digest
     return out
 
 
 def nodes(keys: Iterable[int]) -> dict[int, bytes]:
     """The hashes that sealed blocks hold of these subtrees (those narrower than a block, in a
     sealed block)."""
-    wanted = [k for k in keys if 1 <= k % 64 < BITS]
+    return _held("nodes", {k: (k // 64 >> BITS, node_place(k)) for k in keys if 1 <= k % 64 < BITS})
+
+
+def _held(column: str, places: dict[int, tuple[int, int]]) -> dict[int, bytes]:
+    """The hashes a column of sealed blocks holds, by key: ``places`` gives each key's block and
+    place in it (in hashes); a key whose block is not sealed, or holds nothing there, is left out."""
     out = {}
-    for number, joined in Block.objects.filter(number__in={k // 64 >> BITS for k in wanted}).values_list("number", "nodes"):
+    for number, joined in Block.objects.filter(number__in={n for n, _at in places.values()}).values_list("number", column):
         joined = bytes(joined)
-        for key in wanted:
-            if key // 64 >> BITS == number:
-                at = 32 * node_place(key)
-                if len(joined) >= at + 32:
-                    out[key] = joined[at : at + 32]
+        for key, (n, at) in places.items():
+            if n == number and len(joined) >= 32 * at + 32:
+                out[key] = joined[32 * at : 32 * at + 32]
     return out
-
-
-def _hash(value: Any) -> bytes:
-    try:
-        out = bytes.fromhex(value)
-    except (TypeError, ValueError):
-        return bytes(32)
-    return out if len(out) == 32 else bytes(32)
 
 
 def fill(entries: Iterable[Entry]) -> list[Entry]:

@@ -31,11 +31,8 @@ def _nodes(ranges: list[tuple[int, int]]) -> dict[tuple[int, int], bytes]:
     leaves = [lo for lo, hi in ranges if hi - lo == 1]
     inner = {Node.key_for(lo, hi): (lo, hi) for lo, hi in ranges if hi - lo > 1}
     found: dict[tuple[int, int], bytes] = {}
-    held = blocks.leaves(lo >> blocks.BITS for lo in leaves)
-    for lo in leaves:
-        leaf = held.get(lo >> blocks.BITS, [])[lo & (blocks.SIZE - 1) :][:1]
-        if leaf and len(leaf[0]) == merkle.HASH_SIZE:
-            found[(lo, lo + 1)] = leaf[0]
+    for index, leaf in blocks.leaves(leaves).items():
+        found[(index, index + 1)] = leaf
     for key, digest in Node.objects.filter(key__in=list(inner)).values_list("key", "hash"):
         found[inner[key]] = bytes.fromhex(digest)
     for key, digest in blocks.nodes([k for k, r in inner.items() if r not in found]).items():

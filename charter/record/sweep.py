@@ -223,15 +223,29 @@ def names_its_place(body: bytes, index: int) -> bool:
     return isinstance(data, dict) and data.get("index") == index
 
 
+def block_entries(data: bytes, ends: bytes) -> list[bytes]:
+    """The entries' bytes a block holds. An entry's bytes hold no 0x00 (canonical JSON escapes it),
+    so the block's data splits at each 0x00 into exactly its entries; where they end must be the
+    block's stored ends. ValueError when they are not ``BLOCK`` entries so divided."""
+    parts = data.split(_ZERO)
+    if len(parts) != BLOCK + 1 or parts[0] or len(ends) != 4 * BLOCK:
+        raise ValueError(f"its data does not divide into {BLOCK} entries, each after a 0x00")
+    del parts[0]
+    if tuple(accumulate(map(_one_more, map(len, parts)))) != struct.unpack(_ENDS, ends):
+        raise ValueError("its stored ends are not where its entries end")
+    return parts
+
+
+def ends_of(entries: list[bytes]) -> bytes:
+    """A block's stored ends for these entries' bytes (``block_entries``)."""
+    return struct.pack(f"<{len(entries)}I", *accumulate(map(_one_more, map(len, entries))))
+
+
 def sealed_leaves(reader: Reader, lo: int, hi: int, signed: int = 0) -> tuple[list[bytes], list[bytes]] | None:
     """The leaf hashes of the sealed entries ``[lo, hi)`` (whole blocks), computed from each
     block's data, and the subtree hashes each block holds (joined); None unless every block is
-    there and holds exactly 256 leaf inputs, each 0x00 and then bytes that name their place, whose
-    hashes are the block's stored leaf hashes.
-
-    An entry's bytes hold no 0x00 (canonical JSON escapes it), so the block's data splits at each
-    0x00 into exactly its entries, and where they end must be the block's stored ends. Entries
-    before ``signed`` (the largest signed checkpoint, which the caller checks against the tree) are
+    there and holds exactly 256 leaf inputs (``block_entries``), each 0x00 and then bytes that name
+    their place, whose hashes are the block's stored leaf hashes. Entries before ``signed`` (the largest signed checkpoint, which the caller checks against the tree) are
     not searched for their place: the log's key signed only a tree whose every entry integration
     had found in its place, so a moved entry there changes the signed root."""
     first, last = lo >> BLOCK_BITS, hi >> BLOCK_BITS
@@ -241,12 +255,7 @@ def sealed_leaves(reader: Reader, lo: int, hi: int, signed: int = 0) -> tuple[li
     out: list[bytes] = []
     inner: list[bytes] = []
     for number, data, ends, stored, nodes in rows:
-        parts = data.split(b"\x00")
-        if len(parts) != BLOCK + 1 or parts[0] or len(ends) != 4 * BLOCK:
-            return None
-        del parts[0]
-        if tuple(accumulate(map(_one_more, map(len, parts)))) != struct.unpack(_ENDS, ends):
-            return None
+        parts = block_entries(data, ends)  # a ValueError leaves the chunk unconfirmed (check_chunks)
         computed = list(map(_digest, map(_sha256, map(_ZERO.__add__, parts))))
         if b"".join(computed) != stored:
             return None

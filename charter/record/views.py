@@ -116,10 +116,10 @@ def inclusion_proof(request: HttpRequest) -> HttpResponse:
     try:
         index, size = _count(request, "index"), _count(request, "size")
         proof = proofs.inclusion(index, size)
-        leaf = blocks.row(Entry.objects.get(index=index))[2]
+        leaf = blocks.leaves([index]).get(index)
     except (InvalidInput, proofs.ProofError) as exc:
         return _bad_request(exc)
-    return JsonResponse({"index": index, "size": size, "leaf_hash": leaf, "proof": [h.hex() for h in proof]})
+    return JsonResponse({"index": index, "size": size, "leaf_hash": leaf.hex() if leaf else None, "proof": [h.hex() for h in proof]})
 
 
 def consistency_proof(request: HttpRequest) -> HttpResponse:

@@ -44,7 +44,7 @@ def stored_leaf(index: int) -> str:
 
 
 def _block_of(index: int) -> tuple[int, list[bytes], list[bytes], bytes] | None:
-    from charter.record import blocks
+    from charter.record import blocks, sweep
     from charter.record.models import Block
 
     row = Block.objects.filter(number=index >> blocks.BITS).values_list("number", "data", "ends", "leaves", "nodes").first()
@@ -52,7 +52,7 @@ def _block_of(index: int) -> tuple[int, list[bytes], list[bytes], bytes] | None:
         return None
     number, data, ends, leaves, nodes = row
     joined = bytes(leaves)
-    return number, blocks.entries_of(bytes(data), bytes(ends)), [joined[i : i + 32] for i in range(0, len(joined), 32)], bytes(nodes)
+    return number, sweep.block_entries(bytes(data), bytes(ends)), [joined[i : i + 32] for i in range(0, len(joined), 32)], bytes(nodes)
 
 
 def _store_block(number: int, entries: list[bytes], leaves: list[bytes], nodes: bytes) -> None:
